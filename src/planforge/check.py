@@ -1,0 +1,97 @@
+"""The check stage: schema, then rules, over a loaded document; the heart of ``validate``.
+
+``load → check_schema → resolve → rules``: the rules see the resolved plan, so
+they compare what planforge computed (line amounts, totals, statuses) with what
+the planner wrote.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+
+from planforge.diagnostics import Diagnostic, Location, Related, Severity
+from planforge.loader import Document, load_file
+from planforge.model import Plan
+from planforge.resolve import resolve
+from planforge.rules import Finding, Rule, all_rules
+from planforge.schema import check_schema
+
+#: Schema codes a rule may say better at the same place (a malformed target...).
+_GENERIC = {"PF103", "PF104"}
+
+
+@dataclass
+class Result:
+    """The outcome of checking one file."""
+
+    path: str
+    document: Document
+    plan: Plan | None = None
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+    def errors(self) -> int:
+        return sum(1 for d in self.diagnostics if d.severity is Severity.ERROR)
+
+    def warnings(self) -> int:
+        return sum(1 for d in self.diagnostics if d.severity is Severity.WARNING)
+
+    def failed(self, strict: bool = False) -> bool:
+        """True when the file has errors (or, with ``strict``, warnings)."""
+        return self.errors() > 0 or (strict and self.warnings() > 0)
+
+
+def check_file(path: str | os.PathLike[str], *, debug: bool = False) -> Result:
+    """Load and check one plan file. ``OSError`` means it could not be read."""
+    return check_document(load_file(path), debug=debug)
+
+
+def check_document(doc: Document, *, debug: bool = False) -> Result:
+    """Run the schema and every rule over a loaded document; all findings, sorted."""
+    result = Result(doc.path, doc, diagnostics=list(doc.diagnostics))
+    if doc.data is None:
+        return result
+    schema_diags = check_schema(doc)
+    plan = resolve(doc.data)
+    rule_diags: list[Diagnostic] = []
+    for rule_ in all_rules():
+        if rule_.check is not None:
+            rule_diags += _run(rule_, plan, doc, debug)
+    taken = {(d.line, d.col) for d in rule_diags}
+    schema_diags = [
+        d for d in schema_diags if d.code not in _GENERIC or (d.line, d.col) not in taken
+    ]
+    result.plan = plan
+    result.diagnostics = sorted(
+        result.diagnostics + schema_diags + rule_diags, key=Diagnostic.sort_key
+    )
+    return result
+
+
+def _run(rule_: Rule, plan: Plan, doc: Document, debug: bool) -> list[Diagnostic]:
+    assert rule_.check is not None
+    try:
+        return [_diagnostic(rule_, f, doc) for f in rule_.check(plan)]
+    except Exception as exc:
+        if debug:
+            raise
+        return [
+            Diagnostic(
+                "PF900",
+                Severity.ERROR,
+                f"planforge failed in rule {rule_.code} ({type(exc).__name__}: {exc});"
+                " this is a bug: rerun with --debug and report it",
+                doc.path,
+            )
+        ]
+
+
+def _diagnostic(rule_: Rule, finding: Finding, doc: Document) -> Diagnostic:
+    source = doc.source
+    loc = source.key(finding.path) if finding.at_key else source.value(finding.path)
+    if finding.offset and (loc.end_line is None or loc.end_line == loc.line):
+        line = doc.text.splitlines()[loc.line - 1] if doc.text else ""
+        quoted = line[loc.col - 1 : loc.col] in ("'", '"')
+        loc = Location(loc.line, loc.col + finding.offset + int(quoted))
+    related = tuple(Related(msg, source.value(path)) for msg, path in finding.related)
+    return Diagnostic(rule_.code, rule_.severity, finding.message, doc.path, loc, related)

@@ -1,0 +1,284 @@
+"""The ``planforge`` command: a thin layer over the pipeline.
+
+``validate`` runs load → check; ``export`` runs load → check → resolve → export.
+Nothing here imports the rendering stack, so ``validate`` stays fast.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
+
+import click
+
+from planforge import __version__
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+
+
+def _debug_option(func: F) -> F:
+    return click.option(
+        "--debug", is_flag=True, help="Show Python tracebacks (for reporting bugs)."
+    )(func)
+
+
+class _Group(click.Group):
+    """Turns unexpected exceptions into one readable line (a traceback only with --debug)."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.Exit, click.ClickException, click.Abort):
+            raise
+        except KeyboardInterrupt:
+            click.echo("planforge: interrupted", err=True)
+            sys.exit(130)
+        except BrokenPipeError:
+            sys.stderr.close()
+            sys.exit(EXIT_FINDINGS)
+        except Exception as exc:
+            if "--debug" in sys.argv or (ctx.obj and ctx.obj.get("debug")):
+                raise
+            click.echo(
+                f"planforge: internal error: {type(exc).__name__}: {exc}\n"
+                "This is a bug in planforge. Rerun with --debug and report the traceback.",
+                err=True,
+            )
+            sys.exit(EXIT_USAGE)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "-V", "--version", prog_name="planforge")
+@_debug_option
+@click.pass_context
+def main(ctx: click.Context, debug: bool) -> None:
+    """planforge: customer-retention campaign plans as checked, printable documents.
+
+    Plans are YAML files (see `planforge schema`). Typical use:
+
+    \b
+      planforge validate plans/            check every plan, exit 1 on findings
+      planforge export plans/x.yaml        print the resolved plan as JSON
+      planforge rules                      list every check
+      planforge explain PF306              what a check means and how to fix it
+    """
+    ctx.ensure_object(dict)
+    ctx.obj["debug"] = debug
+
+
+def _color(choice: bool | None, stream: Any) -> bool:
+    if choice is not None:
+        return choice
+    if os.environ.get("NO_COLOR") or os.environ.get("CI"):
+        return False
+    return bool(getattr(stream, "isatty", lambda: False)())
+
+
+def _emit(text: str, output: str | None) -> None:
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    from planforge.atomic import write_text_atomic
+
+    write_text_atomic(output, text)
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option(
+    "-f",
+    "--format",
+    "fmt",
+    default="text",
+    show_default=True,
+    type=click.Choice(["text", "json", "github", "sarif", "junit"]),
+    help="Report format: text for people, json for tools, github for Actions annotations, "
+    "sarif for code scanning, junit for CI test reports.",
+)
+@click.option("--strict", is_flag=True, help="Fail (exit 1) on warnings too.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the report to FILE.")
+@click.option(
+    "--color/--no-color", default=None, help="Colour the text report (default: on a terminal)."
+)
+@_debug_option
+@click.pass_context
+def validate(
+    ctx: click.Context,
+    paths: Sequence[str],
+    fmt: str,
+    strict: bool,
+    output: str | None,
+    color: bool | None,
+    debug: bool,
+) -> None:
+    """Check plan files: schema, references, dates, budget, tiers, KPIs.
+
+    PATHS are files, or directories searched recursively for *.yaml and *.yml
+    (default: plans/). Exit status: 0 valid, 1 findings, 2 usage error.
+
+    \b
+    Examples:
+      planforge validate
+      planforge validate plans/reactivation-2024q2.yaml --strict
+      planforge validate --format github plans/
+      planforge validate --format sarif -o planforge.sarif
+    """
+    from planforge.check import check_file
+    from planforge.discover import DiscoveryError, find_plans
+    from planforge.reporters import get
+
+    debug = debug or ctx.obj.get("debug", False)
+    try:
+        files = find_plans(paths or ["plans"])
+    except DiscoveryError as exc:
+        raise click.UsageError(str(exc)) from None
+    results = []
+    for path in files:
+        try:
+            results.append(check_file(path, debug=debug))
+        except OSError as exc:
+            raise click.UsageError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    stream = sys.stdout if output is None else None
+    report = get(fmt)(results, strict=strict, color=fmt == "text" and _color(color, stream))
+    _emit(report, output)
+    ctx.exit(EXIT_FINDINGS if any(r.failed(strict) for r in results) else EXIT_OK)
+
+
+@main.command()
+@click.argument("plan", type=click.Path())
+@click.option(
+    "-f",
+    "--format",
+    "fmt",
+    default="json",
+    show_default=True,
+    type=click.Choice(["json"]),
+    help="Output format.",
+)
+@click.option(
+    "-o", "--output", type=click.Path(dir_okay=False), help="Write to FILE instead of stdout."
+)
+@click.option("--strict", is_flag=True, help="Refuse plans with warnings too.")
+@_debug_option
+@click.pass_context
+def export(
+    ctx: click.Context, plan: str, fmt: str, output: str | None, strict: bool, debug: bool
+) -> None:
+    """Print the resolved plan: what you wrote plus everything planforge computes.
+
+    Line amounts, budget total and subtotals, per-tier customer counts, KPI values
+    from formulas and statuses, the review deadline. Decimals are strings, dates
+    ISO. A plan with errors is not exported: its diagnostics go to stderr (exit 1).
+
+    \b
+    Example:
+      planforge export plans/reactivation-2024q2.yaml > build/plan.json
+    """
+    from planforge.check import check_file
+    from planforge.export import export_json
+    from planforge.reporters import get
+
+    debug = debug or ctx.obj.get("debug", False)
+    if not os.path.isfile(plan):
+        raise click.UsageError(f"{plan}: no such file")
+    try:
+        result = check_file(plan, debug=debug)
+    except OSError as exc:
+        raise click.UsageError(f"{plan}: cannot read: {exc.strerror or exc}") from None
+    if result.failed(strict) or result.plan is None:
+        click.echo(
+            get("text")([result], strict=strict, color=_color(None, sys.stderr)), err=True, nl=False
+        )
+        ctx.exit(EXIT_FINDINGS)
+    if result.diagnostics:
+        click.echo(get("text")([result], color=_color(None, sys.stderr)), err=True, nl=False)
+    _emit(export_json(result.plan, plan), output)
+
+
+@main.command()
+def schema() -> None:
+    """Print the plan format's JSON Schema (draft-07).
+
+    \b
+    Point your editor at it for completion and hover help, e.g. with the first line
+      # yaml-language-server: $schema=../schemas/plan.schema.json
+    """
+    from planforge.schema import schema_text
+
+    click.echo(schema_text(), nl=False)
+
+
+@main.command()
+@click.option(
+    "-f",
+    "--format",
+    "fmt",
+    default="text",
+    type=click.Choice(["text", "json"]),
+    show_default=True,
+    help="Output format.",
+)
+def rules(fmt: str) -> None:
+    """List every check: code, severity, name and what it checks."""
+    from planforge.rules import all_rules
+
+    items = all_rules()
+    if fmt == "json":
+        import json
+
+        data = [
+            {
+                "code": r.code,
+                "name": r.name,
+                "severity": r.severity.value,
+                "summary": r.summary,
+                "doc": r.doc,
+            }
+            for r in items
+        ]
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    width = max(len(r.name) for r in items)
+    for r in items:
+        click.echo(f"{r.code}  {r.severity.value:<7}  {r.name:<{width}}  {r.summary}")
+    click.echo("\nRun `planforge explain CODE` for what a check means and how to fix it.")
+
+
+@main.command()
+@click.argument("code")
+def explain(code: str) -> None:
+    """Explain one check: what it checks, why it matters, an example fix.
+
+    \b
+    Example:
+      planforge explain PF306
+    """
+    import difflib
+
+    from planforge.rules import all_rules, get
+
+    rule = get(code)
+    if rule is None:
+        codes = [r.code for r in all_rules()] + [r.name for r in all_rules()]
+        by_name = {r.name: r for r in all_rules()}
+        if code in by_name:
+            rule = by_name[code]
+        else:
+            close = difflib.get_close_matches(code.upper(), codes, n=1)
+            hint = (
+                f"; did you mean {close[0]}?" if close else "; run `planforge rules` for the list"
+            )
+            raise click.UsageError(f"no check called {code}{hint}")
+    click.echo(f"{rule.code} {rule.name} ({rule.severity.value})\n\n{rule.doc}")
+
+
+def run() -> None:  # pragma: no cover - console-script shim kept for python -m
+    main()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

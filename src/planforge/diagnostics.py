@@ -1,0 +1,59 @@
+"""Diagnostics: what is wrong, how bad it is, and exactly where."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+
+
+class Severity(str, enum.Enum):
+    """How a finding affects the exit code: errors always fail, warnings fail with ``--strict``."""
+
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True)
+class Location:
+    """A span in a source file; lines and columns are 1-based, columns count characters."""
+
+    line: int = 1
+    col: int = 1
+    end_line: int | None = None
+    end_col: int | None = None
+
+
+@dataclass(frozen=True)
+class Related:
+    """Another place that explains a diagnostic (the first definition of a duplicate id...)."""
+
+    message: str
+    location: Location
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    """One finding in one file."""
+
+    code: str
+    severity: Severity
+    message: str
+    path: str
+    location: Location = field(default_factory=Location)
+    related: tuple[Related, ...] = ()
+
+    @property
+    def line(self) -> int:
+        return self.location.line
+
+    @property
+    def col(self) -> int:
+        return self.location.col
+
+    def sort_key(self) -> tuple[str, int, int, str, str]:
+        return (self.path, self.location.line, self.location.col, self.code, self.message)
+
+
+def count(diags: list[Diagnostic], severity: Severity) -> int:
+    """How many diagnostics have ``severity``."""
+    return sum(1 for d in diags if d.severity is severity)

@@ -1,0 +1,366 @@
+"""Load a plan file into plain data plus a :class:`SourceMap` of where each value is.
+
+The YAML is read as a stream of parser events (libyaml's when available) and built
+here, iteratively, so that every value keeps its line and column and every hostile
+construct is refused before it costs anything:
+
+* duplicate keys, ``!!python/...`` and other tags, and merge keys are errors;
+* nesting deeper than :data:`MAX_DEPTH` and alias expansion beyond
+  :data:`MAX_ALIAS_NODES` are refused (billion-laughs documents stop at once);
+* scalars get their YAML 1.2 meaning with exact decimals (see :mod:`planforge.scalars`).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+import yaml
+
+from planforge.diagnostics import Diagnostic, Location, Related, Severity
+from planforge.encoding import DecodeError, decode
+from planforge.scalars import parse_number, plain_scalar
+from planforge.source import Path, SourceMap
+
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+MAX_BYTES = 16 * 1024 * 1024
+MAX_DEPTH = 64
+MAX_ALIAS_NODES = 100_000
+
+_STD = "tag:yaml.org,2002:"
+_SCALAR_TAGS = {_STD + t for t in ("str", "int", "float", "bool", "null")}
+
+
+@dataclass
+class Document:
+    """A loaded plan file: its text, its data, where each value is, and what went wrong."""
+
+    path: str
+    text: str = ""
+    data: dict[str, Any] | None = None
+    source: SourceMap = field(default_factory=SourceMap)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+
+class LoadError(Exception):
+    """A problem that stops loading: the file cannot be turned into a plan at all."""
+
+    def __init__(self, code: str, message: str, location: Location) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.location = location
+
+
+def _loc(start: yaml.Mark, end: yaml.Mark | None = None) -> Location:
+    if end is None:
+        return Location(start.line + 1, start.column + 1)
+    return Location(start.line + 1, start.column + 1, end.line + 1, end.column + 1)
+
+
+def load_file(path: str | os.PathLike[str]) -> Document:
+    """Read and load a plan file. Unreadable files raise ``OSError`` (a usage error)."""
+    name = os.fspath(path)
+    with open(name, "rb") as fh:
+        data = fh.read(MAX_BYTES + 1)
+    if len(data) > MAX_BYTES:
+        doc = Document(name)
+        doc.diagnostics.append(
+            Diagnostic(
+                "PF006",
+                Severity.ERROR,
+                f"the file is larger than {MAX_BYTES // (1024 * 1024)} MB; a plan is"
+                " a few hundred kilobytes at most: split it or check it is the right file",
+                name,
+            )
+        )
+        return doc
+    try:
+        text = decode(data)
+    except DecodeError as exc:
+        doc = Document(name)
+        doc.diagnostics.append(
+            Diagnostic("PF001", Severity.ERROR, exc.message, name, Location(exc.line, exc.col))
+        )
+        return doc
+    return load_text(text, name)
+
+
+def load_text(text: str, path: str = "<string>") -> Document:
+    """Load plan text (already decoded). Never raises for bad content: see ``diagnostics``."""
+    doc = Document(path, text)
+    builder = _Builder(doc)
+    try:
+        doc.data = builder.build(text)
+    except LoadError as exc:
+        doc.data = None
+        doc.diagnostics.append(
+            Diagnostic(exc.code, Severity.ERROR, exc.message, path, exc.location)
+        )
+    return doc
+
+
+@dataclass
+class _Frame:
+    container: dict[str, Any] | list[Any]
+    path: Path
+    anchor: str | None
+    size: int = 1
+    key: str | None = None
+    key_loc: Location | None = None
+    has_key: bool = False
+    discard: bool = False  # under a dropped key: build, but record nothing
+    rejected: bool = False  # carried a forbidden tag: becomes None
+
+
+class _Builder:
+    def __init__(self, doc: Document) -> None:
+        self.doc = doc
+        self.source = doc.source
+        self.anchors: dict[str, tuple[Any, int]] = {}
+        self.open_anchors: set[str] = set()
+        self.alias_nodes = 0
+        self.stack: list[_Frame] = []
+        self.root: Any = None
+        self.root_set = False
+        self.documents = 0
+
+    def error(
+        self, code: str, message: str, loc: Location, related: tuple[Related, ...] = ()
+    ) -> None:
+        self.doc.diagnostics.append(
+            Diagnostic(code, Severity.ERROR, message, self.doc.path, loc, related)
+        )
+
+    def build(self, text: str) -> dict[str, Any]:
+        try:
+            for event in yaml.parse(text, Loader=_Loader):
+                self.handle(event)
+        except yaml.MarkedYAMLError as exc:
+            raise _syntax_error(exc, text) from None
+        except yaml.YAMLError as exc:  # pragma: no cover - libyaml errors always carry a mark
+            raise LoadError("PF002", f"the YAML cannot be read: {exc}", Location()) from None
+        if not self.root_set or self.root is None:
+            raise LoadError(
+                "PF006",
+                "the file is empty: a plan starts with `planforge: 1` followed by its blocks",
+                Location(),
+            )
+        if not isinstance(self.root, dict):
+            kind = "a list" if isinstance(self.root, list) else f"the single value {self.root!r}"
+            raise LoadError(
+                "PF006",
+                f"the file holds {kind}, not a plan: a plan is a set of `key: value` blocks"
+                " starting with `planforge: 1`",
+                self.source.value(()),
+            )
+        return self.root
+
+    # -- events -------------------------------------------------------------------------
+
+    def handle(self, ev: yaml.Event) -> None:
+        if isinstance(ev, yaml.ScalarEvent):
+            self.scalar(ev)
+        elif isinstance(ev, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+            self.start(ev)
+        elif isinstance(ev, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+            self.end(ev)
+        elif isinstance(ev, yaml.AliasEvent):
+            self.alias(ev)
+        elif isinstance(ev, yaml.DocumentStartEvent):
+            self.documents += 1
+            if self.documents > 1:
+                raise LoadError(
+                    "PF006",
+                    "the file holds more than one YAML document (a second `---`):"
+                    " keep one plan per file",
+                    _loc(ev.start_mark),
+                )
+
+    def child_path(self) -> Path | None:
+        """Path of the value about to be added, or None when it is a mapping key."""
+        if not self.stack:
+            return ()
+        top = self.stack[-1]
+        if top.discard:
+            return None
+        if isinstance(top.container, list):
+            return (*top.path, len(top.container))
+        if not top.has_key:
+            return None
+        return (*top.path, top.key) if top.key is not None else None
+
+    def scalar(self, ev: yaml.ScalarEvent) -> None:
+        loc = _loc(ev.start_mark, ev.end_mark)
+        plain = ev.style in ("", None)
+        if self.stack and isinstance(self.stack[-1].container, dict) and not self.stack[-1].has_key:
+            self.key(ev, loc, plain)
+            return
+        value = self.scalar_value(ev, loc, plain)
+        if ev.anchor:
+            self.anchors[ev.anchor] = (value, 1)
+        self.add(value, loc, 1)
+
+    def key(self, ev: yaml.ScalarEvent, loc: Location, plain: bool) -> None:
+        top = self.stack[-1]
+        assert isinstance(top.container, dict)
+        name = ev.value
+        if ev.tag not in (None, "!", _STD + "str"):
+            self.error("PF004", f"a key cannot carry the tag `{ev.tag}`", loc)
+        if plain and name == "<<" and ev.tag is None:
+            self.error(
+                "PF004",
+                "merge keys (`<<: *anchor`) are a YAML 1.1 feature planforge does not"
+                " support: write the keys out",
+                loc,
+            )
+            name = None
+        elif name in top.container:
+            first = self.source.keys.get((*top.path, name), Location())
+            self.error(
+                "PF003",
+                f"the key `{name}` appears twice in this block (first on line {first.line});"
+                " keep one",
+                loc,
+                (Related(f"`{name}` first defined here", first),),
+            )
+            name = None
+        top.key = name
+        top.key_loc = loc
+        top.has_key = True
+
+    def scalar_value(self, ev: yaml.ScalarEvent, loc: Location, plain: bool) -> Any:
+        tag = ev.tag
+        if tag in (None, "!"):
+            return plain_scalar(ev.value) if plain and tag is None else ev.value
+        if tag == _STD + "str":
+            return ev.value
+        if tag in _SCALAR_TAGS:
+            value = plain_scalar(ev.value)
+            ok = {
+                _STD + "int": isinstance(value, Decimal) and value == value.to_integral_value(),
+                _STD + "float": parse_number(ev.value) is not None,
+                _STD + "bool": isinstance(value, bool),
+                _STD + "null": value is None,
+            }[tag]
+            if ok:
+                return value
+            self.error("PF004", f"`{ev.value}` does not fit its tag `{tag}`", loc)
+            return None
+        self.unsupported_tag(tag, loc)
+        return None
+
+    def unsupported_tag(self, tag: str, loc: Location) -> None:
+        short = tag.replace(_STD, "!!")
+        extra = " (it could run code)" if "python" in tag else ""
+        self.error(
+            "PF004",
+            f"the tag `{short}` is not allowed in a plan{extra}; remove it",
+            loc,
+        )
+
+    def start(self, ev: yaml.MappingStartEvent | yaml.SequenceStartEvent) -> None:
+        loc = _loc(ev.start_mark)
+        top = self.stack[-1] if self.stack else None
+        if top is not None and isinstance(top.container, dict) and not top.has_key:
+            raise LoadError("PF002", "a key must be plain text, not a list or a block", loc)
+        if len(self.stack) >= MAX_DEPTH:
+            raise LoadError(
+                "PF005",
+                f"the plan nests deeper than {MAX_DEPTH} levels; a plan needs about five",
+                loc,
+            )
+        is_map = isinstance(ev, yaml.MappingStartEvent)
+        path = self.child_path()
+        frame = _Frame({} if is_map else [], path or (), ev.anchor, discard=path is None)
+        if ev.tag not in (None, "!", _STD + ("map" if is_map else "seq")):
+            self.unsupported_tag(ev.tag, loc)
+            frame.rejected = True
+        if path is not None:
+            self.source.values[path] = loc
+        if ev.anchor:
+            self.open_anchors.add(ev.anchor)
+        self.stack.append(frame)
+
+    def end(self, ev: yaml.MappingEndEvent | yaml.SequenceEndEvent) -> None:
+        frame = self.stack.pop()
+        if frame.anchor:
+            self.open_anchors.discard(frame.anchor)
+        value = None if frame.rejected else frame.container
+        if frame.anchor:
+            self.anchors[frame.anchor] = (value, frame.size)
+        self.add(value, None, frame.size)
+
+    def alias(self, ev: yaml.AliasEvent) -> None:
+        loc = _loc(ev.start_mark, ev.end_mark)
+        if ev.anchor in self.open_anchors:
+            raise LoadError(
+                "PF005", f"the alias `*{ev.anchor}` refers to a block that contains it", loc
+            )
+        if ev.anchor not in self.anchors:
+            raise LoadError(
+                "PF002", f"the alias `*{ev.anchor}` has no matching `&{ev.anchor}`", loc
+            )
+        value, size = self.anchors[ev.anchor]
+        self.alias_nodes += size
+        if self.alias_nodes > MAX_ALIAS_NODES:
+            raise LoadError(
+                "PF005",
+                f"aliases expand to more than {MAX_ALIAS_NODES:,} values (an 'alias bomb');"
+                " write the repeated parts out or use fewer nested aliases",
+                loc,
+            )
+        if self.stack and isinstance(self.stack[-1].container, dict) and not self.stack[-1].has_key:
+            raise LoadError("PF002", "an alias cannot be used as a key", loc)
+        self.add(value, loc, size)
+
+    def add(self, value: Any, loc: Location | None, size: int) -> None:
+        """Attach a finished value to its parent (or make it the root)."""
+        if not self.stack:
+            self.root, self.root_set = value, True
+            if loc is not None:
+                self.source.values[()] = loc
+            return
+        top = self.stack[-1]
+        top.size += size
+        if isinstance(top.container, list):
+            if loc is not None and not top.discard:
+                self.source.values[(*top.path, len(top.container))] = loc
+            top.container.append(value)
+            return
+        key, top.has_key = top.key, False
+        if key is None:
+            return
+        path = (*top.path, key)
+        if loc is not None and not top.discard:
+            self.source.values[path] = loc
+        if top.key_loc is not None and not top.discard:
+            self.source.keys[path] = top.key_loc
+        top.container[key] = value
+
+
+def _syntax_error(exc: yaml.MarkedYAMLError, text: str) -> LoadError:
+    mark = exc.problem_mark or exc.context_mark
+    loc = Location(mark.line + 1, mark.column + 1) if mark else Location()
+    problem = exc.problem or str(exc)
+    lines = text.splitlines()
+    line = lines[loc.line - 1] if 0 < loc.line <= len(lines) else ""
+    indent = line[: len(line) - len(line.lstrip(" \t"))]
+    if "\t" in indent or "'\\t'" in problem:
+        tab_col = line.find("\t") + 1 if "\t" in line else loc.col
+        return LoadError(
+            "PF002",
+            "a tab character is used for indentation; YAML needs spaces (set your editor"
+            " to insert spaces)",
+            Location(loc.line, tab_col),
+        )
+    hint = ""
+    if "mapping values are not allowed" in problem:
+        hint = " (a value containing `: ` must be put in quotes)"
+    elif "could not find expected ':'" in problem:
+        hint = " (is a `:` missing after a key, or a quote left open?)"
+    context = f"{exc.context}: " if exc.context else ""
+    return LoadError("PF002", f"the YAML cannot be read: {context}{problem}{hint}", loc)

@@ -1,0 +1,209 @@
+"""The resolved plan: typed values plus everything planforge computes.
+
+Every object keeps ``path``, where it sits in the source, so a rule can point at
+it. Fields are optional because the model is also built from plans that failed
+the schema (so the checks can still report everything in one run); export and
+rendering only ever see plans that passed.
+
+Fields marked ``internal`` are left out of ``planforge export``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from planforge.formula import Expr
+from planforge.quantities import Quantity, Target
+from planforge.source import Path
+
+INTERNAL = {"internal": True}
+
+
+def internal(default: Any = None) -> Any:
+    """A field kept for the checks but not exported."""
+    return field(default=default, metadata=INTERNAL)
+
+
+@dataclass
+class Phase:
+    path: Path = internal(())
+    id: str | None = None
+    name: str | None = None
+    start: dt.date | None = None
+    end: dt.date | None = None
+    description: str | None = None
+    days: int | None = None
+
+
+@dataclass
+class Person:
+    path: Path = internal(())
+    id: str | None = None
+    name: str | None = None
+    role: str | None = None
+    department: str | None = None
+    contact: str | None = None
+
+
+@dataclass
+class Tier:
+    path: Path = internal(())
+    id: str | None = None
+    name: str | None = None
+    share: Quantity | None = None
+    criteria: str | None = None
+    needs: list[str] = field(default_factory=list)
+    strategy: str | None = None
+    customers: int | None = None
+
+
+@dataclass
+class Task:
+    path: Path = internal(())
+    id: str | None = None
+    phase: str | None = None
+    name: str | None = None
+    owner: str | None = None
+    start: dt.date | None = None
+    end: dt.date | None = None
+    depends_on: list[str] = field(default_factory=list)
+    deliverable: str | None = None
+    resources: list[str] = field(default_factory=list)
+    note: str | None = None
+    days: int | None = None
+
+
+@dataclass
+class BudgetLine:
+    path: Path = internal(())
+    category: str | None = None
+    item: str | None = None
+    quantity: Decimal | None = None
+    unit: str | None = None
+    unit_price: Decimal | None = None
+    amount: Decimal | None = None
+    actual: Decimal | None = None
+    note: str | None = None
+    declared_amount: Decimal | None = internal()
+    computed_amount: Decimal | None = None
+    variance: Decimal | None = None
+
+
+@dataclass
+class CategoryTotal:
+    category: str
+    amount: Decimal
+    actual: Decimal | None
+    lines: int
+
+
+@dataclass
+class Budget:
+    path: Path = internal(())
+    cap: Decimal | None = None
+    lines: list[BudgetLine] = field(default_factory=list)
+    declared_total: Decimal | None = internal()
+    total: Decimal | None = None
+    actual_total: Decimal | None = None
+    remaining: Decimal | None = None
+    cost_per_customer: Decimal | None = None
+    categories: list[CategoryTotal] = field(default_factory=list)
+
+
+@dataclass
+class KPI:
+    path: Path = internal(())
+    id: str | None = None
+    dimension: str | None = None
+    name: str | None = None
+    unit: str | None = None
+    target: Target | None = None
+    target_text: Any = internal()
+    target_error: str | None = internal()
+    actual: Quantity | None = None
+    actual_text: Any = internal()
+    actual_error: str | None = internal()
+    formula: str | None = None
+    formula_expr: Expr | None = internal()
+    formula_error: str | None = internal()
+    formula_error_column: int = internal(1)
+    formula_value: Quantity | None = None
+    formula_undefined: str | None = internal()
+    value: Quantity | None = None
+    status: str | None = None
+    analysis: str | None = None
+
+
+@dataclass
+class Monitor:
+    path: Path = internal(())
+    kpi: str | None = None
+    when: Target | None = None
+    when_text: Any = internal()
+    when_error: str | None = internal()
+    respond_within: str | None = None
+    respond_within_hours: Decimal | None = None
+    respond_error: str | None = internal()
+    action: str | None = None
+    triggered: bool | None = None
+
+
+@dataclass
+class Review:
+    path: Path = internal(())
+    within_working_days: int | None = None
+    deliverable: str | None = None
+    due: dt.date | None = None
+
+
+@dataclass
+class Scope:
+    path: Path = internal(())
+    segment: str | None = None
+    customers: int | None = None
+    departments: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Objective:
+    path: Path = internal(())
+    statement: str | None = None
+    kpi: str | None = None
+
+
+@dataclass
+class Period:
+    path: Path = internal(())
+    start: dt.date | None = None
+    end: dt.date | None = None
+    days: int | None = None
+
+
+@dataclass
+class Plan:
+    """A whole plan, resolved."""
+
+    path: Path = internal(())
+    planforge: int | None = None
+    id: str | None = None
+    title: str | None = None
+    locale: str | None = None
+    currency: str | None = None
+    owner: str | None = None
+    status: str | None = None
+    objective: Objective = field(default_factory=Objective)
+    scope: Scope = field(default_factory=Scope)
+    period: Period = field(default_factory=Period)
+    phases: list[Phase] = field(default_factory=list)
+    team: list[Person] = field(default_factory=list)
+    tiers: list[Tier] = field(default_factory=list)
+    tasks: list[Task] = field(default_factory=list)
+    budget: Budget = field(default_factory=Budget)
+    kpis: list[KPI] = field(default_factory=list)
+    measures: dict[str, Decimal] = field(default_factory=dict)
+    monitoring: list[Monitor] = field(default_factory=list)
+    review: Review | None = None
+    exceeded_margin: Quantity = field(default_factory=lambda: Quantity(Decimal(10), True))

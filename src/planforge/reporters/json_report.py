@@ -1,0 +1,53 @@
+"""Machine-readable JSON (format version 1; documented in the README)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from planforge import __version__
+from planforge.check import Result
+from planforge.diagnostics import Diagnostic
+from planforge.reporters import totals
+from planforge.rules import get as get_rule
+
+
+def diagnostic_data(d: Diagnostic) -> dict[str, Any]:
+    """One diagnostic as a JSON object."""
+    rule = get_rule(d.code)
+    return {
+        "code": d.code,
+        "rule": rule.name if rule else None,
+        "severity": d.severity.value,
+        "message": d.message,
+        "line": d.location.line,
+        "column": d.location.col,
+        "end_line": d.location.end_line,
+        "end_column": d.location.end_col,
+        "related": [
+            {"message": r.message, "line": r.location.line, "column": r.location.col}
+            for r in d.related
+        ],
+    }
+
+
+def render(results: Sequence[Result], *, strict: bool = False, **_: object) -> str:
+    """The JSON report."""
+    data = {
+        "version": 1,
+        "tool": {"name": "planforge", "version": __version__},
+        "strict": strict,
+        "files": [
+            {
+                "path": r.path,
+                "valid": not r.failed(strict),
+                "errors": r.errors(),
+                "warnings": r.warnings(),
+                "diagnostics": [diagnostic_data(d) for d in r.diagnostics],
+            }
+            for r in results
+        ],
+        "summary": totals(results, strict),
+    }
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"

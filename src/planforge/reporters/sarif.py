@@ -1,0 +1,85 @@
+"""SARIF 2.1.0, for GitHub code scanning and other static-analysis dashboards."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from pathlib import PurePath
+from typing import Any
+
+from planforge import __version__
+from planforge.check import Result
+from planforge.rules import all_rules
+
+_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+
+
+def _uri(path: str) -> str:
+    return PurePath(path).as_posix()
+
+
+def render(results: Sequence[Result], **_: object) -> str:
+    """One SARIF run with every rule's metadata and one result per diagnostic."""
+    rules = all_rules()
+    index = {r.code: i for i, r in enumerate(rules)}
+    sarif_results: list[dict[str, Any]] = []
+    for result in results:
+        for d in result.diagnostics:
+            region: dict[str, int] = {"startLine": d.line, "startColumn": d.col}
+            if d.location.end_line:
+                region["endLine"] = d.location.end_line
+                if d.location.end_col:
+                    region["endColumn"] = d.location.end_col
+            physical = {
+                "artifactLocation": {"uri": _uri(d.path), "uriBaseId": "%SRCROOT%"},
+                "region": region,
+            }
+            item: dict[str, Any] = {
+                "ruleId": d.code,
+                "ruleIndex": index[d.code],
+                "level": d.severity.value,
+                "message": {"text": d.message},
+                "locations": [{"physicalLocation": physical}],
+            }
+            if d.related:
+                item["relatedLocations"] = [
+                    {
+                        "id": i,
+                        "message": {"text": r.message},
+                        "physicalLocation": {
+                            "artifactLocation": {"uri": _uri(d.path), "uriBaseId": "%SRCROOT%"},
+                            "region": {"startLine": r.location.line, "startColumn": r.location.col},
+                        },
+                    }
+                    for i, r in enumerate(d.related)
+                ]
+            sarif_results.append(item)
+    doc = {
+        "$schema": _SCHEMA,
+        "version": "2.1.0",
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": "planforge",
+                        "version": __version__,
+                        "informationUri": "https://github.com/planforge/planforge",
+                        "rules": [
+                            {
+                                "id": r.code,
+                                "name": r.name,
+                                "shortDescription": {"text": r.summary},
+                                "fullDescription": {"text": r.doc},
+                                "help": {"text": r.doc},
+                                "defaultConfiguration": {"level": r.severity.value},
+                            }
+                            for r in rules
+                        ],
+                    }
+                },
+                "columnKind": "unicodeCodePoints",
+                "results": sarif_results,
+            }
+        ],
+    }
+    return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"

@@ -1,0 +1,96 @@
+"""Terminal output: ``path:line:col: severity[CODE] message``, the source line, a caret, a summary."""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Sequence
+
+from planforge.check import Result
+from planforge.diagnostics import Diagnostic, Severity
+from planforge.reporters import totals
+
+_STYLE = {
+    "error": "\033[1;31m",
+    "warning": "\033[1;33m",
+    "bold": "\033[1m",
+    "dim": "\033[2m",
+    "blue": "\033[1;34m",
+    "green": "\033[1;32m",
+}
+
+
+def _width(text: str) -> int:
+    """Columns ``text`` takes in a terminal (CJK characters take two)."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def _paint(text: str, style: str, color: bool) -> str:
+    return f"{_STYLE[style]}{text}\033[0m" if color else text
+
+
+def snippet(lines: list[str], diag: Diagnostic, color: bool = False) -> list[str]:
+    """The source line of ``diag`` with a caret under the offending value."""
+    loc = diag.location
+    if not 0 < loc.line <= len(lines):
+        return []
+    line = lines[loc.line - 1].rstrip("\r\n").replace("\t", " ")
+    start = max(loc.col - 1, 0)
+    if loc.end_line == loc.line and loc.end_col and loc.end_col > loc.col:
+        length = _width(line[start : loc.end_col - 1])
+    else:
+        rest = line[start:]
+        token = rest.split(" ", 1)[0] if rest else ""
+        length = max(_width(token), 1)
+    num = str(loc.line)
+    pad = " " * len(num)
+    caret = " " * _width(line[:start]) + "^" * max(length, 1)
+    bar = _paint("|", "blue", color)
+    return [
+        f"{pad} {bar}",
+        f"{_paint(num, 'blue', color)} {bar} {line}",
+        f"{pad} {bar} {_paint(caret, diag.severity.value, color)}",
+    ]
+
+
+def format_diagnostic(diag: Diagnostic, lines: list[str], color: bool = False) -> str:
+    """One diagnostic as text, with its snippet and related locations."""
+    head = (
+        f"{_paint(f'{diag.path}:{diag.line}:{diag.col}', 'bold', color)}: "
+        f"{_paint(f'{diag.severity.value}[{diag.code}]', diag.severity.value, color)} {diag.message}"
+    )
+    out = [head, *snippet(lines, diag, color)]
+    for rel in diag.related:
+        out.append(f"  = note: {rel.message} (line {rel.location.line}, column {rel.location.col})")
+    return "\n".join(out)
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def summary(results: Sequence[Result], strict: bool) -> str:
+    """``2 errors and 1 warning in 1 of 3 plans`` or ``3 plans checked: all valid``."""
+    t = totals(results, strict)
+    plans = _plural(t["files"], "plan")
+    if not t["errors"] and not t["warnings"]:
+        return f"{plans} checked: all valid"
+    found = f"{_plural(t['errors'], 'error')} and {_plural(t['warnings'], 'warning')}"
+    verdict = f"{t['failed']} of {t['files']} plan{'s' if t['files'] != 1 else ''} failed"
+    return f"{found} in {plans}; {verdict}" + (" (--strict: warnings fail)" if strict else "")
+
+
+def render(
+    results: Sequence[Result], *, strict: bool = False, color: bool = False, **_: object
+) -> str:
+    """The whole text report."""
+    blocks = []
+    for result in results:
+        lines = result.document.text.splitlines()
+        blocks += [format_diagnostic(d, lines, color) for d in result.diagnostics]
+    t = totals(results, strict)
+    style = "green" if not t["failed"] else "error" if t["errors"] else "warning"
+    blocks.append(_paint(summary(results, strict), style, color))
+    return "\n\n".join(blocks) + "\n"
+
+
+__all__ = ["Severity", "format_diagnostic", "render", "snippet", "summary"]

@@ -1,0 +1,376 @@
+"""Build the resolved :class:`~planforge.model.Plan` from loaded data, computing everything.
+
+Resolution is tolerant: a value of the wrong type becomes None (the schema check
+has already reported it), so the rules can still run on the rest of the plan.
+Computed here, all in exact Decimal arithmetic:
+
+* line amounts (quantity × unit price, rounded to the currency's minor unit),
+  the budget total, actual spend, subtotals per category, what remains under the
+  cap and the cost per customer;
+* per-tier customer counts (largest-remainder rounding, so they add up);
+* KPI values from formulas, and each KPI's status;
+* day counts, the review deadline, and whether a monitoring rule has triggered.
+"""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from planforge import formula as formulas
+from planforge.dates import add_working_days, parse_date, span_days
+from planforge.model import (
+    KPI,
+    Budget,
+    BudgetLine,
+    CategoryTotal,
+    Monitor,
+    Objective,
+    Period,
+    Person,
+    Phase,
+    Plan,
+    Review,
+    Scope,
+    Task,
+    Tier,
+)
+from planforge.money import CURRENCIES, fits_currency, quantum, round_money
+from planforge.quantities import (
+    Quantity,
+    parse_duration_hours,
+    parse_quantity,
+    parse_target,
+    parse_threshold,
+)
+from planforge.scalars import is_number
+from planforge.source import Path
+
+#: Numbers beyond this are refused by the schema; resolution ignores them too, so
+#: arithmetic on hostile input stays exact and cheap.
+_LIMIT = Decimal("1e15")
+FORMULA_PLACES = Decimal("0.0001")
+BUILTINS = ("customers", "budget_total", "actual_total")
+
+
+class _Raw:
+    """Typed, tolerant access to one mapping of the loaded data."""
+
+    def __init__(self, data: Any, path: Path) -> None:
+        self.data = data if isinstance(data, dict) else {}
+        self.path = path
+
+    def text(self, key: str) -> str | None:
+        value = self.data.get(key)
+        return value if isinstance(value, str) else None
+
+    def number(self, key: str) -> Decimal | None:
+        value = self.data.get(key)
+        if is_number(value) and abs(value) < _LIMIT:
+            return Decimal(value)
+        return None
+
+    def integer(self, key: str) -> int | None:
+        value = self.number(key)
+        return int(value) if value is not None and value == value.to_integral_value() else None
+
+    def date(self, key: str):
+        return parse_date(self.data.get(key))
+
+    def texts(self, key: str) -> list[str]:
+        value = self.data.get(key)
+        return [v for v in value if isinstance(v, str)] if isinstance(value, list) else []
+
+    def child(self, key: str) -> _Raw:
+        return _Raw(self.data.get(key), (*self.path, key))
+
+    def items(self, key: str) -> list[_Raw]:
+        value = self.data.get(key)
+        if not isinstance(value, list):
+            return []
+        return [_Raw(v, (*self.path, key, i)) for i, v in enumerate(value) if isinstance(v, dict)]
+
+
+def resolve(data: dict[str, Any]) -> Plan:
+    """The resolved plan for loaded ``data`` (which need not have passed the schema)."""
+    raw = _Raw(data, ())
+    plan = Plan(
+        planforge=raw.integer("planforge"),
+        id=raw.text("id"),
+        title=raw.text("title"),
+        locale=raw.text("locale"),
+        currency=raw.text("currency"),
+        owner=raw.text("owner"),
+        status=raw.text("status"),
+    )
+    obj = raw.child("objective")
+    plan.objective = Objective(obj.path, obj.text("statement"), obj.text("kpi"))
+    scope = raw.child("scope")
+    plan.scope = Scope(
+        scope.path, scope.text("segment"), scope.integer("customers"), scope.texts("departments")
+    )
+    period = raw.child("period")
+    plan.period = Period(period.path, period.date("start"), period.date("end"))
+    plan.period.days = _days(plan.period.start, plan.period.end)
+    plan.phases = [_phase(r) for r in raw.items("phases")]
+    plan.team = [
+        Person(
+            r.path,
+            r.text("id"),
+            r.text("name"),
+            r.text("role"),
+            r.text("department"),
+            r.text("contact"),
+        )
+        for r in raw.items("team")
+    ]
+    plan.tiers = [_tier(r) for r in raw.items("tiers")]
+    plan.tasks = [_task(r) for r in raw.items("tasks")]
+    currency = plan.currency if plan.currency in CURRENCIES else "XXX"
+    plan.budget = _budget(raw.child("budget"), currency, plan.scope.customers)
+    measures = raw.data.get("measures")
+    if isinstance(measures, dict):
+        plan.measures = {
+            k: Decimal(v) for k, v in measures.items() if is_number(v) and abs(v) < _LIMIT
+        }
+    margin = _percent(raw.child("evaluation").text("exceeded_margin"))
+    if margin is not None:
+        plan.exceeded_margin = margin
+    plan.kpis = [_kpi(r, plan) for r in raw.items("kpis")]
+    by_id = {k.id: k for k in plan.kpis if k.id}
+    plan.monitoring = [_monitor(r, by_id) for r in raw.items("monitoring")]
+    if isinstance(raw.data.get("review"), dict):
+        plan.review = _review(raw.child("review"), plan)
+    _tier_counts(plan)
+    return plan
+
+
+def _days(start, end) -> int | None:
+    return span_days(start, end) if start and end and start <= end else None
+
+
+def _phase(r: _Raw) -> Phase:
+    phase = Phase(
+        r.path, r.text("id"), r.text("name"), r.date("start"), r.date("end"), r.text("description")
+    )
+    phase.days = _days(phase.start, phase.end)
+    return phase
+
+
+def _task(r: _Raw) -> Task:
+    task = Task(
+        r.path,
+        r.text("id"),
+        r.text("phase"),
+        r.text("name"),
+        r.text("owner"),
+        r.date("start"),
+        r.date("end"),
+        r.texts("depends_on"),
+        r.text("deliverable"),
+        r.texts("resources"),
+        r.text("note"),
+    )
+    task.days = _days(task.start, task.end)
+    return task
+
+
+def _percent(text: str | None) -> Quantity | None:
+    if text is None:
+        return None
+    try:
+        q = parse_quantity(text)
+    except ValueError:
+        return None
+    return q if q.percent else None
+
+
+def _tier(r: _Raw) -> Tier:
+    return Tier(
+        r.path,
+        r.text("id"),
+        r.text("name"),
+        _percent(r.text("share")),
+        r.text("criteria"),
+        r.texts("needs"),
+        r.text("strategy"),
+    )
+
+
+def _tier_counts(plan: Plan) -> None:
+    """Customers per tier: share × scope.customers, largest-remainder rounded."""
+    total = plan.scope.customers
+    shares = [t.share.value if t.share else None for t in plan.tiers]
+    if total is None or not plan.tiers or any(s is None for s in shares):
+        return
+    exact = [total * s / 100 for s in shares]  # type: ignore[operator]
+    counts = [int(e) for e in exact]
+    if sum(shares) == 100:  # type: ignore[arg-type]
+        left = total - sum(counts)
+        order = sorted(range(len(exact)), key=lambda i: (-(exact[i] - counts[i]), i))
+        for i in order[:left]:
+            counts[i] += 1
+    else:
+        counts = [int(e.to_integral_value(rounding=ROUND_HALF_UP)) for e in exact]
+    for tier, n in zip(plan.tiers, counts, strict=True):
+        tier.customers = n
+
+
+def _money(value: Decimal | None, currency: str) -> Decimal | None:
+    """An amount written to the currency's minor unit (``1000`` -> ``1000.00`` for CNY).
+
+    Amounts with more decimals than the currency has are kept as written (PF406
+    reports them), so nothing is ever rounded away silently.
+    """
+    if value is None or not fits_currency(value, currency):
+        return value
+    return value.quantize(quantum(currency))
+
+
+def _budget(r: _Raw, currency: str, customers: int | None) -> Budget:
+    budget = Budget(r.path, _money(r.number("cap"), currency))
+    budget.declared_total = _money(r.number("total"), currency)
+    for lr in r.items("lines"):
+        line = BudgetLine(
+            lr.path,
+            lr.text("category"),
+            lr.text("item"),
+            lr.number("quantity"),
+            lr.text("unit"),
+            lr.number("unit_price"),
+            None,
+            _money(lr.number("actual"), currency),
+            lr.text("note"),
+        )
+        line.declared_amount = _money(lr.number("amount"), currency)
+        if line.quantity is not None and line.unit_price is not None:
+            line.computed_amount = round_money(line.quantity * line.unit_price, currency)
+        line.amount = (
+            line.declared_amount if line.declared_amount is not None else line.computed_amount
+        )
+        if line.amount is not None and line.actual is not None:
+            line.variance = line.actual - line.amount
+        budget.lines.append(line)
+    amounts = [line.amount for line in budget.lines]
+    if budget.lines and all(a is not None for a in amounts):
+        budget.total = sum(amounts, Decimal(0))  # type: ignore[arg-type]
+    actuals = [line.actual for line in budget.lines if line.actual is not None]
+    if actuals:
+        budget.actual_total = sum(actuals, Decimal(0))
+    if budget.total is None and budget.declared_total is not None and not budget.lines:
+        budget.total = budget.declared_total
+    if budget.cap is not None and budget.total is not None:
+        budget.remaining = budget.cap - budget.total
+    if budget.total is not None and customers:
+        budget.cost_per_customer = round_money(budget.total / customers, currency)
+    budget.categories = _categories(budget.lines)
+    return budget
+
+
+def _categories(lines: list[BudgetLine]) -> list[CategoryTotal]:
+    """Subtotals per category, in order of first appearance."""
+    totals: dict[str, CategoryTotal] = {}
+    for line in lines:
+        if line.category is None or line.amount is None:
+            continue
+        cat = totals.setdefault(line.category, CategoryTotal(line.category, Decimal(0), None, 0))
+        cat.amount += line.amount
+        cat.lines += 1
+        if line.actual is not None:
+            cat.actual = (cat.actual or Decimal(0)) + line.actual
+    return list(totals.values())
+
+
+def _kpi(r: _Raw, plan: Plan) -> KPI:
+    kpi = KPI(r.path, r.text("id"), r.text("dimension"), r.text("name"), r.text("unit"))
+    kpi.analysis = r.text("analysis")
+    kpi.target_text = r.data.get("target")
+    if kpi.target_text is not None:
+        try:
+            kpi.target = parse_target(kpi.target_text)
+        except ValueError as exc:
+            kpi.target_error = str(exc)
+    kpi.actual_text = r.data.get("actual")
+    if kpi.actual_text is not None:
+        try:
+            kpi.actual = parse_quantity(kpi.actual_text)
+        except ValueError as exc:
+            kpi.actual_error = str(exc)
+    kpi.formula = r.text("formula")
+    if kpi.formula is not None:
+        _formula(kpi, plan)
+    kpi.value = kpi.actual if kpi.actual is not None else kpi.formula_value
+    if kpi.target is not None:
+        value = kpi.value if kpi.value and kpi.value.percent == kpi.target.percent else None
+        kpi.status = kpi.target.status(value, plan.exceeded_margin.value / 100)
+    return kpi
+
+
+def formula_env(plan: Plan) -> dict[str, Decimal]:
+    """Names a formula can use: the measures plus the built-ins that have a value."""
+    env = dict(plan.measures)
+    builtins = {
+        "customers": Decimal(plan.scope.customers) if plan.scope.customers else None,
+        "budget_total": plan.budget.total,
+        "actual_total": plan.budget.actual_total,
+    }
+    env.update({k: v for k, v in builtins.items() if v is not None})
+    return env
+
+
+def _formula(kpi: KPI, plan: Plan) -> None:
+    assert kpi.formula is not None
+    try:
+        kpi.formula_expr = formulas.parse(kpi.formula)
+    except formulas.FormulaError as exc:
+        kpi.formula_error, kpi.formula_error_column = str(exc), exc.column
+        return
+    env = formula_env(plan)
+    used = formulas.names(kpi.formula_expr)
+    unknown = [n for n in used if n.name not in env and n.name not in BUILTINS]
+    if unknown and plan.measures:
+        first = unknown[0]
+        known = ", ".join(sorted(set(plan.measures) | set(BUILTINS)))
+        kpi.formula_error = f"`{first.name}` is not a measure or built-in (known: {known})"
+        kpi.formula_error_column = first.column
+        return
+    if any(n.name not in env for n in used):
+        return  # not measured yet: the KPI stays pending
+    try:
+        value = formulas.evaluate(kpi.formula_expr, env)
+    except formulas.Undefined as exc:
+        kpi.formula_undefined = str(exc)
+        return
+    percent = kpi.target is not None and kpi.target.percent
+    if percent:
+        value *= 100
+    kpi.formula_value = Quantity(value.quantize(FORMULA_PLACES, ROUND_HALF_UP), percent)
+
+
+def _monitor(r: _Raw, kpis: dict[str, KPI]) -> Monitor:
+    mon = Monitor(r.path, r.text("kpi"))
+    mon.when_text = r.data.get("when")
+    mon.action = r.text("action")
+    mon.respond_within = r.text("respond_within")
+    if mon.when_text is not None:
+        try:
+            mon.when = parse_threshold(mon.when_text)
+        except ValueError as exc:
+            mon.when_error = str(exc)
+    raw_within = r.data.get("respond_within")
+    if raw_within is not None:
+        try:
+            mon.respond_within_hours = parse_duration_hours(raw_within)
+        except ValueError as exc:
+            mon.respond_error = str(exc)
+    kpi = kpis.get(mon.kpi or "")
+    if mon.when and kpi and kpi.value and kpi.value.percent == mon.when.percent:
+        mon.triggered = mon.when.satisfied_by(kpi.value)
+    return mon
+
+
+def _review(r: _Raw, plan: Plan) -> Review:
+    review = Review(r.path, r.integer("within_working_days"), r.text("deliverable"))
+    if review.within_working_days is not None and plan.period.end is not None:
+        review.due = add_working_days(plan.period.end, review.within_working_days)
+    return review

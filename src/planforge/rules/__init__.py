@@ -1,0 +1,107 @@
+"""The rule registry: every check planforge makes, with a stable code, a severity and a doc.
+
+Codes are grouped by what they look at and never reused:
+
+========  ==========================================
+PF0xx     reading the file (encoding, YAML, keys)
+PF1xx     the schema (missing/unknown keys, types)
+PF2xx     references between ids
+PF3xx     dates and the timetable
+PF4xx     the budget
+PF5xx     customer tiers
+PF6xx     KPIs and formulas
+PF7xx     monitoring rules
+========  ==========================================
+
+A rule's doc is its function's docstring (for PF0xx/PF1xx, which the loader and
+the schema check emit, a docstring-only declaration): a one-line summary, then
+*What it checks*, *Why it matters* and *Example fix* sections.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from planforge.diagnostics import Severity
+from planforge.model import Plan
+from planforge.source import Path
+
+
+@dataclass(frozen=True)
+class Finding:
+    """What a rule reports: a message at a path, optionally pointing at the key or into the value."""
+
+    path: Path
+    message: str
+    related: tuple[tuple[str, Path], ...] = ()
+    at_key: bool = False
+    offset: int = 0  # characters into a one-line value (formula columns)
+
+
+Check = Callable[[Plan], Iterable[Finding]]
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A registered rule."""
+
+    code: str
+    name: str
+    severity: Severity
+    doc: str
+    check: Check | None = None
+
+    @property
+    def summary(self) -> str:
+        return self.doc.strip().splitlines()[0]
+
+
+REGISTRY: dict[str, Rule] = {}
+
+
+def _register(rule_: Rule) -> None:
+    if rule_.code in REGISTRY:  # pragma: no cover - a programming error
+        raise ValueError(f"duplicate rule code {rule_.code}")
+    REGISTRY[rule_.code] = rule_
+
+
+def rule(code: str, name: str, severity: Severity = Severity.ERROR) -> Callable[[Check], Check]:
+    """Register a check function as rule ``code``; its docstring is the rule's doc."""
+
+    def register(func: Check) -> Check:
+        _register(Rule(code, name, severity, inspect.cleandoc(func.__doc__ or ""), func))
+        return func
+
+    return register
+
+
+def declare(code: str, name: str, doc: str, severity: Severity = Severity.ERROR) -> None:
+    """Register a rule that the loader or the schema check emits (no check function)."""
+    _register(Rule(code, name, severity, inspect.cleandoc(doc)))
+
+
+def all_rules() -> list[Rule]:
+    """Every rule, by code."""
+    _load()
+    return [REGISTRY[c] for c in sorted(REGISTRY)]
+
+
+def get(code: str) -> Rule | None:
+    """The rule with ``code`` (case-insensitive), or None."""
+    _load()
+    return REGISTRY.get(code.upper())
+
+
+def _load() -> None:
+    from planforge.rules import (  # noqa: F401
+        budget,
+        dates,
+        kpis,
+        loading,
+        monitoring,
+        references,
+        schema,
+        tiers,
+    )

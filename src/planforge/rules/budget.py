@@ -1,0 +1,189 @@
+"""PF4xx: the budget sheet, in exact decimal arithmetic."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from decimal import Decimal
+
+from planforge.diagnostics import Severity
+from planforge.model import BudgetLine, Plan
+from planforge.money import decimals, fits_currency, minor_units
+from planforge.rules import Finding, rule
+
+
+def _line(line: BudgetLine) -> str:
+    return f"the line `{line.item}`" if line.item else f"budget line #{line.path[-1] + 1}"
+
+
+@rule("PF401", "amount-mismatch")
+def amount_mismatch(plan: Plan) -> Iterator[Finding]:
+    """A line's amount is not quantity × unit price.
+
+    What it checks: when a budget line gives `quantity`, `unit_price` and
+    `amount`, the amount equals quantity × unit price (rounded to the currency's
+    minor unit).
+
+    Why it matters: this is the classic spreadsheet error: someone changed the
+    quantity and forgot the amount, and the total is now wrong.
+
+    Example fix:
+        # before
+        quantity: 20
+        unit_price: 50
+        amount: 1200
+        # after (or drop `amount` and let planforge compute it)
+        quantity: 20
+        unit_price: 50
+        amount: 1000
+    """
+    for line in plan.budget.lines:
+        declared, computed = line.declared_amount, line.computed_amount
+        if declared is not None and computed is not None and declared != computed:
+            yield Finding(
+                (*line.path, "amount"),
+                f"{_line(line)} says {declared}, but {line.quantity} × {line.unit_price}"
+                f" = {computed}",
+            )
+
+
+@rule("PF402", "amount-missing")
+def amount_missing(plan: Plan) -> Iterator[Finding]:
+    """A line has neither an amount nor both a quantity and a unit price.
+
+    What it checks: every budget line gives `amount`, or `quantity` and
+    `unit_price` (from which the amount is computed).
+
+    Why it matters: a line without an amount cannot be added to the total.
+
+    Example fix:
+        # before
+        - {category: 礼品费, item: 定制U盘, quantity: 100}
+        # after
+        - {category: 礼品费, item: 定制U盘, quantity: 100, unit_price: 30}
+    """
+    for line in plan.budget.lines:
+        if line.declared_amount is not None or line.computed_amount is not None:
+            continue
+        if line.quantity is not None:
+            msg = f"{_line(line)} has a quantity but no `unit_price` (or `amount`)"
+        elif line.unit_price is not None:
+            msg = f"{_line(line)} has a unit price but no `quantity` (or `amount`)"
+        else:
+            msg = f"{_line(line)} has no amount: give `amount`, or `quantity` and `unit_price`"
+        yield Finding(line.path, msg)
+
+
+@rule("PF403", "total-mismatch")
+def total_mismatch(plan: Plan) -> Iterator[Finding]:
+    """The declared budget total is not the sum of the lines.
+
+    What it checks: `budget.total`, when given, equals the exact sum of the line
+    amounts (computed amounts included).
+
+    Why it matters: approvers sign the total; if it does not add up, they are
+    signing a number nobody can explain.
+
+    Example fix:
+        # before (the lines add up to 10000)
+        total: 9500
+        # after (or drop `total`: planforge computes it)
+        total: 10000
+    """
+    budget = plan.budget
+    if budget.declared_total is None or budget.total is None or not budget.lines:
+        return
+    if budget.declared_total != budget.total:
+        diff = budget.declared_total - budget.total
+        yield Finding(
+            (*budget.path, "total"),
+            f"the total says {budget.declared_total}, but the lines add up to {budget.total}"
+            f" ({'+' if diff > 0 else ''}{diff})",
+        )
+
+
+@rule("PF404", "over-cap")
+def over_cap(plan: Plan) -> Iterator[Finding]:
+    """The planned budget is over the cap.
+
+    What it checks: the sum of the line amounts is at most `budget.cap`.
+
+    Why it matters: a plan that spends more than it may cannot be approved as is.
+
+    Example fix:
+        # before
+        cap: 10000      # lines add up to 10500
+        # after: cut a line, or get a higher cap approved
+        cap: 10500
+    """
+    budget = plan.budget
+    if budget.cap is not None and budget.total is not None and budget.total > budget.cap:
+        yield Finding(
+            (*budget.path, "cap"),
+            f"the lines add up to {budget.total}, over the cap of {budget.cap}"
+            f" by {budget.total - budget.cap}",
+        )
+
+
+@rule("PF405", "actual-over-cap", Severity.WARNING)
+def actual_over_cap(plan: Plan) -> Iterator[Finding]:
+    """Money actually spent is over the cap.
+
+    What it checks: the sum of the lines' `actual` spend is at most `budget.cap`.
+
+    Why it matters: overspending needs to be explained in the review; this
+    warns as soon as the actuals are recorded.
+
+    Example fix:
+        # record the overspend and its reason in the line's note
+        - item: 宣传海报
+          amount: 1000
+          actual: 1800
+          note: 加印200张,经张经理批准
+    """
+    budget = plan.budget
+    if budget.cap is None or budget.actual_total is None or budget.actual_total <= budget.cap:
+        return
+    yield Finding(
+        (*budget.path, "cap"),
+        f"actual spend is {budget.actual_total}, over the cap of {budget.cap}"
+        f" by {budget.actual_total - budget.cap}",
+    )
+
+
+@rule("PF406", "sub-minor-unit")
+def sub_minor_unit(plan: Plan) -> Iterator[Finding]:
+    """An amount has more decimals than the currency has.
+
+    What it checks: `cap`, `total` and each line's `unit_price`, `amount` and
+    `actual` use at most the currency's minor unit (2 decimals for CNY and USD,
+    0 for JPY and KRW, 3 for KWD).
+
+    Why it matters: ¥10.005 cannot be paid; such an amount is a typo or an
+    unrounded spreadsheet value, and totals stop matching invoices.
+
+    Example fix:
+        # before (CNY)
+        amount: 1000.005
+        # after
+        amount: 1000.01
+    """
+    currency = plan.currency
+    if currency is None:
+        return
+    budget = plan.budget
+    values: list[tuple[tuple, Decimal | None]] = [
+        ((*budget.path, "cap"), budget.cap),
+        ((*budget.path, "total"), budget.declared_total),
+    ]
+    for line in budget.lines:
+        values += [
+            ((*line.path, "amount"), line.declared_amount),
+            ((*line.path, "actual"), line.actual),
+        ]
+    places = minor_units(currency)
+    for path, value in values:
+        if value is not None and not fits_currency(value, currency):
+            yield Finding(
+                path,
+                f"{value} has {decimals(value)} decimal places, but {currency} has {places}",
+            )

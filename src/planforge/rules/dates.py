@@ -1,0 +1,291 @@
+"""PF3xx: dates, phases and the order of tasks."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from collections.abc import Iterator
+
+from planforge.diagnostics import Severity
+from planforge.model import Plan, Task
+from planforge.rules import Finding, rule
+from planforge.rules.common import by_id, label
+
+
+def _day(d: dt.date) -> dt.date:
+    return d + dt.timedelta(days=1)
+
+
+@rule("PF301", "ends-before-start")
+def ends_before_start(plan: Plan) -> Iterator[Finding]:
+    """The period, a phase or a task ends before it starts.
+
+    What it checks: `start` ≤ `end` for the period, every phase and every task
+    (both days are included, so a one-day task has start = end).
+
+    Why it matters: a reversed range is almost always a typo in the month or
+    day, and breaks the timetable and every other date check.
+
+    Example fix:
+        # before
+        start: 2024-04-11
+        end: 2024-04-01
+        # after
+        start: 2024-04-11
+        end: 2024-04-15
+    """
+    items = [(plan.period, "the campaign period")]
+    items += [(p, label(p, "phase")) for p in plan.phases]
+    items += [(t, label(t, "task")) for t in plan.tasks]
+    for item, name in items:
+        if item.start and item.end and item.end < item.start:
+            yield Finding(
+                (*item.path, "end"),
+                f"{name} ends on {item.end}, before it starts ({item.start})",
+                (("starts here", (*item.path, "start")),),
+            )
+
+
+@rule("PF302", "phase-outside-period")
+def phase_outside_period(plan: Plan) -> Iterator[Finding]:
+    """A phase starts before or ends after the campaign period.
+
+    What it checks: every phase lies inside `period` (start ≥ period start,
+    end ≤ period end).
+
+    Why it matters: the period is what management approves; work scheduled
+    outside it has no budget or owner time behind it.
+
+    Example fix:
+        # before (period ends 2024-06-30)
+        - id: review
+          end: 2024-07-05
+        # after: end the phase in the period, or extend the period
+        - id: review
+          end: 2024-06-30
+    """
+    start, end = plan.period.start, plan.period.end
+    for phase in plan.phases:
+        if start and phase.start and phase.start < start:
+            yield Finding(
+                (*phase.path, "start"),
+                f"{label(phase, 'phase')} starts on {phase.start}, before the campaign"
+                f" period starts ({start})",
+                (("the period starts here", (*plan.period.path, "start")),),
+            )
+        if end and phase.end and phase.end > end:
+            yield Finding(
+                (*phase.path, "end"),
+                f"{label(phase, 'phase')} ends on {phase.end}, after the campaign period"
+                f" ends ({end})",
+                (("the period ends here", (*plan.period.path, "end")),),
+            )
+
+
+@rule("PF303", "phase-overlap")
+def phase_overlap(plan: Plan) -> Iterator[Finding]:
+    """Phases are out of order or overlap.
+
+    What it checks: each phase starts after the one listed before it ends.
+
+    Why it matters: phases partition the campaign (warm-up, execution, review);
+    an overlap means a day belongs to two phases, and the timetable and
+    reporting by phase become ambiguous.
+
+    Example fix:
+        # before
+        - {id: prep, start: 2024-04-01, end: 2024-04-15}
+        - {id: run, start: 2024-04-15, end: 2024-06-15}
+        # after
+        - {id: prep, start: 2024-04-01, end: 2024-04-15}
+        - {id: run, start: 2024-04-16, end: 2024-06-15}
+    """
+    dated = [p for p in plan.phases if p.start and p.end and p.start <= p.end]
+    for prev, cur in itertools.pairwise(dated):
+        assert prev.start and prev.end and cur.start
+        if cur.start < prev.start:
+            yield Finding(
+                (*cur.path, "start"),
+                f"{label(cur, 'phase')} starts on {cur.start}, before {label(prev, 'phase')}"
+                f" listed above it ({prev.start}); list phases in time order",
+            )
+        elif cur.start <= prev.end:
+            yield Finding(
+                (*cur.path, "start"),
+                f"{label(cur, 'phase')} starts on {cur.start}, but {label(prev, 'phase')}"
+                f" runs until {prev.end}; start it on {_day(prev.end)} or later",
+                (("the earlier phase ends here", (*prev.path, "end")),),
+            )
+
+
+@rule("PF304", "phase-gap", Severity.WARNING)
+def phase_gap(plan: Plan) -> Iterator[Finding]:
+    """Phases leave days of the campaign period uncovered.
+
+    What it checks: the phases, taken together, cover the period from its first
+    to its last day without gaps.
+
+    Why it matters: a day outside every phase belongs to nobody's plan; usually a
+    phase boundary was mistyped.
+
+    Example fix:
+        # before (2024-04-16 to 2024-04-19 belong to no phase)
+        - {id: prep, start: 2024-04-01, end: 2024-04-15}
+        - {id: run, start: 2024-04-20, end: 2024-06-15}
+        # after
+        - {id: prep, start: 2024-04-01, end: 2024-04-15}
+        - {id: run, start: 2024-04-16, end: 2024-06-15}
+    """
+    dated = [p for p in plan.phases if p.start and p.end and p.start <= p.end]
+    if not dated:
+        return
+    first, last = dated[0], dated[-1]
+    if plan.period.start and first.start and first.start > plan.period.start:
+        yield Finding(
+            (*first.path, "start"),
+            f"no phase covers {plan.period.start} to {first.start - dt.timedelta(days=1)},"
+            " the start of the campaign period",
+        )
+    for prev, cur in itertools.pairwise(dated):
+        assert prev.end and cur.start
+        if cur.start > _day(prev.end):
+            yield Finding(
+                (*cur.path, "start"),
+                f"no phase covers {_day(prev.end)} to {cur.start - dt.timedelta(days=1)},"
+                f" between {label(prev, 'phase')} and {label(cur, 'phase')}",
+            )
+    if plan.period.end and last.end and last.end < plan.period.end:
+        yield Finding(
+            (*last.path, "end"),
+            f"no phase covers {_day(last.end)} to {plan.period.end}, the end of the"
+            " campaign period",
+        )
+
+
+@rule("PF305", "task-outside-phase")
+def task_outside_phase(plan: Plan) -> Iterator[Finding]:
+    """A task starts before or ends after its phase.
+
+    What it checks: every task's dates lie inside the dates of the phase it names.
+
+    Why it matters: either the task is in the wrong phase or its dates are wrong;
+    in both cases the timetable misleads.
+
+    Example fix:
+        # before (phase prep runs 2024-04-01 to 2024-04-15)
+        - {id: invite, phase: prep, start: 2024-04-11, end: 2024-04-18}
+        # after
+        - {id: invite, phase: prep, start: 2024-04-11, end: 2024-04-15}
+    """
+    phases = by_id(plan.phases)
+    for task in plan.tasks:
+        phase = phases.get(task.phase or "")
+        if phase is None or phase.start is None or phase.end is None:
+            continue
+        span = f"{label(phase, 'phase')} ({phase.start} to {phase.end})"
+        if task.start and task.start < phase.start:
+            yield Finding(
+                (*task.path, "start"),
+                f"{label(task, 'task')} starts on {task.start}, before its {span}",
+            )
+        if task.end and task.end > phase.end:
+            yield Finding(
+                (*task.path, "end"), f"{label(task, 'task')} ends on {task.end}, after its {span}"
+            )
+
+
+@rule("PF306", "starts-before-predecessor")
+def starts_before_predecessor(plan: Plan) -> Iterator[Finding]:
+    """A task starts before a task it depends on has ended.
+
+    What it checks: dependencies are finish-to-start: a task starts after every
+    task in its `depends_on` ends (the day after, at the earliest).
+
+    Why it matters: the timetable promises an order of work; a task scheduled
+    before its input exists will slip, and everything after it.
+
+    Example fix:
+        # before (segment ends 2024-04-05)
+        - {id: materials, depends_on: [segment], start: 2024-04-05}
+        # after
+        - {id: materials, depends_on: [segment], start: 2024-04-06}
+    """
+    tasks = by_id(plan.tasks)
+    for task in plan.tasks:
+        if task.start is None:
+            continue
+        for dep_id in task.depends_on:
+            dep = tasks.get(dep_id)
+            if dep is None or dep is task or dep.end is None:
+                continue
+            if task.start <= dep.end:
+                yield Finding(
+                    (*task.path, "start"),
+                    f"{label(task, 'task')} starts on {task.start}, but it depends on"
+                    f" `{dep_id}`, which ends on {dep.end}; start on {_day(dep.end)} or later",
+                    ((f"`{dep_id}` ends here", (*dep.path, "end")),),
+                )
+
+
+@rule("PF307", "dependency-cycle")
+def dependency_cycle(plan: Plan) -> Iterator[Finding]:
+    """Tasks depend on each other in a circle.
+
+    What it checks: following `depends_on` from any task never leads back to it.
+    The message shows the whole circle.
+
+    Why it matters: in a circle every task waits for another, so none can start.
+
+    Example fix:
+        # before
+        - {id: stats, depends_on: [survey]}
+        - {id: survey, depends_on: [stats]}
+        # after: decide which comes first
+        - {id: stats, depends_on: []}
+        - {id: survey, depends_on: [stats]}
+    """
+    tasks = by_id(plan.tasks)
+    for cycle, closing in _cycles(tasks):
+        where: Task = tasks[cycle[-2]]
+        index = where.depends_on.index(closing)
+        path = " → ".join(f"`{t}`" for t in cycle)
+        yield Finding(
+            (*where.path, "depends_on", index),
+            f"tasks depend on each other in a circle: {path} (each waits for the next,"
+            " so none can start)",
+        )
+
+
+def _cycles(tasks: dict[str, Task]) -> Iterator[tuple[list[str], str]]:
+    """Each distinct dependency cycle as (path ending where it starts, closing id).
+
+    Iterative depth-first search, so a chain of thousands of tasks is fine.
+    """
+    state: dict[str, int] = {}  # 1 on the stack, 2 done
+    seen: set[frozenset[str]] = set()
+    for root in tasks:
+        if root in state:
+            continue
+        stack: list[tuple[str, int]] = [(root, 0)]
+        on_path: list[str] = [root]
+        state[root] = 1
+        while stack:
+            node, i = stack[-1]
+            deps = [d for d in tasks[node].depends_on if d in tasks]
+            if i >= len(deps):
+                stack.pop()
+                on_path.pop()
+                state[node] = 2
+                continue
+            stack[-1] = (node, i + 1)
+            nxt = deps[i]
+            if state.get(nxt) == 1:
+                cycle = [*on_path[on_path.index(nxt) :], nxt]
+                key = frozenset(cycle)
+                if key not in seen:
+                    seen.add(key)
+                    yield cycle, nxt
+            elif nxt not in state:
+                state[nxt] = 1
+                stack.append((nxt, 0))
+                on_path.append(nxt)

@@ -1,0 +1,147 @@
+"""Docs of the codes the loader emits (PF0xx)."""
+
+from planforge.rules import declare
+
+declare(
+    "PF001",
+    "not-utf8",
+    """
+The file is not saved as UTF-8.
+
+What it checks: plan files are UTF-8 text, with or without a byte-order mark, with
+LF or CRLF line ends. Anything else (GBK/GB18030, Big5, Latin-1, UTF-16) is refused,
+and planforge names the encoding it most likely is.
+
+Why it matters: a plan saved by Excel or Notepad in GBK reads as garbage on every
+other machine, in git diffs, in CI and in the printed PDF.
+
+Example fix:
+    iconv -f GB18030 -t UTF-8 plan.yaml > plan.utf8.yaml && mv plan.utf8.yaml plan.yaml
+    (or in your editor: "Save with encoding" -> UTF-8)
+""",
+)
+
+declare(
+    "PF002",
+    "yaml-syntax",
+    """
+The YAML cannot be read.
+
+What it checks: the file is well-formed YAML: indented with spaces (never tabs),
+quotes closed, `key: value` pairs, values containing `: ` or starting with `>`, `*`,
+`&`, `!` or `%` quoted.
+
+Why it matters: nothing else can be checked until the file can be read.
+
+Example fix:
+    # before (a tab before `name`, and an unquoted `>`)
+    tasks:
+    \t- name: 准备
+      target: >= 70%
+    # after
+    tasks:
+      - name: 准备
+        target: ">= 70%"
+""",
+)
+
+declare(
+    "PF003",
+    "duplicate-key",
+    """
+The same key appears twice in one block.
+
+What it checks: each key appears at most once in a block; the message names both lines.
+
+Why it matters: most YAML tools silently keep the last value, so a copy-paste
+accident overwrites a date or an amount without anybody noticing.
+
+Example fix:
+    # before
+    - id: invite
+      start: 2024-04-11
+      start: 2024-04-12
+    # after: keep the one you mean
+    - id: invite
+      start: 2024-04-12
+""",
+)
+
+declare(
+    "PF004",
+    "unsupported-yaml",
+    """
+A YAML feature that plans do not allow: tags such as `!!python/object`, and merge keys (`<<`).
+
+What it checks: values carry no tags other than YAML's plain ones (`!!str`, `!!int`,
+`!!float`, `!!bool`, `!!null`, `!!map`, `!!seq`), and no merge keys are used.
+
+Why it matters: tags like `!!python/object/apply` are how YAML files run code on a
+machine that loads them unsafely; merge keys are a YAML 1.1 feature that many
+tools read differently. planforge never constructs tagged values.
+
+Example fix:
+    # before
+    title: !!python/object/apply:os.system ["rm -rf /"]
+    # after
+    title: 老客户唤醒月
+""",
+)
+
+declare(
+    "PF005",
+    "resource-limit",
+    """
+The file nests too deeply, or its aliases expand too far (an "alias bomb").
+
+What it checks: blocks nest at most 64 levels deep; aliases (`*name`) expand to at
+most 100,000 values in all; an alias never refers to a block that contains it.
+
+Why it matters: a few lines of nested aliases can expand to billions of values and
+hang or crash CI. A real plan needs about five levels and few aliases.
+
+Example fix:
+    # before
+    a: &a [x, x, x, x, x, x, x, x, x]
+    b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]
+    c: [*b, *b, *b, *b, *b, *b, *b, *b, *b]   # ... and so on
+    # after: write the values out where they are needed
+""",
+)
+
+declare(
+    "PF006",
+    "not-a-plan",
+    """
+The file is empty, too large, holds several documents, or is not a block of keys.
+
+What it checks: a plan file holds exactly one YAML document whose top level is a
+block of `key: value` lines, and is at most 16 MB.
+
+Why it matters: such a file is usually the wrong file (an export, a list, two plans
+pasted together).
+
+Example fix:
+    # before
+    - planforge: 1
+    # after
+    planforge: 1
+    id: reactivation-2024q2
+""",
+)
+
+declare(
+    "PF900",
+    "internal-error",
+    """
+planforge itself failed while checking this file (a bug).
+
+What it checks: nothing; it reports that one of planforge's own checks crashed,
+so the other findings are still shown and the file is not passed as clean.
+
+Why it matters: a crash must never look like a clean plan.
+
+Example fix:
+    Run `planforge validate --debug FILE` and report the traceback with the plan.
+""",
+)

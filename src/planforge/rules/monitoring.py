@@ -1,0 +1,60 @@
+"""PF7xx: monitoring rules."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from planforge.model import Plan
+from planforge.rules import Finding, rule
+from planforge.rules.common import by_id
+
+
+@rule("PF701", "bad-threshold")
+def bad_threshold(plan: Plan) -> Iterator[Finding]:
+    """A monitoring threshold planforge cannot read, or of the wrong kind.
+
+    What it checks: `when` is one comparison such as `< 60%`, and a percentage
+    exactly when the watched KPI's target is one.
+
+    Why it matters: a threshold that cannot be compared with the KPI never
+    triggers its action.
+
+    Example fix:
+        # before
+        when: below 60%
+        # after
+        when: "< 60%"
+    """
+    kpis = by_id(plan.kpis)
+    for mon in plan.monitoring:
+        if mon.when_error:
+            yield Finding((*mon.path, "when"), mon.when_error)
+            continue
+        kpi = kpis.get(mon.kpi or "")
+        if mon.when and kpi and kpi.target and mon.when.percent != kpi.target.percent:
+            yield Finding(
+                (*mon.path, "when"),
+                f"the threshold `{mon.when}` is {mon.when.value.kind}, but KPI `{kpi.id}`"
+                f" is measured as {kpi.target.value.kind} (target `{kpi.target}`)",
+            )
+
+
+@rule("PF702", "bad-response-time")
+def bad_response_time(plan: Plan) -> Iterator[Finding]:
+    """A monitoring rule's response time planforge cannot read.
+
+    What it checks: `respond_within` is a number of hours, days or weeks: `48h`,
+    `2d`, `1w` (or 48小时, 2天, 1周).
+
+    Why it matters: "adjust within 48 hours" is a commitment; it has to be
+    unambiguous to be checked in the review.
+
+    Example fix:
+        # before
+        respond_within: two days
+        # after
+        respond_within: 2d
+    """
+    for mon in plan.monitoring:
+        if mon.respond_error:
+            yield Finding((*mon.path, "respond_within"), mon.respond_error)

@@ -1,0 +1,64 @@
+"""YAML 1.2 core-schema meaning for plain scalars, with numbers as exact ``Decimal``.
+
+PyYAML implements YAML 1.1, where ``no`` is False, ``0755`` is octal and
+``2024-04-01`` becomes a date object. Plans use the YAML 1.2 core schema instead:
+only ``true``/``false`` are booleans, numbers are read from their source text
+into :class:`~decimal.Decimal` (never through a float), and dates stay text until
+the checks parse them, so that an impossible date is a located error.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+_NULL = {"", "~", "null", "Null", "NULL"}
+_TRUE = {"true", "True", "TRUE"}
+_FALSE = {"false", "False", "FALSE"}
+_INT = re.compile(r"[-+]?[0-9]+")
+_OCT = re.compile(r"0o([0-7]+)")
+_HEX = re.compile(r"0x([0-9a-fA-F]+)")
+_FLOAT = re.compile(r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?")
+_INF = re.compile(r"([-+]?)\.(inf|Inf|INF)")
+_NAN = re.compile(r"\.(nan|NaN|NAN)")
+
+Scalar = str | Decimal | bool | None
+
+
+def plain_scalar(text: str) -> Scalar:
+    """The value of an untagged plain (unquoted) scalar under the YAML 1.2 core schema."""
+    if text in _NULL:
+        return None
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    number = parse_number(text)
+    return text if number is None else number
+
+
+def parse_number(text: str) -> Decimal | None:
+    """``text`` as a core-schema number, or None when it is not one."""
+    if _INT.fullmatch(text) or _FLOAT.fullmatch(text):
+        return Decimal(text)
+    m = _OCT.fullmatch(text)
+    if m:
+        return Decimal(int(m.group(1), 8))
+    m = _HEX.fullmatch(text)
+    if m:
+        return Decimal(int(m.group(1), 16))
+    m = _INF.fullmatch(text)
+    if m:
+        return Decimal(f"{m.group(1)}Infinity")
+    if _NAN.fullmatch(text):
+        return Decimal("NaN")
+    return None
+
+
+def is_number(value: object) -> bool:
+    """A usable number: a finite Decimal or an int, and not a boolean."""
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, Decimal):
+        return value.is_finite()
+    return isinstance(value, int)
