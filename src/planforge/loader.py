@@ -66,27 +66,32 @@ def load_file(path: str | os.PathLike[str]) -> Document:
     name = os.fspath(path)
     with open(name, "rb") as fh:
         data = fh.read(MAX_BYTES + 1)
+    return load_bytes(data, name)
+
+
+def load_bytes(data: bytes, path: str = "<bytes>") -> Document:
+    """Load a plan from raw bytes: size limit, then UTF-8 decoding, then YAML."""
     if len(data) > MAX_BYTES:
-        doc = Document(name)
+        doc = Document(path)
         doc.diagnostics.append(
             Diagnostic(
                 "PF006",
                 Severity.ERROR,
                 f"the file is larger than {MAX_BYTES // (1024 * 1024)} MB; a plan is"
                 " a few hundred kilobytes at most: split it or check it is the right file",
-                name,
+                path,
             )
         )
         return doc
     try:
         text = decode(data)
     except DecodeError as exc:
-        doc = Document(name)
+        doc = Document(path)
         doc.diagnostics.append(
-            Diagnostic("PF001", Severity.ERROR, exc.message, name, Location(exc.line, exc.col))
+            Diagnostic("PF001", Severity.ERROR, exc.message, path, Location(exc.line, exc.col))
         )
         return doc
-    return load_text(text, name)
+    return load_text(text, path)
 
 
 def load_text(text: str, path: str = "<string>") -> Document:

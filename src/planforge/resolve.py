@@ -344,7 +344,14 @@ def _formula(kpi: KPI, plan: Plan) -> None:
     percent = kpi.target is not None and kpi.target.percent
     if percent:
         value *= 100
-    kpi.formula_value = Quantity(value.quantize(FORMULA_PLACES, ROUND_HALF_UP), percent)
+    kpi.formula_value = Quantity(_tidy(value.quantize(FORMULA_PLACES, ROUND_HALF_UP)), percent)
+
+
+def _tidy(value: Decimal) -> Decimal:
+    """Drop trailing zeros without switching to exponent notation (97.5000 -> 97.5, 50.0 -> 50)."""
+    if value == value.to_integral_value():
+        return value.quantize(Decimal(1))
+    return value.normalize()
 
 
 def _monitor(r: _Raw, kpis: dict[str, KPI]) -> Monitor:

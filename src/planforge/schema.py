@@ -140,7 +140,8 @@ def _explain(error: Any) -> Iterator[tuple[str, Path, str, bool]]:
             yield "PF102", (*path, key), f"unknown key `{key}` in {where}{hint}", True
         return
     if kind == "type":
-        yield "PF103", path, _type_message(where, value, error.validator_value), False
+        message = _type_message(where, value, error.validator_value, error.schema.get("title"))
+        yield "PF103", path, message, False
         return
     if "propertyNames" in error.relative_schema_path:
         name = value if isinstance(value, str) else str(value)
@@ -156,7 +157,7 @@ def _explain(error: Any) -> Iterator[tuple[str, Path, str, bool]]:
     yield "PF104", *_value_message(error, path, where, value)
 
 
-def _type_message(where: str, value: Any, expected: str | list[str]) -> str:
+def _type_message(where: str, value: Any, expected: str | list[str], title: str | None) -> str:
     wanted = " or ".join(
         _KINDS.get(t, t) for t in ([expected] if isinstance(expected, str) else expected)
     )
@@ -168,6 +169,10 @@ def _type_message(where: str, value: Any, expected: str | list[str]) -> str:
         cleaned = value.replace(",", "").replace("，", "").lstrip("¥$€£ ")
         if is_number(_try_decimal(cleaned)):
             hint = f"; write it without separators or currency signs: {cleaned}"
+    elif title == "Percentage" and is_number(value):
+        hint = f"; write it with a percent sign: {value}%"
+    elif title == "Target" and is_number(value):
+        hint = f'; write the comparison in quotes, e.g. ">= {value}"'
     elif wanted == "text" and isinstance(value, (Decimal, bool)):
         hint = (
             f'; put it in quotes: "{value if not isinstance(value, bool) else str(value).lower()}"'
