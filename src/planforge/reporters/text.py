@@ -69,14 +69,14 @@ def _plural(n: int, word: str) -> str:
 
 
 def summary(results: Sequence[Result], strict: bool) -> str:
-    """``2 errors and 1 warning in 1 of 3 plans`` or ``3 plans checked: all valid``."""
+    """``2 errors and 1 warning in 3 plans (1 failed)`` or ``3 plans checked: all valid``."""
     t = totals(results, strict)
     plans = _plural(t["files"], "plan")
     if not t["errors"] and not t["warnings"]:
         return f"{plans} checked: all valid"
-    found = f"{_plural(t['errors'], 'error')} and {_plural(t['warnings'], 'warning')}"
-    verdict = f"{t['failed']} of {t['files']} plan{'s' if t['files'] != 1 else ''} failed"
-    return f"{found} in {plans}; {verdict}" + (" (--strict: warnings fail)" if strict else "")
+    found = " and ".join(_plural(t[kind], kind[:-1]) for kind in ("errors", "warnings") if t[kind])
+    note = " (--strict: warnings fail)" if strict and t["warnings"] else ""
+    return f"{found} in {plans} ({t['failed']} failed){note}"
 
 
 def render(

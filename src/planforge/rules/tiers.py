@@ -31,4 +31,6 @@ def shares_not_100(plan: Plan) -> Iterator[Finding]:
     total = sum(shares, Decimal(0))
     if total != 100:
         listed = " + ".join(f"{s}%" for s in shares)
-        yield Finding(("tiers",), f"tier shares add up to {total}% ({listed}), not 100%")
+        yield Finding(
+            ("tiers",), f"tier shares add up to {total}% ({listed}), not 100%", at_key=True
+        )

@@ -1,0 +1,57 @@
+"""Money and calendar helpers."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from planforge.dates import add_working_days, parse_date, span_days, why_not_a_date
+from planforge.money import CURRENCIES, fits_currency, minor_units, round_money
+from planforge.schema import schema
+
+
+def test_minor_units() -> None:
+    assert [minor_units(c) for c in ("CNY", "USD", "JPY", "KWD")] == [2, 2, 0, 3]
+
+
+def test_round_half_up() -> None:
+    assert round_money(Decimal("0.125") * 3, "CNY") == Decimal("0.38")
+    assert round_money(Decimal("2.5"), "JPY") == Decimal("3")
+
+
+def test_fits_currency() -> None:
+    assert fits_currency(Decimal("10.50"), "CNY")
+    assert not fits_currency(Decimal("10.005"), "CNY")
+    assert not fits_currency(Decimal("1.5"), "JPY")
+
+
+def test_schema_currency_enum_is_the_code_table() -> None:
+    assert schema()["properties"]["currency"]["enum"] == list(CURRENCIES)
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("2024-02-30", "February 2024 has 29 days"),
+        ("2023-02-29", "February 2023 has 28 days"),
+        ("2024-13-01", "no month 13"),
+        ("2024-4-1", "YYYY-MM-DD"),
+    ],
+)
+def test_impossible_dates(text: str, reason: str) -> None:
+    assert parse_date(text) is None
+    assert reason in why_not_a_date(text)
+
+
+def test_working_days_skip_weekends() -> None:
+    # 2024-06-30 is a Sunday: 3 working days later is Wednesday 2024-07-03
+    assert add_working_days(dt.date(2024, 6, 30), 3) == dt.date(2024, 7, 3)
+    assert add_working_days(dt.date(2024, 7, 5), 1) == dt.date(2024, 7, 8)  # Friday -> Monday
+    assert add_working_days(dt.date(2024, 7, 5), 0) == dt.date(2024, 7, 5)
+
+
+def test_span_is_inclusive() -> None:
+    assert span_days(dt.date(2024, 4, 1), dt.date(2024, 4, 1)) == 1
+    assert span_days(dt.date(2024, 4, 1), dt.date(2024, 6, 30)) == 91
