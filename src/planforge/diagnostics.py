@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 
 class Severity(str, enum.Enum):
@@ -13,9 +14,12 @@ class Severity(str, enum.Enum):
     WARNING = "warning"
 
 
-@dataclass(frozen=True)
-class Location:
-    """A span in a source file; lines and columns are 1-based, columns count characters."""
+class Location(NamedTuple):
+    """A span in a source file; lines and columns are 1-based, columns count characters.
+
+    A named tuple rather than a dataclass: the loader makes one per value, and
+    tuples are several times cheaper to create.
+    """
 
     line: int = 1
     col: int = 1

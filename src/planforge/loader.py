@@ -132,6 +132,15 @@ class _Builder:
         self.root: Any = None
         self.root_set = False
         self.documents = 0
+        self._dispatch = {
+            yaml.ScalarEvent: self.scalar,
+            yaml.MappingStartEvent: self.start,
+            yaml.SequenceStartEvent: self.start,
+            yaml.MappingEndEvent: self.end,
+            yaml.SequenceEndEvent: self.end,
+            yaml.AliasEvent: self.alias,
+            yaml.DocumentStartEvent: self.document_start,
+        }
 
     def error(
         self, code: str, message: str, loc: Location, related: tuple[Related, ...] = ()
@@ -167,23 +176,19 @@ class _Builder:
     # -- events -------------------------------------------------------------------------
 
     def handle(self, ev: yaml.Event) -> None:
-        if isinstance(ev, yaml.ScalarEvent):
-            self.scalar(ev)
-        elif isinstance(ev, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
-            self.start(ev)
-        elif isinstance(ev, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
-            self.end(ev)
-        elif isinstance(ev, yaml.AliasEvent):
-            self.alias(ev)
-        elif isinstance(ev, yaml.DocumentStartEvent):
-            self.documents += 1
-            if self.documents > 1:
-                raise LoadError(
-                    "PF006",
-                    "the file holds more than one YAML document (a second `---`):"
-                    " keep one plan per file",
-                    _loc(ev.start_mark),
-                )
+        handler = self._dispatch.get(type(ev))
+        if handler is not None:
+            handler(ev)
+
+    def document_start(self, ev: yaml.DocumentStartEvent) -> None:
+        self.documents += 1
+        if self.documents > 1:
+            raise LoadError(
+                "PF006",
+                "the file holds more than one YAML document (a second `---`):"
+                " keep one plan per file",
+                _loc(ev.start_mark),
+            )
 
     def child_path(self) -> Path | None:
         """Path of the value about to be added, or None when it is a mapping key."""

@@ -13,7 +13,6 @@ import functools
 import json
 from collections.abc import Iterator
 from decimal import Decimal
-from importlib import resources
 from pathlib import Path as FsPath
 from typing import Any
 
@@ -29,10 +28,9 @@ SCHEMA_NAME = "plan.schema.json"
 
 def schema_path() -> FsPath:
     """The schema file: inside the installed package, or ``schemas/`` in a source checkout."""
-    packaged = resources.files("planforge") / "schemas" / SCHEMA_NAME
-    if packaged.is_file():
-        return FsPath(str(packaged))
-    return FsPath(__file__).resolve().parents[2] / "schemas" / SCHEMA_NAME
+    here = FsPath(__file__).resolve().parent
+    packaged = here / "schemas" / SCHEMA_NAME
+    return packaged if packaged.is_file() else here.parents[1] / "schemas" / SCHEMA_NAME
 
 
 @functools.lru_cache(maxsize=1)
@@ -60,7 +58,28 @@ def _validator() -> Any:
     formats = FormatChecker(formats=())
     formats.checks("date")(lambda v: not isinstance(v, str) or parse_date(v) is not None)
     cls = validators.extend(Draft7Validator, type_checker=type_checker)
-    return cls(schema(), format_checker=formats)
+    return cls(_inline_refs(schema()), format_checker=formats)
+
+
+def _inline_refs(node: Any, definitions: dict[str, Any] | None = None) -> Any:
+    """The schema with every local ``$ref`` replaced by its definition.
+
+    Draft-07 ignores a ``$ref``'s sibling keywords (they are there for editors), so
+    the result validates exactly as the original; it skips jsonschema's reference
+    lookups, which cost a third of the time on a large plan. The plan schema is not
+    recursive, so this terminates.
+    """
+    if definitions is None:
+        definitions = node.get("definitions", {})
+        node = {k: v for k, v in node.items() if k != "definitions"}
+    if isinstance(node, dict):
+        ref = node.get("$ref")
+        if isinstance(ref, str) and ref.startswith("#/definitions/"):
+            return _inline_refs(definitions[ref.rsplit("/", 1)[1]], definitions)
+        return {k: _inline_refs(v, definitions) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_inline_refs(v, definitions) for v in node]
+    return node
 
 
 def check_schema(doc: Document) -> list[Diagnostic]:

@@ -1,0 +1,151 @@
+"""planforge benchmarks: ``./dev bench`` (or ``python bench/run.py``) writes bench/RESULTS.md.
+
+Measured side by side, in the same run, as whole processes:
+
+* ``planforge validate`` against check-jsonschema with the project's schema, on
+  1,000 generated example-sized plans (files per second, and the ratio);
+* a single-file cold start for both (the cost of one CI step or pre-commit hook);
+* both on plans with 50, 1,000 and 5,000 tasks, with peak memory.
+
+planforge runs every semantic rule on top of the schema; check-jsonschema runs
+only the schema.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import importlib.metadata as md
+import shutil
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from generate import example_sized, many_tasks
+from harness import compare, machine
+
+ROOT = Path(__file__).resolve().parents[1]
+OUT = ROOT / "bench" / "out"
+SCHEMA = ROOT / "schemas" / "plan.schema.json"
+EXAMPLE = ROOT / "plans" / "reactivation-2024q2.yaml"
+
+
+def tool(name: str) -> str:
+    exe = Path(sys.executable).with_name(name)
+    found = str(exe) if exe.exists() else shutil.which(name)
+    if not found:
+        sys.exit(f"{name} not found: run ./dev bench (it installs the dev dependencies)")
+    return found
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--files", type=int, default=1000, help="size of the plan corpus")
+    parser.add_argument("--repeat", type=int, default=5, help="timed runs per command")
+    parser.add_argument("--output", type=Path, default=ROOT / "bench" / "RESULTS.md")
+    args = parser.parse_args()
+
+    planforge, cjs = tool("planforge"), tool("check-jsonschema")
+    corpus = OUT / "corpus"
+    shutil.rmtree(corpus, ignore_errors=True)
+    files = example_sized(corpus, args.files)
+    rel = [str(p.relative_to(ROOT)) for p in files]
+    big = {}
+    for n in (50, 1000, 5000):
+        path = OUT / f"tasks-{n}.yaml"
+        path.write_text(many_tasks(n), encoding="utf-8")
+        big[n] = str(path.relative_to(ROOT))
+
+    rows: list[str] = []
+    print(f"corpus: {len(files)} plans", file=sys.stderr)
+    corpus_runs = compare(
+        {
+            "planforge": [planforge, "validate", str(corpus.relative_to(ROOT))],
+            "check-jsonschema": [cjs, "--schemafile", str(SCHEMA), *rel],
+        },
+        ROOT,
+        max(args.repeat // 2, 2),
+    )
+    pf, cj = corpus_runs["planforge"], corpus_runs["check-jsonschema"]
+    rows.append(
+        f"| {len(files):,} example-sized plans, one process | "
+        f"{pf.median:.2f} s ({len(files) / pf.median:,.0f} files/s) | "
+        f"{cj.median:.2f} s ({len(files) / cj.median:,.0f} files/s) | "
+        f"**{cj.median / pf.median:.1f}×** |"
+    )
+    print("single file", file=sys.stderr)
+    single = compare(
+        {
+            "planforge": [planforge, "validate", str(EXAMPLE.relative_to(ROOT))],
+            "check-jsonschema": [cjs, "--schemafile", str(SCHEMA), str(EXAMPLE.relative_to(ROOT))],
+        },
+        ROOT,
+        args.repeat * 2,
+    )
+    pf, cj = single["planforge"], single["check-jsonschema"]
+    rows.append(
+        f"| one plan, cold start | {pf.median * 1000:.0f} ms | {cj.median * 1000:.0f} ms |"
+        f" **{cj.median / pf.median:.1f}×** |"
+    )
+    scale_rows = []
+    for n, path in big.items():
+        print(f"{n} tasks", file=sys.stderr)
+        runs = compare(
+            {
+                "planforge": [planforge, "validate", path],
+                "check-jsonschema": [cjs, "--schemafile", str(SCHEMA), path],
+            },
+            ROOT,
+            max(args.repeat // 2, 2),
+        )
+        pf, cj = runs["planforge"], runs["check-jsonschema"]
+        rows.append(
+            f"| one plan with {n:,} tasks | {pf.median:.2f} s | {cj.median:.2f} s |"
+            f" **{cj.median / pf.median:.1f}×** |"
+        )
+        scale_rows.append(
+            f"| {n:,} | {pf.median:.2f} s | {pf.peak_mib:.0f} MiB | {cj.median:.2f} s |"
+            f" {cj.peak_mib:.0f} MiB |"
+        )
+
+    versions = ", ".join(
+        f"{name} {md.version(name)}"
+        for name in ("planforge", "check-jsonschema", "jsonschema", "PyYAML")
+    )
+    text = "\n".join(
+        [
+            "# Benchmark results",
+            "",
+            f"Written by `./dev bench` on {dt.date.today()}. Median of interleaved runs of whole"
+            " processes (start-up included); ratios compare peers measured in the same run.",
+            "",
+            "## Machine",
+            "",
+            *machine(),
+            f"- Versions: {versions}",
+            "",
+            "## `planforge validate` against check-jsonschema",
+            "",
+            "planforge runs the schema and all of its semantic rules; check-jsonschema"
+            " (`--schemafile schemas/plan.schema.json`) runs the schema only.",
+            "",
+            "| workload | planforge | check-jsonschema | planforge is faster by |",
+            "|---|---|---|---|",
+            *rows,
+            "",
+            "## Scaling with plan size (validate)",
+            "",
+            "| tasks | planforge time | planforge peak memory | check-jsonschema time |"
+            " check-jsonschema peak memory |",
+            "|---|---|---|---|---|",
+            *scale_rows,
+            "",
+        ]
+    )
+    args.output.write_text(text, encoding="utf-8")
+    print(text)
+
+
+if __name__ == "__main__":
+    main()
