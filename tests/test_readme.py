@@ -1,0 +1,42 @@
+"""The README tells the truth: its quickstart output, its rule table, its commands."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from planforge.cli import main
+from planforge.rules import all_rules
+from tests.conftest import ROOT
+
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def test_quickstart_output_is_what_planforge_prints(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shutil.copytree(ROOT / "plans", tmp_path / "plans")
+    plan = tmp_path / "plans" / "reactivation-2024q2.yaml"
+    text = plan.read_text("utf-8")
+    changed = text.replace("unit_price: 50\n      amount: 1000\n", "unit_price: 50\n      amount: 1200\n", 1)
+    assert changed != text
+    plan.write_text(changed, "utf-8")
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["validate", "--no-color"])
+    block = README.split("and run `planforge validate` again:")[1]
+    expected = re.search(r"```text\n(.*?)```", block, re.S).group(1)
+    assert result.output == expected
+
+
+def test_every_rule_is_in_the_readme_table() -> None:
+    for rule in all_rules():
+        assert re.search(rf"^\| {rule.code} \| {rule.severity.value} \|", README, re.M), rule.code
+
+
+def test_every_command_is_documented() -> None:
+    for command in main.commands:
+        assert f"planforge {command}" in README, command
