@@ -22,7 +22,9 @@ def test_quickstart_output_is_what_planforge_prints(
     shutil.copytree(ROOT / "plans", tmp_path / "plans")
     plan = tmp_path / "plans" / "reactivation-2024q2.yaml"
     text = plan.read_text("utf-8")
-    changed = text.replace("unit_price: 50\n      amount: 1000\n", "unit_price: 50\n      amount: 1200\n", 1)
+    changed = text.replace(
+        "unit_price: 50\n      amount: 1000\n", "unit_price: 50\n      amount: 1200\n", 1
+    )
     assert changed != text
     plan.write_text(changed, "utf-8")
     monkeypatch.chdir(tmp_path)
