@@ -183,6 +183,15 @@ class Period:
 
 
 @dataclass
+class Approval:
+    path: Path = internal(())
+    role: str | None = None
+    person: str | None = None
+    name: str | None = None
+    date: dt.date | None = None
+
+
+@dataclass
 class Plan:
     """A whole plan, resolved."""
 
@@ -194,6 +203,7 @@ class Plan:
     currency: str | None = None
     owner: str | None = None
     status: str | None = None
+    version: str | None = None
     objective: Objective = field(default_factory=Objective)
     scope: Scope = field(default_factory=Scope)
     period: Period = field(default_factory=Period)
@@ -206,4 +216,5 @@ class Plan:
     measures: dict[str, Decimal] = field(default_factory=dict)
     monitoring: list[Monitor] = field(default_factory=list)
     review: Review | None = None
+    approvals: list[Approval] = field(default_factory=list)
     exceeded_margin: Quantity = field(default_factory=lambda: Quantity(Decimal(10), True))

@@ -21,6 +21,7 @@ from planforge import formula as formulas
 from planforge.dates import add_working_days, parse_date, span_days
 from planforge.model import (
     KPI,
+    Approval,
     Budget,
     BudgetLine,
     CategoryTotal,
@@ -102,6 +103,7 @@ def resolve(data: dict[str, Any]) -> Plan:
         currency=raw.text("currency"),
         owner=raw.text("owner"),
         status=raw.text("status"),
+        version=raw.text("version"),
     )
     obj = raw.child("objective")
     plan.objective = Objective(obj.path, obj.text("statement"), obj.text("kpi"))
@@ -141,6 +143,11 @@ def resolve(data: dict[str, Any]) -> Plan:
     plan.monitoring = [_monitor(r, by_id) for r in raw.items("monitoring")]
     if isinstance(raw.data.get("review"), dict):
         plan.review = _review(raw.child("review"), plan)
+    team = {p.id: p for p in plan.team if p.id}
+    for r in raw.items("approvals"):
+        person = r.text("person")
+        name = r.text("name") or (team[person].name if person in team else None)
+        plan.approvals.append(Approval(r.path, r.text("role"), person, name, r.date("date")))
     _tier_counts(plan)
     return plan
 

@@ -78,9 +78,10 @@ def unknown_phase(plan: Plan) -> Iterator[Finding]:
 
 @rule("PF203", "unknown-person")
 def unknown_person(plan: Plan) -> Iterator[Finding]:
-    """An owner that is not in `team`.
+    """An owner or approver that is not in `team`.
 
-    What it checks: the plan's `owner` and every task's `owner` are ids from `team`.
+    What it checks: the plan's `owner`, every task's `owner` and every approval's
+    `person` are ids from `team`.
 
     Why it matters: the printed timetable shows each owner's name and role; an
     unknown owner means nobody is accountable for the task.
@@ -97,6 +98,9 @@ def unknown_person(plan: Plan) -> Iterator[Finding]:
     for task in plan.tasks:
         if task.owner is not None and task.owner not in team:
             yield Finding((*task.path, "owner"), unknown("team member", task.owner, team))
+    for approval in plan.approvals:
+        if approval.person is not None and approval.person not in team:
+            yield Finding((*approval.path, "person"), unknown("team member", approval.person, team))
 
 
 @rule("PF204", "unknown-task")
