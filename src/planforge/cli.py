@@ -199,6 +199,111 @@ def export(
     _emit(export_json(result.plan, plan), output)
 
 
+def _csv(
+    allowed: tuple[str, ...], what: str
+) -> Callable[[click.Context, click.Parameter, str], tuple[str, ...]]:
+    def parse(_ctx: click.Context, _param: click.Parameter, value: str) -> tuple[str, ...]:
+        items = tuple(v.strip() for v in value.split(",") if v.strip())
+        bad = [v for v in items if v not in allowed]
+        if bad or not items:
+            raise click.BadParameter(
+                f"{', '.join(bad) or 'nothing'} is not a {what}; choose from {', '.join(allowed)}"
+            )
+        return tuple(v for v in allowed if v in items)
+
+    return parse
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option(
+    "--format",
+    "formats",
+    default="html,pdf",
+    show_default=True,
+    callback=_csv(("html", "pdf"), "format"),
+    help="Comma-separated: html, pdf.",
+)
+@click.option(
+    "-o",
+    "--output",
+    default="build",
+    show_default=True,
+    type=click.Path(file_okay=False),
+    help="Folder for DIR/<plan id>.html and .pdf (created when missing).",
+)
+@click.option(
+    "--only",
+    "sections",
+    default="cover,tiers,timetable,budget,evaluation",
+    callback=_csv(("cover", "tiers", "timetable", "budget", "evaluation"), "section"),
+    help="Comma-separated sections: cover, tiers, timetable, budget, evaluation.",
+)
+@click.option(
+    "--locale",
+    type=click.Choice(["zh-CN", "en"]),
+    help="Print in this language instead of the plan's.",
+)
+@click.option(
+    "--templates",
+    type=click.Path(exists=True, file_okay=False),
+    help="A folder whose templates or plan.css/brand.css override the built-in ones.",
+)
+@click.option(
+    "-j",
+    "--jobs",
+    default=1,
+    show_default=True,
+    type=click.IntRange(1, 64),
+    help="Render this many plans in parallel.",
+)
+@_debug_option
+@click.pass_context
+def render(
+    ctx: click.Context,
+    paths: Sequence[str],
+    formats: tuple[str, ...],
+    output: str,
+    sections: tuple[str, ...],
+    locale: str | None,
+    templates: str | None,
+    jobs: int,
+    debug: bool,
+) -> None:
+    """Render plans to printable HTML and PDF documents.
+
+    Cover and approval page, tiers and needs, Gantt timetable, budget sheet and
+    evaluation form. PATHS are files or folders (default: plans/). A plan that does
+    not validate is not rendered: its diagnostics are printed and the exit status
+    is 1. Nothing is written for a plan whose rendering fails.
+
+    \b
+    Examples:
+      planforge render plans/reactivation-2024q2.yaml
+      planforge render plans/ --format pdf -o out/ -j 2
+      planforge render plans/x.yaml --only cover,budget --locale en
+      planforge render plans/x.yaml --templates branding/
+    """
+    from planforge.discover import DiscoveryError, find_plans
+    from planforge.render.batch import render_all
+    from planforge.render.document import RenderOptions
+
+    try:
+        files = find_plans(paths or ["plans"])
+    except DiscoveryError as exc:
+        raise click.UsageError(str(exc)) from None
+    options = RenderOptions(
+        formats,
+        output,
+        sections,
+        locale,
+        os.path.abspath(templates) if templates else None,
+        debug or ctx.obj.get("debug", False),
+    )
+    ok = render_all(files, options, jobs, color=_color(None, sys.stderr))
+    ctx.exit(EXIT_OK if ok else EXIT_FINDINGS)
+
+
 @main.command()
 def schema() -> None:
     """Print the plan format's JSON Schema (draft-07).

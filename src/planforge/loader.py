@@ -12,6 +12,7 @@ construct is refused before it costs anything:
 
 from __future__ import annotations
 
+import hashlib
 import os
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -41,6 +42,7 @@ class Document:
     path: str
     text: str = ""
     data: dict[str, Any] | None = None
+    sha256: str = ""  # of the file's bytes: printed plans name the exact source
     source: SourceMap = field(default_factory=SourceMap)
     diagnostics: list[Diagnostic] = field(default_factory=list)
 
@@ -71,6 +73,7 @@ def load_file(path: str | os.PathLike[str]) -> Document:
 
 def load_bytes(data: bytes, path: str = "<bytes>") -> Document:
     """Load a plan from raw bytes: size limit, then UTF-8 decoding, then YAML."""
+    digest = hashlib.sha256(data).hexdigest()
     if len(data) > MAX_BYTES:
         doc = Document(path)
         doc.diagnostics.append(
@@ -86,12 +89,14 @@ def load_bytes(data: bytes, path: str = "<bytes>") -> Document:
     try:
         text = decode(data)
     except DecodeError as exc:
-        doc = Document(path)
+        doc = Document(path, sha256=digest)
         doc.diagnostics.append(
             Diagnostic("PF001", Severity.ERROR, exc.message, path, Location(exc.line, exc.col))
         )
         return doc
-    return load_text(text, path)
+    doc = load_text(text, path)
+    doc.sha256 = digest
+    return doc
 
 
 def load_text(text: str, path: str = "<string>") -> Document:

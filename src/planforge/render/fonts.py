@@ -1,0 +1,45 @@
+"""Make sure a CJK font is installed before printing Chinese: WeasyPrint itself would
+silently print tofu boxes."""
+
+from __future__ import annotations
+
+import functools
+import re
+import shutil
+import subprocess
+
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
+
+INSTALL_HINT = (
+    "install a Chinese font, e.g. on Debian/Ubuntu: sudo apt-get install fonts-noto-cjk"
+    " (./dev setup does this)"
+)
+
+
+class MissingFont(RuntimeError):
+    """No font can draw the plan's CJK text."""
+
+
+def needs_cjk(text: str) -> bool:
+    """Whether ``text`` contains Chinese, Japanese or Korean characters."""
+    return _CJK.search(text) is not None
+
+
+@functools.lru_cache(maxsize=1)
+def cjk_fonts() -> tuple[str, ...]:
+    """Families fontconfig offers for Simplified Chinese (empty when there are none)."""
+    exe = shutil.which("fc-list")
+    if exe is None:
+        return ()
+    out = subprocess.run(
+        [exe, ":lang=zh-cn", "family"], capture_output=True, text=True, check=False, timeout=30
+    ).stdout
+    return tuple(sorted({line.split(",")[0].strip() for line in out.splitlines() if line.strip()}))
+
+
+def require_cjk_font(text: str) -> None:
+    """Raise :class:`MissingFont` when ``text`` has CJK characters and no font can draw them."""
+    if needs_cjk(text) and not cjk_fonts():
+        raise MissingFont(
+            f"the plan has Chinese text but no Chinese font is installed; {INSTALL_HINT}"
+        )

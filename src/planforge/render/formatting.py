@@ -1,0 +1,86 @@
+"""Numbers, money and dates formatted for the plan's locale, from exact Decimals."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from planforge.money import fits_currency, quantum
+from planforge.quantities import Target
+
+_SYMBOLS = {
+    "zh-CN": {
+        "CNY": "¥",
+        "USD": "US$",
+        "EUR": "€",
+        "GBP": "£",
+        "JPY": "JP¥",
+        "HKD": "HK$",
+        "TWD": "NT$",
+        "KRW": "₩",
+    },
+    "en": {
+        "CNY": "CN¥",
+        "USD": "$",
+        "EUR": "€",
+        "GBP": "£",
+        "JPY": "¥",
+        "HKD": "HK$",
+        "TWD": "NT$",
+        "KRW": "₩",
+        "INR": "₹",
+    },
+}
+_MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+
+
+def number(value: Decimal | int, places: int | None = None) -> str:
+    """``Decimal('14604')`` -> ``14,604``; with ``places`` the decimals are fixed."""
+    value = Decimal(value)
+    if places is not None:
+        value = value.quantize(Decimal(1).scaleb(-places))
+    return f"{value:,}"
+
+
+def money(value: Decimal | None, currency: str, locale: str) -> str:
+    """``¥1,000.00`` (zh-CN, CNY), ``$14,604.00`` (en, USD), ``CHF 1,000.00`` otherwise."""
+    if value is None:
+        return ""
+    exact = value.quantize(quantum(currency)) if fits_currency(value, currency) else value
+    symbol = _SYMBOLS.get(locale, {}).get(currency)
+    body = f"{abs(exact):,}"
+    sign = "-" if exact < 0 else ""
+    return f"{sign}{symbol}{body}" if symbol else f"{sign}{currency} {body}"
+
+
+def date(value: dt.date | None, locale: str) -> str:
+    """``2024年4月1日`` (zh-CN) or ``1 Apr 2024`` (en)."""
+    if value is None:
+        return ""
+    if locale == "zh-CN":
+        return f"{value.year}年{value.month}月{value.day}日"
+    return f"{value.day} {_MONTHS[value.month - 1]} {value.year}"
+
+
+def short_date(value: dt.date | None, locale: str) -> str:
+    """``4月1日`` (zh-CN) or ``1 Apr`` (en), for the Gantt axis."""
+    if value is None:
+        return ""
+    if locale == "zh-CN":
+        return f"{value.month}月{value.day}日"
+    return f"{value.day} {_MONTHS[value.month - 1]}"
+
+
+def hours(value: Decimal | None, label: str) -> str:
+    """``48小时`` / ``48 h``."""
+    if value is None:
+        return ""
+    text = f"{value.normalize():f}"
+    return f"{text}{label}" if label == "小时" else f"{text} {label}"
+
+
+def target_text(target: Target | None) -> str:
+    """``>= 70%`` printed the typographic way: ``≥ 70%``."""
+    if target is None:
+        return ""
+    return str(target).replace(">=", "≥").replace("<=", "≤")
