@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from planforge.render.formatting import short_date
 
-MAX_UNITS = {"day": 31, "week": 27, "month": 24}
+MAX_UNITS = {"day": 31, "week": 53, "month": 24}
 
 
 @dataclass

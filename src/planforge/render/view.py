@@ -21,6 +21,10 @@ SVG_FONTS = {
     "zh-CN": "Noto Sans CJK SC, Source Han Sans SC, WenQuanYi Micro Hei, sans-serif",
     "en": "Noto Sans, DejaVu Sans, Noto Sans CJK SC, sans-serif",
 }
+#: Long tables print as consecutive tables of at most this many rows, each with its
+#: header: WeasyPrint lays a table out again for every page it spans, so one
+#: 5,000-row table costs quadratic time while 200 short ones cost linear time.
+ROWS_PER_TABLE = 30
 PHASE_COLORS = ("#2f6fb0", "#d9822b", "#3a9a5b", "#8e5cb5", "#c2453d", "#4f9ea8")
 
 
@@ -134,15 +138,21 @@ def _timetable(plan: Plan, person, colors, locale: str, sep: str) -> list[dict[s
     groups = []
     for phase in plan.phases:
         tasks = [t for t in plan.tasks if t.phase == phase.id]
+        rows = [_task_row(t, person, names, sep) for t in tasks]
         groups.append(
             {
                 "name": phase.name or phase.id,
                 "span": _span(phase.start, phase.end, locale),
                 "color": colors.get(phase.id),
-                "tasks": [_task_row(t, person, names, sep) for t in tasks],
+                "blocks": _blocks(rows),
             }
         )
     return groups
+
+
+def _blocks(rows: list[Any]) -> list[list[Any]]:
+    """``rows`` in slices of :data:`ROWS_PER_TABLE` (one empty slice for no rows)."""
+    return [rows[i : i + ROWS_PER_TABLE] for i in range(0, len(rows), ROWS_PER_TABLE)] or [[]]
 
 
 def _task_row(task: Task, person, names, sep: str) -> dict[str, Any]:
@@ -159,35 +169,46 @@ def _task_row(task: Task, person, names, sep: str) -> dict[str, Any]:
     }
 
 
+#: The Gantt grid's SVG width in user units (about its width in millimetres, so the
+#: header's text keeps its shape when the SVG stretches to the cell).
+GANTT_GRID = 210
+
+
 def _gantt(plan: Plan, colors, locale: str) -> dict[str, Any]:
+    """Gantt tables: per time chunk, blocks of task rows with their bars."""
     starts = [d for d in [plan.period.start, *(t.start for t in plan.tasks)] if d]
     ends = [d for d in [plan.period.end, *(t.end for t in plan.tasks)] if d]
     if not starts or not ends:
-        return {"kind": "day", "chunks": []}
+        return {"kind": "day", "chunks": [], "grid": GANTT_GRID}
     phase_starts = [p.start for p in plan.phases[1:] if p.start]
     kind, parts = gantt.chunks(min(starts), max(ends), phase_starts, locale)
-    rows_by_phase = [(p, [t for t in plan.tasks if t.phase == p.id]) for p in plan.phases]
+    tasks = [(t, colors.get(p.id)) for p in plan.phases for t in plan.tasks if t.phase == p.id]
+    scale = GANTT_GRID / 100
     out = []
     for chunk in parts:
-        groups = []
-        for phase, tasks in rows_by_phase:
-            rows = []
-            for task in tasks:
-                bar = chunk.bar(task.start, task.end)
-                rows.append({"name": task.name or task.id, "bar": bar})
-            groups.append(
-                {"name": phase.name or phase.id, "color": colors.get(phase.id), "rows": rows}
+        rows = []
+        for task, color in tasks:
+            bar = chunk.bar(task.start, task.end)
+            rows.append(
+                {
+                    "name": task.name or task.id,
+                    "color": color,
+                    "x": round(bar.x * scale, 2) if bar else None,
+                    "w": round(max(bar.width * scale, 2), 2) if bar else None,
+                }
             )
         out.append(
             {
-                "units": chunk.units,
-                "unit_width": round(100 / len(chunk.units), 4),
-                "boundaries": chunk.boundaries,
-                "groups": groups,
                 "label": _span(chunk.start, chunk.end, locale),
+                "units": [
+                    {"x": round(chunk.position(u.start) * scale, 2), "label": u.label}
+                    for u in chunk.units
+                ],
+                "boundaries": [round(b * scale, 2) for b in chunk.boundaries],
+                "blocks": _blocks(rows),
             }
         )
-    return {"kind": kind, "chunks": out}
+    return {"kind": kind, "chunks": out, "grid": GANTT_GRID}
 
 
 def _budget(plan: Plan, fmt, locale: str) -> dict[str, Any]:
