@@ -5,7 +5,10 @@ Measured side by side, in the same run, as whole processes:
 * ``planforge validate`` against check-jsonschema with the project's schema, on
   1,000 generated example-sized plans (files per second, and the ratio);
 * a single-file cold start for both (the cost of one CI step or pre-commit hook);
-* both on plans with 50, 1,000 and 5,000 tasks, with peak memory.
+* both on plans with 50, 1,000 and 5,000 tasks, with peak memory;
+* ``planforge render`` of the example plan to PDF against headless Chromium's
+  ``--print-to-pdf`` of planforge's own HTML;
+* render scaling: time and peak memory at 100, 1,000 and 5,000 tasks.
 
 planforge runs every semantic rule on top of the schema; check-jsonschema runs
 only the schema.
@@ -18,12 +21,13 @@ import datetime as dt
 import importlib.metadata as md
 import shutil
 import sys
+import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
 from generate import example_sized, many_tasks
-from harness import compare, machine
+from harness import compare, machine, run_once
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "bench" / "out"
@@ -109,6 +113,8 @@ def main() -> None:
             f" {cj.peak_mib:.0f} MiB |"
         )
 
+    render_rows, render_scale = render_section(planforge, args.repeat)
+
     versions = ", ".join(
         f"{name} {md.version(name)}"
         for name in ("planforge", "check-jsonschema", "jsonschema", "PyYAML")
@@ -141,10 +147,95 @@ def main() -> None:
             "|---|---|---|---|---|",
             *scale_rows,
             "",
+            "## `planforge render` against headless Chromium",
+            "",
+            "Both print planforge's HTML for `plans/reactivation-2024q2.yaml` to PDF, as whole"
+            " processes: `planforge render --format pdf` (checks, resolves, fills the templates,"
+            " prints with WeasyPrint) against `chromium --headless --print-to-pdf` of the HTML"
+            " that planforge wrote. Chromium's peak memory is its browser process only (its"
+            " renderer and GPU processes come on top).",
+            "",
+            "| workload | planforge | Chromium | planforge is faster by |",
+            "|---|---|---|---|",
+            *render_rows,
+            "",
+            "## Render scaling (PDF)",
+            "",
+            "| tasks | pages | wall time | peak memory |",
+            "|---|---|---|---|",
+            *render_scale,
+            "",
         ]
     )
     args.output.write_text(text, encoding="utf-8")
     print(text)
+
+
+def chromium() -> str | None:
+    for name in ("chromium", "chromium-browser", "google-chrome"):
+        found = shutil.which(name)
+        if found:
+            return found
+    return None
+
+
+def pages(pdf: Path) -> int:
+    import re
+
+    data = pdf.read_bytes()
+    return len(re.findall(rb"/Type\s*/Page[^s]", data))
+
+
+def render_section(planforge: str, repeat: int) -> tuple[list[str], list[str]]:
+    """Example plan to PDF against Chromium, then scaling with plan size."""
+    out = OUT / "render"
+    shutil.rmtree(out, ignore_errors=True)
+    example = str(EXAMPLE.relative_to(ROOT))
+    run_once([planforge, "render", example, "--format", "html", "-o", str(out)], ROOT)
+    html = out / "reactivation-2024q2.html"
+    rows = []
+    browser = chromium()
+    print("render: example plan", file=sys.stderr)
+    commands = {"planforge": [planforge, "render", example, "--format", "pdf", "-o", str(out)]}
+    if browser:
+        profile = tempfile.mkdtemp(prefix="pf-chromium-")
+        commands["chromium"] = [
+            browser,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            f"--user-data-dir={profile}",
+            "--no-pdf-header-footer",
+            f"--print-to-pdf={out / 'chromium.pdf'}",
+            html.as_uri(),
+        ]
+    runs = compare(commands, ROOT, repeat)
+    pf = runs["planforge"]
+    if browser:
+        ch = runs["chromium"]
+        rows.append(
+            f"| example plan to PDF, one process | {pf.median:.2f} s ({pf.peak_mib:.0f} MiB) |"
+            f" {ch.median:.2f} s ({ch.peak_mib:.0f} MiB) | **{ch.median / pf.median:.1f}×** |"
+        )
+    else:
+        rows.append(f"| example plan to PDF | {pf.median:.2f} s | (no Chromium installed) | |")
+    scale = []
+    for n in (100, 1000, 5000):
+        print(f"render: {n} tasks", file=sys.stderr)
+        path = OUT / f"render-{n}.yaml"
+        path.write_text(many_tasks(n), encoding="utf-8")
+        cmd = [planforge, "render", str(path), "--format", "pdf", "-o", str(out)]
+        result = compare({"planforge": cmd}, ROOT, 1 if n >= 1000 else 2, warmup=n < 1000)
+        m = result["planforge"]
+        scale.append(
+            f"| {n:,} | {pages(out / f'scale-{n}.pdf')} | {m.median:.1f} s | {m.peak_mib:.0f} MiB |"
+        )
+    return rows, scale
 
 
 if __name__ == "__main__":

@@ -17,8 +17,12 @@ from planforge.resolve import resolve
 from planforge.rules import Finding, Rule, all_rules
 from planforge.schema import check_schema
 
-#: Schema codes a rule may say better at the same place (a malformed target...).
+#: Schema codes that a rule re-reading the same value says better at the same place:
+#: an unreadable target (PF601 explains the syntax), an owner that is not a team id
+#: (PF203 suggests the right one). Other rules never hide a schema error: a negative
+#: amount is reported as such even if PF401 also finds it disagrees.
 _GENERIC = {"PF103", "PF104"}
+_SAYS_IT_BETTER = {"PF202", "PF203", "PF204", "PF205", "PF601", "PF602", "PF603", "PF701", "PF702"}
 
 
 @dataclass
@@ -57,7 +61,7 @@ def check_document(doc: Document, *, debug: bool = False) -> Result:
     for rule_ in all_rules():
         if rule_.check is not None:
             rule_diags += _run(rule_, plan, doc, debug)
-    taken = {(d.line, d.col) for d in rule_diags}
+    taken = {(d.line, d.col) for d in rule_diags if d.code in _SAYS_IT_BETTER}
     schema_diags = [
         d for d in schema_diags if d.code not in _GENERIC or (d.line, d.col) not in taken
     ]

@@ -106,6 +106,10 @@ def render_file(path: str, options: RenderOptions) -> Outcome:
                 os.environ.pop("SOURCE_DATE_EPOCH", None)
     for fmt, data in files.items():
         target = os.path.join(options.output, f"{plan.id}.{fmt}")
-        write_bytes_atomic(target, data)
+        try:
+            write_bytes_atomic(target, data)
+        except OSError as exc:
+            outcome.error = f"cannot write {target}: {exc.strerror or exc}"
+            return outcome
         outcome.written.append(target)
     return outcome
