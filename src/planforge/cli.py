@@ -257,6 +257,20 @@ def _csv(
     type=click.IntRange(1, 64),
     help="Render this many plans in parallel.",
 )
+@click.option(
+    "--timeout",
+    default=600.0,
+    show_default=True,
+    type=click.FloatRange(0),
+    help="Stop rendering a plan after this many seconds (0: no limit).",
+)
+@click.option(
+    "--memory-limit",
+    default=4096,
+    show_default=True,
+    type=click.IntRange(0),
+    help="Stop rendering a plan that needs more memory than this, in MB (0: no limit).",
+)
 @_debug_option
 @click.pass_context
 def render(
@@ -268,6 +282,8 @@ def render(
     locale: str | None,
     templates: str | None,
     jobs: int,
+    timeout: float,
+    memory_limit: int,
     debug: bool,
 ) -> None:
     """Render plans to printable HTML and PDF documents.
@@ -275,7 +291,8 @@ def render(
     Cover and approval page, tiers and needs, Gantt timetable, budget sheet and
     evaluation form. PATHS are files or folders (default: plans/). A plan that does
     not validate is not rendered: its diagnostics are printed and the exit status
-    is 1. Nothing is written for a plan whose rendering fails.
+    is 1. Nothing is written for a plan whose rendering fails. Each plan renders
+    in its own worker process, stopped at --timeout or --memory-limit.
 
     \b
     Examples:
@@ -287,6 +304,7 @@ def render(
     from planforge.discover import DiscoveryError, find_plans
     from planforge.render.batch import render_all
     from planforge.render.document import RenderOptions
+    from planforge.render.limits import Limits
 
     try:
         files = find_plans(paths or ["plans"])
@@ -300,7 +318,8 @@ def render(
         os.path.abspath(templates) if templates else None,
         debug or ctx.obj.get("debug", False),
     )
-    ok = render_all(files, options, jobs, color=_color(None, sys.stderr))
+    limits = Limits(timeout, memory_limit)
+    ok = render_all(files, options, jobs, color=_color(None, sys.stderr), limits=limits)
     ctx.exit(EXIT_OK if ok else EXIT_FINDINGS)
 
 

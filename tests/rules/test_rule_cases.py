@@ -22,7 +22,11 @@ from planforge.rules import all_rules
 CASES = Path(__file__).parent / "cases"
 SECTIONS = ("What it checks:", "Why it matters:", "Example fix:")
 #: Codes no plan can trigger on purpose; their failing case lives in a unit test.
-TESTED_ELSEWHERE = {"PF900": "tests/test_check.py::test_a_crashing_rule_becomes_pf900"}
+TESTED_ELSEWHERE = {
+    "PF900": "tests/test_check.py::test_a_crashing_rule_becomes_pf900",
+    "PF801": "tests/test_render_limits.py::test_a_slow_plan_stops_at_the_time_limit",
+    "PF802": "tests/test_render_limits.py::test_a_plan_over_the_memory_limit_is_stopped",
+}
 
 
 def _load_cases() -> list[tuple[str, str, dict]]:

@@ -1,25 +1,17 @@
-"""Render many plans: in order or in parallel, with a progress bar on a terminal."""
+"""Render many plans, each in a limited worker (see :mod:`planforge.render.limits`), in
+parallel with ``-j``, with a progress bar on a terminal."""
 
 from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Sequence
 
 import click
 
-from planforge.render.document import Outcome, RenderOptions, render_file
+from planforge.render.document import Outcome, RenderOptions
+from planforge.render.limits import Limits, run
 from planforge.reporters.text import format_diagnostic
-
-
-def _outcomes(files: Sequence[str], options: RenderOptions, jobs: int) -> Iterator[Outcome]:
-    if jobs <= 1 or len(files) <= 1:
-        for path in files:
-            yield render_file(path, options)
-        return
-    with ProcessPoolExecutor(max_workers=min(jobs, len(files))) as pool:
-        yield from pool.map(render_file, files, [options] * len(files))
 
 
 def report(outcome: Outcome, color: bool) -> None:
@@ -29,6 +21,9 @@ def report(outcome: Outcome, color: bool) -> None:
         lines = result.document.text.splitlines()
         for diag in result.diagnostics:
             click.echo(format_diagnostic(diag, lines, color) + "\n", err=True)
+    if outcome.limit is not None:
+        lines = result.document.text.splitlines() if result is not None else []
+        click.echo(format_diagnostic(outcome.limit, lines, color) + "\n", err=True)
     if outcome.error:
         click.echo(f"{outcome.path}: cannot render: {outcome.error}", err=True)
     elif result is not None and result.failed():
@@ -37,21 +32,23 @@ def report(outcome: Outcome, color: bool) -> None:
         click.echo(f"wrote {path}")
 
 
-def render_all(files: Sequence[str], options: RenderOptions, jobs: int, color: bool) -> bool:
-    """Render ``files``; True when every one was rendered."""
+def render_all(
+    files: Sequence[str], options: RenderOptions, jobs: int, color: bool, limits: Limits
+) -> bool:
+    """Render ``files``, each in a limited worker; True when every one was rendered."""
     show_bar = len(files) > 1 and sys.stderr.isatty() and not os.environ.get("CI")
     ok = True
     if show_bar:
         outcomes: list[Outcome] = []
         with click.progressbar(
-            _outcomes(files, options, jobs), length=len(files), label="rendering", file=sys.stderr
+            run(files, options, jobs, limits), length=len(files), label="rendering", file=sys.stderr
         ) as bar:
             outcomes.extend(bar)
         for outcome in outcomes:
             report(outcome, color)
             ok = ok and outcome.ok
         return ok
-    for outcome in _outcomes(files, options, jobs):
+    for outcome in run(files, options, jobs, limits):
         report(outcome, color)
         ok = ok and outcome.ok
     return ok

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from planforge.atomic import write_bytes_atomic
 from planforge.check import Result, check_file
+from planforge.diagnostics import Diagnostic
 from planforge.model import Plan
 from planforge.render import view
 from planforge.render.html import TemplateProblem, builtin_templates, render_html
@@ -40,10 +41,16 @@ class Outcome:
     result: Result | None = None
     written: list[str] = field(default_factory=list)
     error: str | None = None
+    limit: Diagnostic | None = None  # a render limit that stopped this plan (PF801/PF802)
 
     @property
     def ok(self) -> bool:
-        return self.error is None and self.result is not None and not self.result.failed()
+        return (
+            self.error is None
+            and self.limit is None
+            and self.result is not None
+            and not self.result.failed()
+        )
 
 
 def plan_date(plan: Plan) -> dt.date:
@@ -64,15 +71,25 @@ def plan_date(plan: Plan) -> dt.date:
 
 def render_file(path: str, options: RenderOptions) -> Outcome:
     """Check and render ``path``; never raises for a bad plan (see :class:`Outcome`)."""
+    return render_checked(check_for_render(path, options), options)
+
+
+def check_for_render(path: str, options: RenderOptions) -> Outcome:
+    """The first half of :func:`render_file`: load and check."""
     outcome = Outcome(path)
     try:
         outcome.result = check_file(path, debug=options.debug)
     except OSError as exc:
         outcome.error = f"cannot read: {exc.strerror or exc}"
-        return outcome
+    return outcome
+
+
+def render_checked(outcome: Outcome, options: RenderOptions) -> Outcome:
+    """The second half of :func:`render_file`: render a checked plan and write the files."""
     result = outcome.result
-    if result.failed() or result.plan is None:
+    if outcome.error or result is None or result.failed() or result.plan is None:
         return outcome
+    path = outcome.path
     plan = result.plan
     day = plan_date(plan)
     info = view.RenderInfo(result.document.sha256, day, options.sections, options.locale)

@@ -145,3 +145,39 @@ Example fix:
     Run `planforge validate --debug FILE` and report the traceback with the plan.
 """,
 )
+
+declare(
+    "PF801",
+    "render-time-limit",
+    """
+Rendering the plan took longer than the time limit.
+
+What it checks: `planforge render` prints each plan in a worker process and stops it
+after `--timeout` seconds (600 by default); the plan is reported, not rendered, and
+the other plans of the batch go on.
+
+Why it matters: one enormous or hostile plan must not hold up every other plan's
+PDF, or CI, forever.
+
+Example fix:
+    Split a plan with thousands of tasks into one plan per phase or quarter, or raise
+    the limit: planforge render plans/big.yaml --timeout 1800
+""",
+)
+
+declare(
+    "PF802",
+    "render-memory-limit",
+    """
+Rendering the plan needed more memory than the limit.
+
+What it checks: each plan's worker may use at most `--memory-limit` MB (4096 by
+default); a worker that needs more is stopped and the plan reported.
+
+Why it matters: one huge plan must not exhaust the machine's memory and take the
+whole batch (or the CI runner) down with it.
+
+Example fix:
+    Split the plan, or raise the limit: planforge render plans/big.yaml --memory-limit 8192
+""",
+)
