@@ -20,6 +20,7 @@ import argparse
 import datetime as dt
 import importlib.metadata as md
 import shutil
+import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -179,11 +180,51 @@ def chromium() -> str | None:
     return None
 
 
-def pages(pdf: Path) -> int:
-    import re
+def pages(pdf: Path) -> str:
+    """The page count, from poppler's pdfinfo (``?`` without it)."""
+    exe = shutil.which("pdfinfo")
+    if not exe:
+        return "?"
+    info = subprocess.run([exe, str(pdf)], capture_output=True, text=True, check=False).stdout
+    return next((ln.split()[-1] for ln in info.splitlines() if ln.startswith("Pages:")), "?")
 
-    data = pdf.read_bytes()
-    return len(re.findall(rb"/Type\s*/Page[^s]", data))
+
+BATCH = 20
+
+
+def batch_row(planforge: str, chromium_cmd: list[str], out: Path, repeat: int) -> str:
+    """20 example-sized plans: one `planforge render` against 20 Chromium runs."""
+    corpus = OUT / "render-batch"
+    shutil.rmtree(corpus, ignore_errors=True)
+    example_sized(corpus, BATCH)
+    html_out = out / "batch-html"
+    run_once([planforge, "render", str(corpus), "--format", "html", "-o", str(html_out)], ROOT)
+    script = " && ".join(
+        " ".join(chromium_cmd[:-2])
+        + f" --print-to-pdf={out / 'batch-chromium.pdf'} {html.as_uri()}"
+        for html in sorted(html_out.glob("*.html"))
+    )
+    runs = compare(
+        {
+            "planforge": [
+                planforge,
+                "render",
+                str(corpus),
+                "--format",
+                "pdf",
+                "-o",
+                str(out / "batch"),
+            ],
+            "chromium": ["sh", "-c", script],
+        },
+        ROOT,
+        max(repeat // 2, 2),
+    )
+    pf, ch = runs["planforge"], runs["chromium"]
+    return (
+        f"| {BATCH} example-sized plans to PDF (`planforge render DIR` against {BATCH} Chromium"
+        f" runs) | {pf.median:.2f} s | {ch.median:.2f} s | **{ch.median / pf.median:.1f}×** |"
+    )
 
 
 def render_section(planforge: str, repeat: int) -> tuple[list[str], list[str]]:
@@ -222,6 +263,7 @@ def render_section(planforge: str, repeat: int) -> tuple[list[str], list[str]]:
             f"| example plan to PDF, one process | {pf.median:.2f} s ({pf.peak_mib:.0f} MiB) |"
             f" {ch.median:.2f} s ({ch.peak_mib:.0f} MiB) | **{ch.median / pf.median:.1f}×** |"
         )
+        rows.append(batch_row(planforge, commands["chromium"], out, repeat))
     else:
         rows.append(f"| example plan to PDF | {pf.median:.2f} s | (no Chromium installed) | |")
     scale = []

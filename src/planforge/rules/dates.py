@@ -7,13 +7,18 @@ import itertools
 from collections.abc import Iterator
 
 from planforge.diagnostics import Severity
-from planforge.model import Plan, Task
+from planforge.model import Phase, Plan, Task
 from planforge.rules import Finding, rule
 from planforge.rules.common import by_id, label
 
 
 def _day(d: dt.date) -> dt.date:
     return d + dt.timedelta(days=1)
+
+
+def _dated_phases(plan: Plan) -> list[Phase]:
+    """Phases with a readable, forward date range, in listed order."""
+    return [p for p in plan.phases if p.start and p.end and p.start <= p.end]
 
 
 @rule("PF301", "ends-before-start")
@@ -100,7 +105,7 @@ def phase_overlap(plan: Plan) -> Iterator[Finding]:
         - {id: prep, start: 2024-04-01, end: 2024-04-15}
         - {id: run, start: 2024-04-16, end: 2024-06-15}
     """
-    dated = [p for p in plan.phases if p.start and p.end and p.start <= p.end]
+    dated = _dated_phases(plan)
     for prev, cur in itertools.pairwise(dated):
         assert prev.start and prev.end and cur.start
         if cur.start < prev.start:
@@ -136,7 +141,7 @@ def phase_gap(plan: Plan) -> Iterator[Finding]:
         - {id: prep, start: 2024-04-01, end: 2024-04-15}
         - {id: run, start: 2024-04-16, end: 2024-06-15}
     """
-    dated = [p for p in plan.phases if p.start and p.end and p.start <= p.end]
+    dated = _dated_phases(plan)
     if not dated:
         return
     first, last = dated[0], dated[-1]
