@@ -260,3 +260,19 @@ def test_batch_in_parallel_as_a_subprocess(tmp_path: Path) -> None:
         "reactivation-2024q2.html",
     ]
     assert "rendering" not in result.stderr  # no progress bar in CI logs
+
+
+def test_both_locales_have_every_label_the_templates_use() -> None:
+    from planforge.render.i18n import LABELS, LOCALES
+
+    assert LOCALES == ("zh-CN", "en")
+    assert set(LABELS["zh-CN"]) == set(LABELS["en"])
+    used = set()
+    for template in (ROOT / "templates").rglob("*.j2"):
+        source = template.read_text("utf-8")
+        used |= set(re.findall(r"\bL\.([a-z_]+)", source))
+        used |= set(re.findall(r"""\bL\[["']([a-z_.]+)["']\]""", source))
+    assert used, "no labels found: the pattern is out of date"
+    assert used <= set(LABELS["en"]), used - set(LABELS["en"])
+    for locale in LOCALES:
+        assert all(LABELS[locale][k].strip() or k == "customers_unit" for k in LABELS[locale])

@@ -400,9 +400,5 @@ def explain(code: str) -> None:
     click.echo(f"{rule.code} {rule.name} ({rule.severity.value})\n\n{rule.doc}")
 
 
-def run() -> None:  # pragma: no cover - console-script shim kept for python -m
-    main()
-
-
 if __name__ == "__main__":  # pragma: no cover
     main()

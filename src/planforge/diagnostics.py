@@ -56,8 +56,3 @@ class Diagnostic:
 
     def sort_key(self) -> tuple[str, int, int, str, str]:
         return (self.path, self.location.line, self.location.col, self.code, self.message)
-
-
-def count(diags: list[Diagnostic], severity: Severity) -> int:
-    """How many diagnostics have ``severity``."""
-    return sum(1 for d in diags if d.severity is severity)

@@ -7,7 +7,7 @@ company overriding one never has to redo arithmetic.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from planforge.model import Plan, Task
@@ -36,7 +36,6 @@ class RenderInfo:
     plan_date: dt.date
     sections: tuple[str, ...] = SECTIONS
     locale: str | None = None  # overrides the plan's
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 def build(plan: Plan, info: RenderInfo) -> dict[str, Any]:
@@ -109,7 +108,6 @@ def build(plan: Plan, info: RenderInfo) -> dict[str, Any]:
         "gantt": _gantt(plan, colors, locale),
         "budget": _budget(plan, fmt_money, locale),
         "evaluation": _evaluation(plan, L, locale),
-        **info.extra,
     }
 
 
