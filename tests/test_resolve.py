@@ -60,6 +60,14 @@ def test_formulas_and_actual_spend() -> None:
     assert kpis["response-time"].status == "pending"
     assert plan.budget.total == Decimal("14604.00")
     assert plan.budget.actual_total == Decimal("12500.75")
+    # variance only counts lines with an actual: the unspent plaques are not "saved"
+    gifts = next(c for c in plan.budget.categories if c.category == "Gifts")
+    assert (gifts.amount, gifts.actual, gifts.variance) == (
+        Decimal("4164.00"),
+        Decimal("3420.00"),
+        Decimal("0.00"),
+    )
+    assert plan.budget.variance == Decimal("-559.25")
 
 
 def test_computed_amount_and_total_are_exact() -> None:

@@ -98,6 +98,7 @@ class CategoryTotal:
     amount: Decimal
     actual: Decimal | None
     lines: int
+    variance: Decimal | None = None  # over the lines that have an actual
 
 
 @dataclass
@@ -108,6 +109,7 @@ class Budget:
     declared_total: Decimal | None = internal()
     total: Decimal | None = None
     actual_total: Decimal | None = None
+    variance: Decimal | None = None  # actual - amount, over the lines that have an actual
     remaining: Decimal | None = None
     cost_per_customer: Decimal | None = None
     categories: list[CategoryTotal] = field(default_factory=list)

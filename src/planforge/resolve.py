@@ -264,6 +264,9 @@ def _budget(r: _Raw, currency: str, customers: int | None) -> Budget:
     actuals = [line.actual for line in budget.lines if line.actual is not None]
     if actuals:
         budget.actual_total = sum(actuals, Decimal(0))
+    variances = [line.variance for line in budget.lines if line.variance is not None]
+    if variances:
+        budget.variance = sum(variances, Decimal(0))
     if budget.total is None and budget.declared_total is not None and not budget.lines:
         budget.total = budget.declared_total
     if budget.cap is not None and budget.total is not None:
@@ -285,6 +288,8 @@ def _categories(lines: list[BudgetLine]) -> list[CategoryTotal]:
         cat.lines += 1
         if line.actual is not None:
             cat.actual = (cat.actual or Decimal(0)) + line.actual
+        if line.variance is not None:
+            cat.variance = (cat.variance or Decimal(0)) + line.variance
     return list(totals.values())
 
 

@@ -219,7 +219,8 @@ def _budget(plan: Plan, fmt, locale: str) -> dict[str, Any]:
                 "category": cat.category,
                 "subtotal": fmt(cat.amount),
                 "actual": fmt(cat.actual),
-                "variance": fmt(cat.actual - cat.amount) if cat.actual is not None else "",
+                "variance": fmt(cat.variance),
+                "over": cat.variance is not None and cat.variance > 0,
                 "lines": [
                     {
                         "item": line.item or "",
@@ -246,6 +247,8 @@ def _budget(plan: Plan, fmt, locale: str) -> dict[str, Any]:
         "remaining": fmt(budget.remaining),
         "over_cap": budget.remaining is not None and budget.remaining < 0,
         "actual_total": fmt(budget.actual_total),
+        "variance": fmt(budget.variance),
+        "over": budget.variance is not None and budget.variance > 0,
         "cost_per_customer": fmt(budget.cost_per_customer),
         "chart": charts.budget_bars(budget, fmt),
     }
