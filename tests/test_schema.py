@@ -92,3 +92,9 @@ def test_missing_top_level_key_points_at_the_start(example_text: str) -> None:
     (diag,) = result.diagnostics
     assert (diag.code, diag.line, diag.col) == ("PF101", 2, 1)
     assert "`currency`" in diag.message
+
+
+def test_a_malformed_date_is_one_finding(example_text: str) -> None:
+    text = example_text.replace("period:\n  start: 2024-04-01", "period:\n  start: 2024-4-1", 1)
+    diags = check_schema(load_text(text))
+    assert [d.code for d in diags] == ["PF105"]

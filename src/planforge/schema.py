@@ -90,7 +90,9 @@ def check_schema(doc: Document) -> list[Diagnostic]:
             loc = doc.source.key(path) if at_key else doc.source.value(path)
             diag = Diagnostic(code, Severity.ERROR, message, doc.path, loc)
             out.setdefault((code, loc.line, loc.col, message), diag)
-    return list(out.values())
+    # A malformed date breaks both its pattern and its format: say it once, as a date.
+    dates = {(d.line, d.col) for d in out.values() if d.code == "PF105"}
+    return [d for d in out.values() if not (d.code == "PF104" and (d.line, d.col) in dates)]
 
 
 # -- turning jsonschema errors into planner-readable messages ------------------------------
