@@ -111,3 +111,10 @@ def test_syntax_error_is_located() -> None:
     doc = load_text("a: [1, 2\nb: 3\n")
     (diag,) = doc.diagnostics
     assert diag.code == "PF002" and diag.line >= 2
+
+
+def test_control_character_is_located_in_characters() -> None:
+    doc = load_text("a: 1\nb: 中文\x8fz\n")
+    (diag,) = doc.diagnostics
+    assert (diag.code, diag.line, diag.col) == ("PF002", 2, 6)
+    assert "U+008F" in diag.message

@@ -160,6 +160,8 @@ class _Builder:
                 self.handle(event)
         except yaml.MarkedYAMLError as exc:
             raise _syntax_error(exc, text) from None
+        except yaml.reader.ReaderError as exc:
+            raise _reader_error(exc, text) from None
         except yaml.YAMLError as exc:  # pragma: no cover - libyaml errors always carry a mark
             raise LoadError("PF002", f"the YAML cannot be read: {exc}", Location()) from None
         if not self.root_set or self.root is None:
@@ -355,6 +357,23 @@ class _Builder:
         if top.key_loc is not None and not top.discard:
             self.source.keys[path] = top.key_loc
         top.container[key] = value
+
+
+def _reader_error(exc: yaml.reader.ReaderError, text: str) -> LoadError:
+    """A character YAML does not allow (control characters pasted from Word or Excel)."""
+    pos = max(exc.position, 0)
+    if _Loader is not yaml.SafeLoader:  # libyaml counts UTF-8 bytes, not characters
+        pos = len(text.encode("utf-8")[:pos].decode("utf-8", errors="ignore"))
+    pos = min(pos, len(text))
+    line = text.count("\n", 0, pos) + 1
+    col = pos - (text.rfind("\n", 0, pos) + 1) + 1
+    char = exc.character if isinstance(exc.character, int) else ord(str(exc.character)[:1] or "\0")
+    return LoadError(
+        "PF002",
+        f"the character U+{char:04X} is not allowed in YAML (control characters often come"
+        " from text copied out of Word or Excel); delete it",
+        Location(line, col),
+    )
 
 
 def _syntax_error(exc: yaml.MarkedYAMLError, text: str) -> LoadError:
