@@ -25,6 +25,8 @@ class Case:
     command: str = "validate"  # or "render"
     templates: dict[str, str] = field(default_factory=dict)  # name -> content ("->" = symlink)
     expect_in_output: tuple[str, ...] = ()
+    prepare: Callable[[Path], None] | None = None  # runs in the case's folder first
+    check: Callable[[Path], None] | None = None  # runs in the case's folder afterwards
 
 
 def text(s: str) -> Callable[[], bytes]:
@@ -54,6 +56,112 @@ def bomb() -> bytes:
 
 
 SCRIPT = "<script>alert(document.cookie)</script>"
+#: Keys whose values are free text a planner types (ids, dates, enums, amounts excluded).
+FREE_TEXT = {
+    "title",
+    "statement",
+    "segment",
+    "departments",
+    "name",
+    "role",
+    "department",
+    "contact",
+    "criteria",
+    "needs",
+    "strategy",
+    "deliverable",
+    "resources",
+    "note",
+    "category",
+    "item",
+    "unit",
+    "dimension",
+    "analysis",
+    "action",
+    "description",
+    "version",
+}
+PAYLOADS = (
+    SCRIPT,
+    "<img src=x onerror=alert(1)>",
+    "</td></tr></table><h1>pwned</h1>",
+    "{{ 7*7 }}",
+    "{% raw %}",
+    "</style><style>*{display:none}</style>",
+    "javascript:alert(1)",
+    "' onmouseover='alert(1)",
+    "<svg onload=alert(1)>",
+    "]]><!--",
+    "<iframe src=file:///etc/passwd>",
+)
+
+
+def markup_everywhere() -> bytes:
+    """The example plan with a markup or template payload in every free-text field."""
+    import yaml
+
+    from planforge.loader import load_text
+
+    data = load_text(EXAMPLE).data
+    count = 0
+
+    def visit(node: object) -> object:
+        nonlocal count
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key in FREE_TEXT and isinstance(value, str):
+                    node[key] = PAYLOADS[count % len(PAYLOADS)] + value
+                    count += 1
+                elif key in FREE_TEXT and isinstance(value, list):
+                    node[key] = [PAYLOADS[(count + i) % len(PAYLOADS)] for i in range(len(value))]
+                    count += 1
+                else:
+                    visit(value)
+        elif isinstance(node, list):
+            for item in node:
+                visit(item)
+        return node
+
+    visit(data)
+    assert count > 60
+    dumper = type("D", (yaml.SafeDumper,), {})
+    dumper.add_representer(
+        __import__("decimal").Decimal,
+        lambda d, v: d.represent_scalar("tag:yaml.org,2002:float", str(v)),
+    )
+    return yaml.dump(data, Dumper=dumper, allow_unicode=True, sort_keys=False).encode()
+
+
+def existing_output(folder: Path) -> None:
+    out = folder / "out"
+    out.mkdir()
+    (out / "reactivation-2024q2.pdf").write_bytes(b"an older PDF")
+    (out / "reactivation-2024q2.html").write_text("an older HTML", "utf-8")
+
+
+def replaced_output(folder: Path) -> None:
+    assert (folder / "out" / "reactivation-2024q2.pdf").read_bytes().startswith(b"%PDF-")
+    assert not [p for p in (folder / "out").iterdir() if p.name.startswith(".")]  # no temp files
+
+
+def symlinked_output(folder: Path) -> None:
+    (folder / "victim.txt").write_text("do not touch", "utf-8")
+    out = folder / "out"
+    out.mkdir()
+    (out / "reactivation-2024q2.html").symlink_to(folder / "victim.txt")
+    (out / "reactivation-2024q2.pdf").symlink_to("/dev/null")
+
+
+def link_not_followed(folder: Path) -> None:
+    assert (folder / "victim.txt").read_text("utf-8") == "do not touch"
+    html = folder / "out" / "reactivation-2024q2.html"
+    assert not html.is_symlink() and "老客户唤醒月" in html.read_text("utf-8")
+
+
+def output_is_a_file(folder: Path) -> None:
+    (folder / "out").write_text("a file where the output folder should be", "utf-8")
+
+
 FREE_TEXT_FIELDS = (
     ("title: 老客户唤醒月", f'title: "{SCRIPT}"'),
     (
@@ -206,10 +314,10 @@ CASES: list[Case] = [
         ("PF002",),
     ),
     # -- markup and script in every free-text field ---------------------------------------
-    Case("markup in every free-text field (validate)", example(*FREE_TEXT_FIELDS), 0),
-    Case(
-        "markup in every free-text field (render)", example(*FREE_TEXT_FIELDS), 0, command="render"
-    ),
+    Case("markup in selected fields (validate)", example(*FREE_TEXT_FIELDS), 0),
+    Case("markup in selected fields (render)", example(*FREE_TEXT_FIELDS), 0, command="render"),
+    Case("markup in every free-text field (validate)", markup_everywhere, 0),
+    Case("markup in every free-text field (render)", markup_everywhere, 0, command="render"),
     Case(
         "path in the plan id",
         example(("id: reactivation-2024q2", "id: ../../etc/cron.d/x")),
@@ -267,5 +375,30 @@ CASES: list[Case] = [
         command="render",
         templates={"plan.html.j2": "{% if %}"},
         expect_in_output=("plan.html.j2",),
+    ),
+    # -- output paths ------------------------------------------------------------------------
+    Case(
+        "output onto existing files",
+        example(),
+        0,
+        command="render",
+        prepare=existing_output,
+        check=replaced_output,
+    ),
+    Case(
+        "output through symlinks",
+        example(),
+        0,
+        command="render",
+        prepare=symlinked_output,
+        check=link_not_followed,
+    ),
+    Case(
+        "output folder is a file",
+        example(),
+        2,
+        command="render",
+        prepare=output_is_a_file,
+        expect_in_output=("is a file",),
     ),
 ]

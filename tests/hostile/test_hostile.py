@@ -26,6 +26,8 @@ def test_the_suite_is_big_enough() -> None:
 def test_hostile_case(case: Case, tmp_path: Path) -> None:
     plan = tmp_path / "plan.yaml"
     plan.write_bytes(case.build())
+    if case.prepare:
+        case.prepare(tmp_path)
     args = [sys.executable, "-m", "planforge", case.command, str(plan)]
     out = tmp_path / "out"
     if case.command == "render":
@@ -57,10 +59,12 @@ def test_hostile_case(case: Case, tmp_path: Path) -> None:
         assert fragment in output, (fragment, output[-3000:])
     if case.codes:
         assert LOCATED.search(output), output[-3000:]
-    if case.exit and case.command == "render":
+    if case.check:
+        case.check(tmp_path)
+    if case.exit == 1 and case.command == "render":
         assert f"{plan}:" in output  # the message names the plan
         assert not out.exists() or not any(out.iterdir()), "a failed render wrote files"
-    if case.exit == 0 and case.command == "render":
+    if case.exit == 0 and case.command == "render" and "markup" in case.name:
         html = next(out.glob("*.html")).read_text("utf-8")
         for raw in (
             "<script>",
