@@ -79,3 +79,21 @@ def test_limits_can_be_lifted(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "out" / "reactivation-2024q2.html").exists()
+
+
+def test_a_crash_in_a_worker_is_reported_without_a_traceback(tmp_path: Path) -> None:
+    script = (
+        "import planforge.render.view as view\n"
+        "def boom(*a, **k):\n    raise RuntimeError('kaboom')\n"
+        "view.build = boom\n"
+        "from planforge.cli import main\nmain()\n"
+    )
+    args = [sys.executable, "-c", script, "render", str(EXAMPLE), "-o", str(tmp_path / "out")]
+    plain = subprocess.run(args, capture_output=True, text=True, check=False, timeout=120)
+    assert plain.returncode == 1
+    assert "RuntimeError: kaboom" in plain.stderr and "this is a bug" in plain.stderr
+    assert "Traceback" not in plain.stderr
+    debug = subprocess.run(
+        [*args, "--debug"], capture_output=True, text=True, check=False, timeout=120
+    )
+    assert "Traceback" in debug.stderr

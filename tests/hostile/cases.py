@@ -376,6 +376,14 @@ CASES: list[Case] = [
         templates={"plan.html.j2": "{% if %}"},
         expect_in_output=("plan.html.j2",),
     ),
+    Case(
+        "template expression fails",
+        example(),
+        1,
+        command="render",
+        templates={"plan.html.j2": "{{ 1 // 0 }}"},
+        expect_in_output=("ZeroDivisionError",),
+    ),
     # -- output paths ------------------------------------------------------------------------
     Case(
         "output onto existing files",

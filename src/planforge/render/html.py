@@ -92,3 +92,7 @@ def render_html(context: dict[str, Any], templates: str | None = None) -> str:
         raise TemplateProblem(f"{exc.filename or exc.name}:{exc.lineno}: {exc.message}") from None
     except (jinja2.TemplateNotFound, jinja2.UndefinedError) as exc:
         raise TemplateProblem(f"template problem: {exc}") from None
+    except TemplateProblem:
+        raise
+    except Exception as exc:  # an expression in a (company) template failed
+        raise TemplateProblem(f"template problem: {type(exc).__name__}: {exc}") from None

@@ -12,6 +12,7 @@ import multiprocessing
 import os
 import resource
 import time
+import traceback
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
@@ -45,6 +46,10 @@ def _work(conn: Connection, path: str, options: RenderOptions, memory_mb: int) -
         conn.send(("done", render_checked(outcome, options)))
     except MemoryError:
         conn.send(("memory", None))
+    except Exception as exc:  # a bug in planforge: report it, never a bare traceback
+        if options.debug:
+            traceback.print_exc()
+        conn.send(("crash", f"{type(exc).__name__}: {exc}"))
     finally:
         conn.close()
 
@@ -151,7 +156,12 @@ def _receive(job: _Job, limits: Limits) -> bool:
         return False
     job.process.join()
     job.conn.close()
-    if kind == "memory":
+    if kind == "crash":
+        job.outcome.error = (
+            f"planforge failed while rendering ({payload}); this is a bug: rerun with"
+            " --debug and report it"
+        )
+    elif kind == "memory":
         job.outcome = _limit(
             job.outcome,
             "PF802",
