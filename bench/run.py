@@ -173,9 +173,21 @@ def main() -> None:
 
 
 def chromium() -> str | None:
+    """A headless Chromium that actually runs here (a snap stub does not), or None."""
     for name in ("chromium", "chromium-browser", "google-chrome"):
         found = shutil.which(name)
-        if found:
+        if not found:
+            continue
+        try:
+            probe = subprocess.run(
+                [found, "--headless", "--no-sandbox", "--version"],
+                capture_output=True,
+                timeout=60,
+                check=False,
+            )
+        except (OSError, subprocess.TimeoutExpired):
+            continue
+        if probe.returncode == 0:
             return found
     return None
 
