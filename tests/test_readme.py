@@ -42,3 +42,10 @@ def test_every_rule_is_in_the_readme_table() -> None:
 def test_every_command_is_documented() -> None:
     for command in main.commands:
         assert f"planforge {command}" in README, command
+
+
+def test_every_top_level_block_is_in_the_format_reference() -> None:
+    from planforge.schema import schema
+
+    for key in schema()["properties"]:
+        assert f"`{key}" in README, key
