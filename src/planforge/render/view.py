@@ -21,10 +21,6 @@ SVG_FONTS = {
     "zh-CN": "Noto Sans CJK SC, Source Han Sans SC, WenQuanYi Micro Hei, sans-serif",
     "en": "Noto Sans, DejaVu Sans, Noto Sans CJK SC, sans-serif",
 }
-#: Long tables print as consecutive tables of at most this many rows, each with its
-#: header: WeasyPrint lays a table out again for every page it spans, so one
-#: 5,000-row table costs quadratic time while 200 short ones cost linear time.
-ROWS_PER_TABLE = 30
 PHASE_COLORS = ("#2f6fb0", "#d9822b", "#3a9a5b", "#8e5cb5", "#c2453d", "#4f9ea8")
 
 
@@ -136,21 +132,15 @@ def _timetable(plan: Plan, person, colors, locale: str, sep: str) -> list[dict[s
     groups = []
     for phase in plan.phases:
         tasks = [t for t in plan.tasks if t.phase == phase.id]
-        rows = [_task_row(t, person, names, sep) for t in tasks]
         groups.append(
             {
                 "name": phase.name or phase.id,
                 "span": _span(phase.start, phase.end, locale),
                 "color": colors.get(phase.id),
-                "blocks": _blocks(rows),
+                "tasks": [_task_row(t, person, names, sep) for t in tasks],
             }
         )
     return groups
-
-
-def _blocks(rows: list[Any]) -> list[list[Any]]:
-    """``rows`` in slices of :data:`ROWS_PER_TABLE` (one empty slice for no rows)."""
-    return [rows[i : i + ROWS_PER_TABLE] for i in range(0, len(rows), ROWS_PER_TABLE)] or [[]]
 
 
 def _task_row(task: Task, person, names, sep: str) -> dict[str, Any]:
@@ -173,7 +163,7 @@ GANTT_GRID = 210
 
 
 def _gantt(plan: Plan, colors, locale: str) -> dict[str, Any]:
-    """Gantt tables: per time chunk, blocks of task rows with their bars."""
+    """Gantt tables: per time chunk, a row per task with its bar."""
     starts = [d for d in [plan.period.start, *(t.start for t in plan.tasks)] if d]
     ends = [d for d in [plan.period.end, *(t.end for t in plan.tasks)] if d]
     if not starts or not ends:
@@ -203,7 +193,7 @@ def _gantt(plan: Plan, colors, locale: str) -> dict[str, Any]:
                     for u in chunk.units
                 ],
                 "boundaries": [round(b * scale, 2) for b in chunk.boundaries],
-                "blocks": _blocks(rows),
+                "rows": rows,
             }
         )
     return {"kind": kind, "chunks": out, "grid": GANTT_GRID}
