@@ -28,12 +28,17 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).parent))
 
 from generate import example_sized, many_tasks
-from harness import compare, machine, run_once
+from harness import Measure, compare, machine, run_once
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "bench" / "out"
 SCHEMA = ROOT / "schemas" / "plan.schema.json"
 EXAMPLE = ROOT / "plans" / "reactivation-2024q2.yaml"
+
+
+def faster(ours: Measure, peer: Measure) -> str:
+    """The ratio cell: how many times faster planforge is than its peer (below 1: slower)."""
+    return f"**{peer.median / ours.median:.1f}×**"
 
 
 def tool(name: str) -> str:
@@ -62,52 +67,39 @@ def main() -> None:
         path.write_text(many_tasks(n), encoding="utf-8")
         big[n] = str(path.relative_to(ROOT))
 
+    def against_cjs(ours: list[str], theirs: list[str], repeat: int) -> tuple[Measure, Measure]:
+        runs = compare(
+            {
+                "planforge": [planforge, "validate", *ours],
+                "check-jsonschema": [cjs, "--schemafile", str(SCHEMA), *theirs],
+            },
+            ROOT,
+            repeat,
+        )
+        return runs["planforge"], runs["check-jsonschema"]
+
     rows: list[str] = []
     print(f"corpus: {len(files)} plans", file=sys.stderr)
-    corpus_runs = compare(
-        {
-            "planforge": [planforge, "validate", str(corpus.relative_to(ROOT))],
-            "check-jsonschema": [cjs, "--schemafile", str(SCHEMA), *rel],
-        },
-        ROOT,
-        max(args.repeat // 2, 2),
-    )
-    pf, cj = corpus_runs["planforge"], corpus_runs["check-jsonschema"]
+    pf, cj = against_cjs([str(corpus.relative_to(ROOT))], rel, max(args.repeat // 2, 2))
     rows.append(
         f"| {len(files):,} example-sized plans, one process | "
         f"{pf.median:.2f} s ({len(files) / pf.median:,.0f} files/s) | "
-        f"{cj.median:.2f} s ({len(files) / cj.median:,.0f} files/s) | "
-        f"**{cj.median / pf.median:.1f}×** |"
+        f"{cj.median:.2f} s ({len(files) / cj.median:,.0f} files/s) | {faster(pf, cj)} |"
     )
     print("single file", file=sys.stderr)
-    single = compare(
-        {
-            "planforge": [planforge, "validate", str(EXAMPLE.relative_to(ROOT))],
-            "check-jsonschema": [cjs, "--schemafile", str(SCHEMA), str(EXAMPLE.relative_to(ROOT))],
-        },
-        ROOT,
-        args.repeat * 2,
-    )
-    pf, cj = single["planforge"], single["check-jsonschema"]
+    example = [str(EXAMPLE.relative_to(ROOT))]
+    pf, cj = against_cjs(example, example, args.repeat * 2)
     rows.append(
         f"| one plan, cold start | {pf.median * 1000:.0f} ms | {cj.median * 1000:.0f} ms |"
-        f" **{cj.median / pf.median:.1f}×** |"
+        f" {faster(pf, cj)} |"
     )
     scale_rows = []
     for n, path in big.items():
         print(f"{n} tasks", file=sys.stderr)
-        runs = compare(
-            {
-                "planforge": [planforge, "validate", path],
-                "check-jsonschema": [cjs, "--schemafile", str(SCHEMA), path],
-            },
-            ROOT,
-            max(args.repeat // 2, 2),
-        )
-        pf, cj = runs["planforge"], runs["check-jsonschema"]
+        pf, cj = against_cjs([path], [path], max(args.repeat // 2, 2))
         rows.append(
             f"| one plan with {n:,} tasks | {pf.median:.2f} s | {cj.median:.2f} s |"
-            f" **{cj.median / pf.median:.1f}×** |"
+            f" {faster(pf, cj)} |"
         )
         scale_rows.append(
             f"| {n:,} | {pf.median:.2f} s | {pf.peak_mib:.0f} MiB | {cj.median:.2f} s |"
@@ -235,7 +227,7 @@ def batch_row(planforge: str, chromium_cmd: list[str], out: Path, repeat: int) -
     pf, ch = runs["planforge"], runs["chromium"]
     return (
         f"| {BATCH} example-sized plans to PDF (`planforge render DIR` against {BATCH} Chromium"
-        f" runs) | {pf.median:.2f} s | {ch.median:.2f} s | **{ch.median / pf.median:.1f}×** |"
+        f" runs) | {pf.median:.2f} s | {ch.median:.2f} s | {faster(pf, ch)} |"
     )
 
 
@@ -273,7 +265,7 @@ def render_section(planforge: str, repeat: int) -> tuple[list[str], list[str]]:
         ch = runs["chromium"]
         rows.append(
             f"| example plan to PDF, one process | {pf.median:.2f} s ({pf.peak_mib:.0f} MiB) |"
-            f" {ch.median:.2f} s ({ch.peak_mib:.0f} MiB) | **{ch.median / pf.median:.1f}×** |"
+            f" {ch.median:.2f} s ({ch.peak_mib:.0f} MiB) | {faster(pf, ch)} |"
         )
         rows.append(batch_row(planforge, commands["chromium"], out, repeat))
     else:
