@@ -391,6 +391,10 @@ def _syntax_error(exc: yaml.MarkedYAMLError, text: str) -> LoadError:
             " to insert spaces)",
             Location(loc.line, tab_col),
         )
+    if "maximum nesting depth" in problem:  # PyYAML >= 6.0.3 stops deep flow nesting itself
+        return LoadError(
+            "PF005", f"the plan nests deeper than {MAX_DEPTH} levels; a plan needs about five", loc
+        )
     hint = ""
     if "mapping values are not allowed" in problem:
         hint = " (a value containing `: ` must be put in quotes)"

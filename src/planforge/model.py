@@ -17,6 +17,7 @@ from typing import Any
 
 from planforge.formula import Expr
 from planforge.quantities import Quantity, Target
+from planforge.schedule.calendar import WorkCalendar
 from planforge.source import Path
 
 INTERNAL = {"internal": True}
@@ -25,6 +26,11 @@ INTERNAL = {"internal": True}
 def internal(default: Any = None) -> Any:
     """A field kept for the checks but not exported."""
     return field(default=default, metadata=INTERNAL)
+
+
+def internal_factory(factory: Any) -> Any:
+    """Like :func:`internal`, for a mutable default."""
+    return field(default_factory=factory, metadata=INTERNAL)
 
 
 @dataclass
@@ -36,6 +42,7 @@ class Phase:
     end: dt.date | None = None
     description: str | None = None
     days: int | None = None
+    deadline: dt.date | None = None
 
 
 @dataclass
@@ -61,6 +68,24 @@ class Tier:
 
 
 @dataclass
+class Occurrence:
+    """One dated occurrence of a recurring task (``every:``)."""
+
+    start: dt.date
+    end: dt.date
+
+
+@dataclass
+class Dependency:
+    """One entry of a task's ``depends_on``: predecessor, type and lag."""
+
+    path: Path = internal(())
+    task: str | None = None
+    type: str = "FS"  # FS | SS | FF | SF
+    lag: str | None = None  # as written: "2wd", "-1d"
+
+
+@dataclass
 class Task:
     path: Path = internal(())
     id: str | None = None
@@ -69,11 +94,21 @@ class Task:
     owner: str | None = None
     start: dt.date | None = None
     end: dt.date | None = None
-    depends_on: list[str] = field(default_factory=list)
+    depends_on: list[str] = field(default_factory=list)  # predecessor ids, any type
     deliverable: str | None = None
     resources: list[str] = field(default_factory=list)
     note: str | None = None
     days: int | None = None
+    # Scheduling (computed by the schedule stage of resolve):
+    dependencies: list[Dependency] = field(default_factory=list)
+    duration: str | None = None  # as written: "5wd", "3d"
+    milestone: bool = False
+    deadline: dt.date | None = None
+    working_days: int | None = None
+    total_float: int | None = None  # working days
+    free_float: int | None = None  # working days
+    critical: bool | None = None
+    occurrences: list[Occurrence] = field(default_factory=list)  # recurring tasks only
 
 
 @dataclass
@@ -220,3 +255,4 @@ class Plan:
     review: Review | None = None
     approvals: list[Approval] = field(default_factory=list)
     exceeded_margin: Quantity = field(default_factory=lambda: Quantity(Decimal(10), True))
+    calendar: WorkCalendar = internal_factory(WorkCalendar)
