@@ -6,6 +6,8 @@ Nothing here imports the rendering stack, so ``validate`` stays fast.
 
 from __future__ import annotations
 
+import contextlib
+import math
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -13,7 +15,7 @@ from typing import Any, TypeVar
 
 import click
 
-from planforge import __version__
+from planforge import __version__, signals
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -34,9 +36,11 @@ class _Group(click.Group):
             return super().invoke(ctx)
         except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise
-        except KeyboardInterrupt:
-            click.echo("planforge: interrupted", err=True)
-            sys.exit(130)
+        except (KeyboardInterrupt, signals.Stopped) as exc:
+            what = "interrupted" if isinstance(exc, KeyboardInterrupt) else f"stopped by {exc}"
+            with contextlib.suppress(OSError):  # the terminal may have gone (SIGHUP)
+                click.echo(f"planforge: {what}", err=True)
+            sys.exit(signals.exit_status(exc))
         except BrokenPipeError:
             sys.stderr.close()
             sys.exit(EXIT_FINDINGS)
@@ -68,6 +72,32 @@ def main(ctx: click.Context, debug: bool) -> None:
     """
     ctx.ensure_object(dict)
     ctx.obj["debug"] = debug
+    signals.install()
+
+
+class Fatal(click.ClickException):
+    """planforge cannot go on: an output that cannot be written, a bad environment (exit 2)."""
+
+    exit_code = EXIT_USAGE
+
+
+def _follow_option(func: F) -> F:
+    return click.option(
+        "--follow-symlinks",
+        is_flag=True,
+        help="When an output path is a symbolic link, write to the file it points to "
+        "(by default planforge refuses).",
+    )(func)
+
+
+def _target(output: str, inputs: Sequence[str], follow: bool) -> str:
+    """The file ``-o`` may write, or a usage error (see :func:`planforge.atomic.resolve_target`)."""
+    from planforge.atomic import OutputError, resolve_target
+
+    try:
+        return resolve_target(output, inputs=inputs, follow_symlinks=follow)
+    except OutputError as exc:
+        raise click.BadParameter(str(exc), param_hint="'-o' / '--output'") from None
 
 
 def _color(choice: bool | None, stream: Any) -> bool:
@@ -78,13 +108,17 @@ def _color(choice: bool | None, stream: Any) -> bool:
     return bool(getattr(stream, "isatty", lambda: False)())
 
 
-def _emit(text: str, output: str | None) -> None:
-    if output is None:
+def _emit(text: str, target: str | None) -> None:
+    """Print ``text``, or write it to ``target`` (from :func:`_target`) as one atomic file."""
+    if target is None:
         click.echo(text, nl=False)
         return
-    from planforge.atomic import write_text_atomic
+    from planforge.atomic import OutputError, write_file
 
-    write_text_atomic(output, text)
+    try:
+        write_file(target, text.encode("utf-8"))
+    except OutputError as exc:
+        raise Fatal(str(exc)) from None
 
 
 @main.command()
@@ -101,6 +135,7 @@ def _emit(text: str, output: str | None) -> None:
 )
 @click.option("--strict", is_flag=True, help="Fail (exit 1) on warnings too.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the report to FILE.")
+@_follow_option
 @click.option(
     "--color/--no-color", default=None, help="Colour the text report (default: on a terminal)."
 )
@@ -112,6 +147,7 @@ def validate(
     fmt: str,
     strict: bool,
     output: str | None,
+    follow_symlinks: bool,
     color: bool | None,
     debug: bool,
 ) -> None:
@@ -136,6 +172,7 @@ def validate(
         files = find_plans(paths or ["plans"])
     except DiscoveryError as exc:
         raise click.UsageError(str(exc)) from None
+    target = _target(output, files, follow_symlinks) if output is not None else None
     results = []
     for path in files:
         try:
@@ -144,7 +181,7 @@ def validate(
             raise click.UsageError(f"{path}: cannot read: {exc.strerror or exc}") from None
     stream = sys.stdout if output is None else None
     report = get(fmt)(results, strict=strict, color=fmt == "text" and _color(color, stream))
-    _emit(report, output)
+    _emit(report, target)
     ctx.exit(EXIT_FINDINGS if any(r.failed(strict) for r in results) else EXIT_OK)
 
 
@@ -162,11 +199,18 @@ def validate(
 @click.option(
     "-o", "--output", type=click.Path(dir_okay=False), help="Write to FILE instead of stdout."
 )
+@_follow_option
 @click.option("--strict", is_flag=True, help="Refuse plans with warnings too.")
 @_debug_option
 @click.pass_context
 def export(
-    ctx: click.Context, plan: str, fmt: str, output: str | None, strict: bool, debug: bool
+    ctx: click.Context,
+    plan: str,
+    fmt: str,
+    output: str | None,
+    follow_symlinks: bool,
+    strict: bool,
+    debug: bool,
 ) -> None:
     """Print the resolved plan: what you wrote plus everything planforge computes.
 
@@ -185,6 +229,7 @@ def export(
     debug = debug or ctx.obj.get("debug", False)
     if not os.path.isfile(plan):
         raise click.UsageError(f"{plan}: no such file")
+    target = _target(output, [plan], follow_symlinks) if output is not None else None
     try:
         result = check_file(plan, debug=debug)
     except OSError as exc:
@@ -196,7 +241,26 @@ def export(
         ctx.exit(EXIT_FINDINGS)
     if result.diagnostics:
         click.echo(get("text")([result], color=_color(None, sys.stderr)), err=True, nl=False)
-    _emit(export_json(result.plan, plan), output)
+    _emit(export_json(result.plan, plan), target)
+
+
+#: Upper bounds of the render limits: a week, and a tebibyte.
+MAX_TIMEOUT, MAX_MEMORY_MB = 604_800, 1_048_576
+
+
+class Seconds(click.FloatRange):
+    """A finite number of seconds from 0 to :data:`MAX_TIMEOUT` (no ``nan``, no ``inf``)."""
+
+    name = "seconds"
+
+    def __init__(self) -> None:
+        super().__init__(0, MAX_TIMEOUT)
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        seconds = super().convert(value, param, ctx)
+        if not math.isfinite(seconds):
+            self.fail(f"{value!r} is not a number of seconds (0 means no limit)", param, ctx)
+        return seconds
 
 
 def _csv(
@@ -261,16 +325,17 @@ def _csv(
     "--timeout",
     default=600.0,
     show_default=True,
-    type=click.FloatRange(0),
-    help="Stop rendering a plan after this many seconds (0: no limit).",
+    type=Seconds(),
+    help=f"Stop rendering a plan after this many seconds, at most {MAX_TIMEOUT:,} (0: no limit).",
 )
 @click.option(
     "--memory-limit",
     default=4096,
     show_default=True,
-    type=click.IntRange(0),
+    type=click.IntRange(0, MAX_MEMORY_MB),
     help="Stop rendering a plan that needs more memory than this, in MB (0: no limit).",
 )
+@_follow_option
 @_debug_option
 @click.pass_context
 def render(
@@ -284,6 +349,7 @@ def render(
     jobs: int,
     timeout: float,
     memory_limit: int,
+    follow_symlinks: bool,
     debug: bool,
 ) -> None:
     """Render plans to printable HTML and PDF documents.
@@ -303,9 +369,13 @@ def render(
     """
     from planforge.discover import DiscoveryError, find_plans
     from planforge.render.batch import render_all
-    from planforge.render.document import RenderOptions
+    from planforge.render.document import BadEpoch, RenderOptions, source_date_epoch
     from planforge.render.limits import Limits
 
+    try:
+        source_date_epoch()
+    except BadEpoch as exc:
+        raise Fatal(str(exc)) from None
     try:
         files = find_plans(paths or ["plans"])
     except DiscoveryError as exc:
@@ -317,6 +387,7 @@ def render(
         locale,
         os.path.abspath(templates) if templates else None,
         debug or ctx.obj.get("debug", False),
+        follow_symlinks,
     )
     limits = Limits(timeout, memory_limit)
     ok = render_all(files, options, jobs, color=_color(None, sys.stderr), limits=limits)

@@ -1,7 +1,7 @@
 """Render one plan file to HTML and/or PDF: check, resolve, fill templates, print, write.
 
-Both outputs are made in memory first and written atomically afterwards, so a
-failed render leaves the previous files untouched.
+Both outputs are made in memory first, then written as one set (see
+:mod:`planforge.atomic`), so a failed render leaves the previous files untouched.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from planforge.atomic import write_bytes_atomic
+from planforge.atomic import OutputError, resolve_target, write_files
 from planforge.check import Result, check_file
 from planforge.diagnostics import Diagnostic
 from planforge.model import Plan
@@ -31,6 +31,7 @@ class RenderOptions:
     locale: str | None = None
     templates: str | None = None
     debug: bool = False
+    follow_symlinks: bool = False  # write through output paths that are symbolic links
 
 
 @dataclass
@@ -53,6 +54,34 @@ class Outcome:
         )
 
 
+#: The last second of 9999-12-31 UTC: dates stay four-digit years.
+MAX_EPOCH = 253_402_300_799
+
+
+class BadEpoch(ValueError):
+    """``SOURCE_DATE_EPOCH`` is set but is not a usable timestamp."""
+
+
+def source_date_epoch() -> int | None:
+    """``SOURCE_DATE_EPOCH`` as seconds, None when unset or empty, :class:`BadEpoch` if bad.
+
+    As reproducible-builds.org specifies: a whole number of seconds since
+    1970-01-01 UTC; a malformed value is an error rather than silently ignored.
+    """
+    raw = os.environ.get("SOURCE_DATE_EPOCH", "")
+    if not raw.strip():
+        return None
+    value = raw.strip()
+    if not (value.isascii() and value.isdigit()) or int(value) > MAX_EPOCH:
+        shown = value if len(value) <= 40 else value[:40] + "…"
+        raise BadEpoch(
+            f"SOURCE_DATE_EPOCH={shown!r} is not a timestamp: use whole seconds since"
+            f" 1970-01-01 UTC, from 0 to {MAX_EPOCH} (9999-12-31), e.g."
+            " SOURCE_DATE_EPOCH=$(git log -1 --format=%ct), or unset it"
+        )
+    return int(value)
+
+
 def plan_date(plan: Plan) -> dt.date:
     """The date printed as the version date and written as the PDF's creation date.
 
@@ -60,9 +89,9 @@ def plan_date(plan: Plan) -> dt.date:
     last approval, else the campaign start), never the clock, so rebuilding an
     approved plan from git gives the same bytes.
     """
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch and epoch.strip().isdigit():
-        return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).date()
+    epoch = source_date_epoch()
+    if epoch is not None:
+        return dt.datetime.fromtimestamp(epoch, dt.timezone.utc).date()
     signed = [a.date for a in plan.approvals if a.date]
     if signed:
         return max(signed)
@@ -112,7 +141,7 @@ def render_checked(outcome: Outcome, options: RenderOptions) -> Outcome:
             int(dt.datetime(day.year, day.month, day.day, tzinfo=dt.timezone.utc).timestamp())
         )
         previous = os.environ.get("SOURCE_DATE_EPOCH")
-        os.environ["SOURCE_DATE_EPOCH"] = previous or epoch  # font subsetting timestamps
+        os.environ["SOURCE_DATE_EPOCH"] = str(source_date_epoch() or epoch)  # font timestamps
         try:
             files["pdf"] = html_to_pdf(html, base, allowed)
         except (MissingFont, RenderError) as exc:
@@ -121,12 +150,17 @@ def render_checked(outcome: Outcome, options: RenderOptions) -> Outcome:
         finally:
             if previous is None:
                 os.environ.pop("SOURCE_DATE_EPOCH", None)
-    for fmt, data in files.items():
-        target = os.path.join(options.output, f"{plan.id}.{fmt}")
-        try:
-            write_bytes_atomic(target, data)
-        except OSError as exc:
-            outcome.error = f"cannot write {target}: {exc.strerror or exc}"
-            return outcome
-        outcome.written.append(target)
+            else:
+                os.environ["SOURCE_DATE_EPOCH"] = previous
+    names = {os.path.join(options.output, f"{plan.id}.{fmt}"): data for fmt, data in files.items()}
+    try:
+        targets = {
+            resolve_target(name, inputs=[path], follow_symlinks=options.follow_symlinks): data
+            for name, data in names.items()
+        }
+        write_files(targets)
+    except OutputError as exc:
+        outcome.error = str(exc)
+        return outcome
+    outcome.written.extend(names)
     return outcome
