@@ -26,6 +26,20 @@ def _debug_option(func: F) -> F:
     )(func)
 
 
+def _document_options(func: F) -> F:
+    """``--locale`` and ``--templates``, shared by the commands that make the document."""
+    func = click.option(
+        "--templates",
+        type=click.Path(exists=True, file_okay=False),
+        help="A folder whose templates or plan.css/brand.css override the built-in ones.",
+    )(func)
+    return click.option(
+        "--locale",
+        type=click.Choice(["zh-CN", "en"]),
+        help="Show the document in this language instead of the plan's.",
+    )(func)
+
+
 class _Group(click.Group):
     """Turns unexpected exceptions into one readable line (a traceback only with --debug)."""
 
@@ -239,16 +253,7 @@ def _csv(
     callback=_csv(("cover", "tiers", "timetable", "budget", "evaluation"), "section"),
     help="Comma-separated sections: cover, tiers, timetable, budget, evaluation.",
 )
-@click.option(
-    "--locale",
-    type=click.Choice(["zh-CN", "en"]),
-    help="Print in this language instead of the plan's.",
-)
-@click.option(
-    "--templates",
-    type=click.Path(exists=True, file_okay=False),
-    help="A folder whose templates or plan.css/brand.css override the built-in ones.",
-)
+@_document_options
 @click.option(
     "-j",
     "--jobs",
@@ -332,16 +337,7 @@ def render(
     type=click.IntRange(0, 65535),
     help="Port on 127.0.0.1 (0: any free port).",
 )
-@click.option(
-    "--locale",
-    type=click.Choice(["zh-CN", "en"]),
-    help="Show the document in this language instead of the plan's.",
-)
-@click.option(
-    "--templates",
-    type=click.Path(exists=True, file_okay=False),
-    help="A folder whose templates or plan.css/brand.css override the built-in ones.",
-)
+@_document_options
 @click.option(
     "--open/--no-open",
     "open_browser",
