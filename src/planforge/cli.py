@@ -130,6 +130,7 @@ def validate(
     from planforge.check import check_file
     from planforge.discover import DiscoveryError, find_plans
     from planforge.reporters import get
+    from planforge.repository import add_duplicate_ids
 
     debug = debug or ctx.obj.get("debug", False)
     try:
@@ -142,6 +143,7 @@ def validate(
             results.append(check_file(path, debug=debug))
         except OSError as exc:
             raise click.UsageError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    add_duplicate_ids(results)
     stream = sys.stdout if output is None else None
     report = get(fmt)(results, strict=strict, color=fmt == "text" and _color(color, stream))
     _emit(report, output)
