@@ -400,6 +400,76 @@ def init(path: str, template: str, locale: str, start: Any) -> None:
 
 
 @main.command()
+@click.argument("plan", type=click.Path(exists=True, dir_okay=False))
+@click.option(
+    "--port",
+    default=8765,
+    show_default=True,
+    type=click.IntRange(0, 65535),
+    help="Port on 127.0.0.1 (0: any free port).",
+)
+@click.option(
+    "--locale",
+    type=click.Choice(["zh-CN", "en"]),
+    help="Show the document in this language instead of the plan's.",
+)
+@click.option(
+    "--templates",
+    type=click.Path(exists=True, file_okay=False),
+    help="A folder whose templates or plan.css/brand.css override the built-in ones.",
+)
+@click.option(
+    "--open/--no-open",
+    "open_browser",
+    default=None,
+    help="Open the page in the web browser (default: when run in a terminal).",
+)
+def preview(
+    plan: str, port: int, locale: str | None, templates: str | None, open_browser: bool | None
+) -> None:
+    """Show PLAN's document in the browser, updated each time the file is saved.
+
+    Serves the HTML document on 127.0.0.1 only. The page reloads by itself after
+    each save of the plan or of a template; while the plan has errors it shows
+    them, each at its line. Stop with Ctrl-C.
+
+    \b
+    Examples:
+      planforge preview plans/reactivation-2024q2.yaml
+      planforge preview plans/x.yaml --port 0 --templates branding/ --no-open
+    """
+    from pathlib import Path
+
+    from planforge.preview import Preview, make_server
+    from planforge.render.document import RenderOptions
+
+    options = RenderOptions(
+        formats=("html",),
+        locale=locale,
+        templates=os.path.abspath(templates) if templates else None,
+    )
+    state = Preview(Path(plan).resolve(), options)
+    try:
+        server = make_server(state, port, lambda line: click.echo(line, err=True))
+    except OSError as exc:
+        raise click.UsageError(
+            f"cannot listen on 127.0.0.1:{port}: {exc.strerror or exc}"
+        ) from None
+    url = f"http://127.0.0.1:{server.server_address[1]}/"
+    click.echo(f"previewing {plan} at {url} ({state.summary}); stop with Ctrl-C", err=True)
+    if open_browser if open_browser is not None else sys.stdout.isatty():
+        import webbrowser
+
+        webbrowser.open(url)
+    try:
+        server.serve_forever(poll_interval=0.2)
+    except KeyboardInterrupt:
+        click.echo("preview stopped", err=True)
+    finally:
+        server.server_close()
+
+
+@main.command()
 def schema() -> None:
     """Print the plan format's JSON Schema (draft-07).
 

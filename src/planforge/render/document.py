@@ -80,6 +80,12 @@ def plan_date(plan: Plan) -> dt.date:
     return plan.period.start or dt.date(1970, 1, 1)
 
 
+def document_html(plan: Plan, sha256: str, options: RenderOptions) -> str:
+    """The HTML document for a valid, resolved plan (raises :class:`TemplateProblem`)."""
+    info = view.RenderInfo(sha256, plan_date(plan), options.sections, options.locale)
+    return render_html(view.build(plan, info), options.templates)
+
+
 def render_file(path: str, options: RenderOptions) -> Outcome:
     """Check and render ``path``; never raises for a bad plan (see :class:`Outcome`)."""
     return render_checked(check_for_render(path, options), options)
@@ -103,9 +109,8 @@ def render_checked(outcome: Outcome, options: RenderOptions) -> Outcome:
     path = outcome.path
     plan = result.plan
     day = plan_date(plan)
-    info = view.RenderInfo(result.document.sha256, day, options.sections, options.locale)
     try:
-        html = render_html(view.build(plan, info), options.templates)
+        html = document_html(plan, result.document.sha256, options)
     except TemplateProblem as exc:
         outcome.error = str(exc)
         return outcome
