@@ -42,15 +42,26 @@ class Outcome:
     written: list[str] = field(default_factory=list)
     error: str | None = None
     limit: Diagnostic | None = None  # a render limit that stopped this plan (PF801/PF802)
+    refused: list[Diagnostic] = field(default_factory=list)  # why it was not rendered (PF211)
 
     @property
     def ok(self) -> bool:
         return (
             self.error is None
             and self.limit is None
+            and not self.refused
             and self.result is not None
             and not self.result.failed()
         )
+
+
+def output_stem(plan_id: str, sections: tuple[str, ...]) -> str:
+    """The output file name without its extension: the plan id, plus the sections of a
+    partial render (``--only cover,budget`` -> ``<id>.cover-budget``), so a partial
+    document never overwrites the full one."""
+    if set(sections) >= set(view.SECTIONS):
+        return plan_id
+    return f"{plan_id}.{'-'.join(sections)}"
 
 
 def plan_date(plan: Plan) -> dt.date:
@@ -127,7 +138,7 @@ def render_checked(outcome: Outcome, options: RenderOptions) -> Outcome:
             if previous is None:
                 os.environ.pop("SOURCE_DATE_EPOCH", None)
     for fmt, data in files.items():
-        target = os.path.join(options.output, f"{plan.id}.{fmt}")
+        target = os.path.join(options.output, f"{output_stem(plan.id, options.sections)}.{fmt}")
         try:
             write_bytes_atomic(target, data)
         except OSError as exc:
