@@ -6,7 +6,6 @@ failed render leaves the previous files untouched.
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,9 +13,9 @@ from pathlib import Path
 from planforge.atomic import write_bytes_atomic
 from planforge.check import Result, check_file
 from planforge.diagnostics import Diagnostic
-from planforge.model import Plan
 from planforge.render import view
 from planforge.render.html import TemplateProblem, builtin_templates, render_html
+from planforge.reproducible import plan_date, plan_datetime
 
 FORMATS = ("html", "pdf")
 
@@ -51,22 +50,6 @@ class Outcome:
             and self.result is not None
             and not self.result.failed()
         )
-
-
-def plan_date(plan: Plan) -> dt.date:
-    """The date printed as the version date and written as the PDF's creation date.
-
-    ``SOURCE_DATE_EPOCH`` wins when set; otherwise a date from the plan itself (the
-    last approval, else the campaign start), never the clock, so rebuilding an
-    approved plan from git gives the same bytes.
-    """
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch and epoch.strip().isdigit():
-        return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).date()
-    signed = [a.date for a in plan.approvals if a.date]
-    if signed:
-        return max(signed)
-    return plan.period.start or dt.date(1970, 1, 1)
 
 
 def render_file(path: str, options: RenderOptions) -> Outcome:
@@ -108,9 +91,7 @@ def render_checked(outcome: Outcome, options: RenderOptions) -> Outcome:
         plan_dir = str(Path(path).resolve().parent)
         base = options.templates or str(builtin_templates())
         allowed = [str(builtin_templates()), plan_dir]
-        epoch = str(
-            int(dt.datetime(day.year, day.month, day.day, tzinfo=dt.timezone.utc).timestamp())
-        )
+        epoch = str(int(plan_datetime(plan).timestamp()))
         previous = os.environ.get("SOURCE_DATE_EPOCH")
         os.environ["SOURCE_DATE_EPOCH"] = previous or epoch  # font subsetting timestamps
         try:
