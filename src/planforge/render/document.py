@@ -6,7 +6,6 @@ Both outputs are made in memory first, then written as one set (see
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,6 +16,7 @@ from planforge.diagnostics import Diagnostic
 from planforge.model import Plan
 from planforge.render import view
 from planforge.render.html import TemplateProblem, builtin_templates, render_html
+from planforge.reproducible import plan_date, plan_datetime, source_date_epoch
 
 FORMATS = ("html", "pdf")
 
@@ -43,59 +43,32 @@ class Outcome:
     written: list[str] = field(default_factory=list)
     error: str | None = None
     limit: Diagnostic | None = None  # a render limit that stopped this plan (PF801/PF802)
+    refused: list[Diagnostic] = field(default_factory=list)  # why it was not rendered (PF211)
 
     @property
     def ok(self) -> bool:
         return (
             self.error is None
             and self.limit is None
+            and not self.refused
             and self.result is not None
             and not self.result.failed()
         )
 
 
-#: The last second of 9999-12-31 UTC: dates stay four-digit years.
-MAX_EPOCH = 253_402_300_799
+def output_stem(plan_id: str, sections: tuple[str, ...]) -> str:
+    """The output file name without its extension: the plan id, plus the sections of a
+    partial render (``--only cover,budget`` -> ``<id>.cover-budget``), so a partial
+    document never overwrites the full one."""
+    if set(sections) >= set(view.SECTIONS):
+        return plan_id
+    return f"{plan_id}.{'-'.join(sections)}"
 
 
-class BadEpoch(ValueError):
-    """``SOURCE_DATE_EPOCH`` is set but is not a usable timestamp."""
-
-
-def source_date_epoch() -> int | None:
-    """``SOURCE_DATE_EPOCH`` as seconds, None when unset or empty, :class:`BadEpoch` if bad.
-
-    As reproducible-builds.org specifies: a whole number of seconds since
-    1970-01-01 UTC; a malformed value is an error rather than silently ignored.
-    """
-    raw = os.environ.get("SOURCE_DATE_EPOCH", "")
-    if not raw.strip():
-        return None
-    value = raw.strip()
-    if not (value.isascii() and value.isdigit()) or int(value) > MAX_EPOCH:
-        shown = value if len(value) <= 40 else value[:40] + "…"
-        raise BadEpoch(
-            f"SOURCE_DATE_EPOCH={shown!r} is not a timestamp: use whole seconds since"
-            f" 1970-01-01 UTC, from 0 to {MAX_EPOCH} (9999-12-31), e.g."
-            " SOURCE_DATE_EPOCH=$(git log -1 --format=%ct), or unset it"
-        )
-    return int(value)
-
-
-def plan_date(plan: Plan) -> dt.date:
-    """The date printed as the version date and written as the PDF's creation date.
-
-    ``SOURCE_DATE_EPOCH`` wins when set; otherwise a date from the plan itself (the
-    last approval, else the campaign start), never the clock, so rebuilding an
-    approved plan from git gives the same bytes.
-    """
-    epoch = source_date_epoch()
-    if epoch is not None:
-        return dt.datetime.fromtimestamp(epoch, dt.timezone.utc).date()
-    signed = [a.date for a in plan.approvals if a.date]
-    if signed:
-        return max(signed)
-    return plan.period.start or dt.date(1970, 1, 1)
+def document_html(plan: Plan, sha256: str, options: RenderOptions) -> str:
+    """The HTML document for a valid, resolved plan (raises :class:`TemplateProblem`)."""
+    info = view.RenderInfo(sha256, plan_date(plan), options.sections, options.locale)
+    return render_html(view.build(plan, info), options.templates)
 
 
 def render_file(path: str, options: RenderOptions) -> Outcome:
@@ -120,10 +93,8 @@ def render_checked(outcome: Outcome, options: RenderOptions) -> Outcome:
         return outcome
     path = outcome.path
     plan = result.plan
-    day = plan_date(plan)
-    info = view.RenderInfo(result.document.sha256, day, options.sections, options.locale)
     try:
-        html = render_html(view.build(plan, info), options.templates)
+        html = document_html(plan, result.document.sha256, options)
     except TemplateProblem as exc:
         outcome.error = str(exc)
         return outcome
@@ -137,9 +108,7 @@ def render_checked(outcome: Outcome, options: RenderOptions) -> Outcome:
         plan_dir = str(Path(path).resolve().parent)
         base = options.templates or str(builtin_templates())
         allowed = [str(builtin_templates()), plan_dir]
-        epoch = str(
-            int(dt.datetime(day.year, day.month, day.day, tzinfo=dt.timezone.utc).timestamp())
-        )
+        epoch = str(int(plan_datetime(plan).timestamp()))
         previous = os.environ.get("SOURCE_DATE_EPOCH")
         os.environ["SOURCE_DATE_EPOCH"] = str(source_date_epoch() or epoch)  # font timestamps
         try:
@@ -152,7 +121,8 @@ def render_checked(outcome: Outcome, options: RenderOptions) -> Outcome:
                 os.environ.pop("SOURCE_DATE_EPOCH", None)
             else:
                 os.environ["SOURCE_DATE_EPOCH"] = previous
-    names = {os.path.join(options.output, f"{plan.id}.{fmt}"): data for fmt, data in files.items()}
+    stem = os.path.join(options.output, output_stem(plan.id, options.sections))
+    names = {f"{stem}.{fmt}": data for fmt, data in files.items()}
     try:
         targets = {
             resolve_target(name, inputs=[path], follow_symlinks=options.follow_symlinks): data

@@ -47,6 +47,7 @@ STOP_GRACE = 5.0
 
 def _work(conn: Connection, path: str, options: RenderOptions, memory_mb: int, parent: int) -> None:
     try:
+        signals.install_once()
         signals.die_with_parent(parent)
         _limit_memory(memory_mb)
         outcome = check_for_render(path, options)
