@@ -308,6 +308,19 @@ def export(
     )
 
 
+#: ``render -j`` by default: one worker per CPU, no more than this (memory).
+MAX_AUTO_JOBS = 4
+
+
+def _cpus() -> int:
+    """The CPUs this process may run on (its affinity, not the machine's count)."""
+    try:
+        count = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        count = os.cpu_count() or 1
+    return max(1, min(count, MAX_AUTO_JOBS))
+
+
 #: Upper bounds of the render limits: a week, and a tebibyte.
 MAX_TIMEOUT, MAX_MEMORY_MB = 604_800, 1_048_576
 
@@ -371,10 +384,8 @@ def _csv(
 @click.option(
     "-j",
     "--jobs",
-    default=1,
-    show_default=True,
     type=click.IntRange(1, 64),
-    help="Render this many plans in parallel.",
+    help=f"Render this many plans in parallel (default: one per CPU, at most {MAX_AUTO_JOBS}).",
 )
 @click.option(
     "--timeout",
@@ -401,7 +412,7 @@ def render(
     sections: tuple[str, ...],
     locale: str | None,
     templates: str | None,
-    jobs: int,
+    jobs: int | None,
     timeout: float,
     memory_limit: int,
     follow_symlinks: bool,
@@ -428,6 +439,13 @@ def render(
     from planforge.render.limits import Limits
 
     _check_epoch()
+    if "pdf" in formats:
+        from planforge.render.fonts import MissingFont, require_subsetter
+
+        try:
+            require_subsetter()
+        except MissingFont as exc:
+            raise Fatal(str(exc)) from None
     try:
         files = find_plans(paths or ["plans"])
     except DiscoveryError as exc:
@@ -442,6 +460,7 @@ def render(
         follow_symlinks,
     )
     limits = Limits(timeout, memory_limit)
+    jobs = jobs or _cpus()
     ok = render_all(files, options, jobs, color=_color(None, sys.stderr), limits=limits)
     ctx.exit(EXIT_OK if ok else EXIT_FINDINGS)
 

@@ -112,7 +112,7 @@ def render_checked(outcome: Outcome, options: RenderOptions) -> Outcome:
         previous = os.environ.get("SOURCE_DATE_EPOCH")
         os.environ["SOURCE_DATE_EPOCH"] = str(source_date_epoch() or epoch)  # font timestamps
         try:
-            files["pdf"] = html_to_pdf(html, base, allowed)
+            files["pdf"] = html_to_pdf(html, base, allowed, shared=options.templates is None)
         except (MissingFont, RenderError) as exc:
             outcome.error = str(exc)
             return outcome

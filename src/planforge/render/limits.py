@@ -119,7 +119,14 @@ def run(
     import planforge.render.pdf  # noqa: F401 - import once, before forking
 
     if "pdf" in options.formats:
-        import weasyprint  # noqa: F401
+        from planforge.render.libs import import_weasyprint
+
+        import_weasyprint()
+        if len(files) > 1 and options.templates is None:
+            from planforge.render.html import builtin_templates
+            from planforge.render.pdf import warm_up
+
+            warm_up(str(builtin_templates()))
 
     ctx = multiprocessing.get_context("fork")
     sweep(options.output)  # what a killed earlier run left
