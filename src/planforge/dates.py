@@ -36,16 +36,6 @@ def why_not_a_date(text: str) -> str:
     return f"`{text}` is not a real date: {calendar.month_name[month]} {year} has {last} days"
 
 
-def add_working_days(start: dt.date, days: int) -> dt.date:
-    """The date ``days`` working days (Monday to Friday) after ``start``."""
-    current = start
-    while days > 0:
-        current += dt.timedelta(days=1)
-        if current.weekday() < 5:
-            days -= 1
-    return current
-
-
 def span_days(start: dt.date, end: dt.date) -> int:
     """Days from ``start`` to ``end``, both included."""
     return (end - start).days + 1
