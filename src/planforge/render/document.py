@@ -13,6 +13,7 @@ from pathlib import Path
 from planforge.atomic import write_bytes_atomic
 from planforge.check import Result, check_file
 from planforge.diagnostics import Diagnostic
+from planforge.model import Plan
 from planforge.render import view
 from planforge.render.html import TemplateProblem, builtin_templates, render_html
 from planforge.reproducible import plan_date, plan_datetime
@@ -41,15 +42,32 @@ class Outcome:
     written: list[str] = field(default_factory=list)
     error: str | None = None
     limit: Diagnostic | None = None  # a render limit that stopped this plan (PF801/PF802)
+    refused: list[Diagnostic] = field(default_factory=list)  # why it was not rendered (PF211)
 
     @property
     def ok(self) -> bool:
         return (
             self.error is None
             and self.limit is None
+            and not self.refused
             and self.result is not None
             and not self.result.failed()
         )
+
+
+def output_stem(plan_id: str, sections: tuple[str, ...]) -> str:
+    """The output file name without its extension: the plan id, plus the sections of a
+    partial render (``--only cover,budget`` -> ``<id>.cover-budget``), so a partial
+    document never overwrites the full one."""
+    if set(sections) >= set(view.SECTIONS):
+        return plan_id
+    return f"{plan_id}.{'-'.join(sections)}"
+
+
+def document_html(plan: Plan, sha256: str, options: RenderOptions) -> str:
+    """The HTML document for a valid, resolved plan (raises :class:`TemplateProblem`)."""
+    info = view.RenderInfo(sha256, plan_date(plan), options.sections, options.locale)
+    return render_html(view.build(plan, info), options.templates)
 
 
 def render_file(path: str, options: RenderOptions) -> Outcome:
@@ -74,10 +92,8 @@ def render_checked(outcome: Outcome, options: RenderOptions) -> Outcome:
         return outcome
     path = outcome.path
     plan = result.plan
-    day = plan_date(plan)
-    info = view.RenderInfo(result.document.sha256, day, options.sections, options.locale)
     try:
-        html = render_html(view.build(plan, info), options.templates)
+        html = document_html(plan, result.document.sha256, options)
     except TemplateProblem as exc:
         outcome.error = str(exc)
         return outcome
@@ -103,7 +119,7 @@ def render_checked(outcome: Outcome, options: RenderOptions) -> Outcome:
             if previous is None:
                 os.environ.pop("SOURCE_DATE_EPOCH", None)
     for fmt, data in files.items():
-        target = os.path.join(options.output, f"{plan.id}.{fmt}")
+        target = os.path.join(options.output, f"{output_stem(plan.id, options.sections)}.{fmt}")
         try:
             write_bytes_atomic(target, data)
         except OSError as exc:
