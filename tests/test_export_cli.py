@@ -55,7 +55,7 @@ def test_csv_refuses_a_file_as_folder(tmp_path: Path) -> None:
 def test_invalid_plan_is_not_exported_in_any_format(tmp_path: Path) -> None:
     bad = tmp_path / "bad.yaml"
     bad.write_text(EXAMPLE.read_text("utf-8").replace("  total: 10000", "  total: 9000"), "utf-8")
-    for fmt in ("json", "csv"):
+    for fmt in ("json", "ics", "csv"):
         target = tmp_path / f"out-{fmt}"
         out = proc("export", str(bad), "--format", fmt, "-o", str(target))
         assert out.returncode == 1, fmt
@@ -98,3 +98,20 @@ def test_a_named_pipe_is_written_to_not_replaced(tmp_path: Path) -> None:
     reader.join(timeout=60)
     assert out.returncode == 0, out.stderr
     assert fifo.is_fifo() and got[0].startswith(b"{")
+
+
+def test_ics_to_stdout_equals_the_file(tmp_path: Path) -> None:
+    from icalendar import Calendar
+
+    out = subprocess.run(
+        [PY, "-m", "planforge", "export", str(EXAMPLE), "--format", "ics"],
+        cwd=ROOT,
+        capture_output=True,
+        check=False,
+    )
+    assert out.returncode == 0, out.stderr
+    target = tmp_path / "plan.ics"
+    assert proc("export", str(EXAMPLE), "-f", "ics", "-o", str(target)).returncode == 0
+    assert target.read_bytes() == out.stdout
+    cal = Calendar.from_ical(out.stdout)
+    assert len(cal.walk("VEVENT")) == 7  # six tasks and the review

@@ -1,4 +1,4 @@
-"""Property tests: CSV (and ICS) output parses back, whatever the task names hold."""
+"""Property tests: CSV and ICS output parses back, whatever the task names hold."""
 
 from __future__ import annotations
 
@@ -8,8 +8,10 @@ import io
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from icalendar import Calendar
 
 from planforge.export import files
+from planforge.export.ics import clean_text
 from planforge.model import Plan
 from tests.test_export_csv import resolved
 
@@ -44,3 +46,15 @@ def test_csv_round_trips_any_task_name(task_names: list[str]) -> None:
         n or t.id for n, t in zip(task_names, plan.tasks, strict=False)
     ]
     assert all(len(r) == len(rows[0]) for r in rows)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(names, min_size=1, max_size=len(BASE.tasks)))
+def test_ics_parses_back_for_any_task_name(task_names: list[str]) -> None:
+    plan = with_names(task_names)
+    data = files(plan, "x", "ics")[f"{plan.id}.ics"]
+    assert all(len(line) <= 75 for line in data.split(b"\r\n"))
+    cal = Calendar.from_ical(data)
+    summaries = {str(ev["uid"]): str(ev["summary"]) for ev in cal.walk("VEVENT")}
+    for task, name in zip(plan.tasks, task_names, strict=False):
+        assert summaries[f"{plan.id}.{task.id}@planforge"] == clean_text(name or task.id)
