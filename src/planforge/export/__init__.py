@@ -25,7 +25,7 @@ __all__ = [
 ]
 
 #: Every ``--format``; the text ones may go to stdout, the others need ``-o``.
-FORMATS = ("json", "ics", "csv")
+FORMATS = ("json", "ics", "xlsx", "csv")
 TEXT_FORMATS = ("json", "ics")
 
 

@@ -32,8 +32,6 @@ EXTRA_LABELS: dict[str, dict[str, str]] = {
         "deadline": "截止日期",
         "unit": "单位",
         "formula": "公式",
-        "yes": "是",
-        "no": "否",
     },
     "en": {
         "id": "ID",
@@ -46,8 +44,6 @@ EXTRA_LABELS: dict[str, dict[str, str]] = {
         "deadline": "Deadline",
         "unit": "Unit",
         "formula": "Formula",
-        "yes": "yes",
-        "no": "no",
     },
 }
 
