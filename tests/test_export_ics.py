@@ -8,7 +8,8 @@ import pytest
 from icalendar import Calendar
 
 from planforge.export import files
-from planforge.export.ics import clean_text, export_ics
+from planforge.export.ics import export_ics
+from planforge.export.tables import clean_text
 from planforge.model import Occurrence
 from tests.conftest import PLANS
 from tests.test_export_csv import resolved

@@ -13,24 +13,15 @@ same bytes.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 from planforge import __version__
-from planforge.export.tables import labels, locale_of, person_name, predecessors
+from planforge.export.tables import clean_text, labels, locale_of, person_name, predecessors
 from planforge.model import Plan, Task
 from planforge.reproducible import plan_datetime
 
-_NEWLINES = re.compile(r"\r\n|[\r\x85\u2028\u2029]")
-_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 ONE_DAY = dt.timedelta(days=1)
-
-
-def clean_text(text: str) -> str:
-    """``text`` as RFC 5545 TEXT allows it: line breaks as ``\\n``, other control
-    characters (which the RFC forbids) as spaces."""
-    return _CONTROLS.sub(" ", _NEWLINES.sub("\n", text))
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,7 @@ from planforge.export.tables import (
     Table,
     budget,
     budget_lines,
+    clean_text,
     evaluation,
     labels,
     locale_of,
@@ -78,8 +79,8 @@ class _Book:
         locale = locale_of(plan)
         self.wb.set_properties(
             {
-                "title": plan.title or plan.id or "",
-                "author": person_name(plan, plan.owner),
+                "title": clean_text(plan.title or plan.id or ""),
+                "author": clean_text(person_name(plan, plan.owner)),
                 "comments": f"planforge {__version__}: {plan.id}",
                 "created": plan_datetime(plan),
             }
@@ -129,7 +130,7 @@ class _Book:
         elif isinstance(value, (int, Decimal)):
             ws.write_number(row, col, float(value), self.formats.get(kind))
         else:
-            ws.write_string(row, col, str(value), self.formats["text"])
+            ws.write_string(row, col, clean_text(str(value)), self.formats["text"])
 
     def table(self, table: Table) -> None:
         ws = self.sheet(table.title, table.columns)
@@ -192,7 +193,8 @@ def _budget(book: _Book, plan: Plan) -> None:
                     _cached(line.variance),
                 )
             row += 1
-        ws.write_string(row, col["item"], f"{category.category} {L['subtotal']}", book.bold_text)
+        subtotal = clean_text(f"{category.category} {L['subtotal']}")
+        ws.write_string(row, col["item"], subtotal, book.bold_text)
         for key, value in (
             ("amount", category.amount),
             ("actual", category.actual),
