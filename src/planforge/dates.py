@@ -6,10 +6,18 @@ import calendar
 import datetime as dt
 import re
 
+from planforge.bounds import date_in_range, date_problem, shift
+
 _ISO = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
 
 
 def parse_date(text: object) -> dt.date | None:
+    """``'2024-04-01'`` -> date; None unless a real YYYY-MM-DD date within the plan bounds."""
+    day = real_date(text)
+    return day if day is not None and date_in_range(day) else None
+
+
+def real_date(text: object) -> dt.date | None:
     """``'2024-04-01'`` -> date; None for anything that is not a real YYYY-MM-DD date."""
     if not isinstance(text, str):
         return None
@@ -24,6 +32,9 @@ def parse_date(text: object) -> dt.date | None:
 
 def why_not_a_date(text: str) -> str:
     """Explain why ``text`` is not a real date (``2024-02-30``: February 2024 has 29 days)."""
+    day = real_date(text)
+    if day is not None:
+        return date_problem(day)
     m = _ISO.fullmatch(text)
     if not m:
         return f"`{text}` is not a date: write it YYYY-MM-DD, e.g. 2024-04-01"
@@ -36,13 +47,25 @@ def why_not_a_date(text: str) -> str:
     return f"`{text}` is not a real date: {calendar.month_name[month]} {year} has {last} days"
 
 
-def add_working_days(start: dt.date, days: int) -> dt.date:
-    """The date ``days`` working days (Monday to Friday) after ``start``."""
+def add_working_days(start: dt.date, days: int) -> dt.date | None:
+    """The date ``days`` working days (Monday to Friday) after ``start``.
+
+    Constant time (whole weeks first); None when the result would leave the calendar.
+    """
+    if days <= 0:
+        return start
+    weeks, rest = divmod(days, 5)
     current = start
-    while days > 0:
-        current += dt.timedelta(days=1)
-        if current.weekday() < 5:
-            days -= 1
+    # Step to the last working day on or before start, so whole weeks land on working days.
+    back = max(current.weekday() - 4, 0)
+    current = shift(current, -back)
+    if current is None:
+        return None
+    current = shift(current, 7 * weeks)
+    while current is not None and rest > 0:
+        current = shift(current, 1)
+        if current is not None and current.weekday() < 5:
+            rest -= 1
     return current
 
 
