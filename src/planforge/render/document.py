@@ -42,15 +42,26 @@ class Outcome:
     written: list[str] = field(default_factory=list)
     error: str | None = None
     limit: Diagnostic | None = None  # a render limit that stopped this plan (PF801/PF802)
+    refused: list[Diagnostic] = field(default_factory=list)  # why it was not rendered (PF211)
 
     @property
     def ok(self) -> bool:
         return (
             self.error is None
             and self.limit is None
+            and not self.refused
             and self.result is not None
             and not self.result.failed()
         )
+
+
+def output_stem(plan_id: str, sections: tuple[str, ...]) -> str:
+    """The output file name without its extension: the plan id, plus the sections of a
+    partial render (``--only cover,budget`` -> ``<id>.cover-budget``), so a partial
+    document never overwrites the full one."""
+    if set(sections) >= set(view.SECTIONS):
+        return plan_id
+    return f"{plan_id}.{'-'.join(sections)}"
 
 
 def plan_date(plan: Plan) -> dt.date:
@@ -67,6 +78,12 @@ def plan_date(plan: Plan) -> dt.date:
     if signed:
         return max(signed)
     return plan.period.start or dt.date(1970, 1, 1)
+
+
+def document_html(plan: Plan, sha256: str, options: RenderOptions) -> str:
+    """The HTML document for a valid, resolved plan (raises :class:`TemplateProblem`)."""
+    info = view.RenderInfo(sha256, plan_date(plan), options.sections, options.locale)
+    return render_html(view.build(plan, info), options.templates)
 
 
 def render_file(path: str, options: RenderOptions) -> Outcome:
@@ -92,9 +109,8 @@ def render_checked(outcome: Outcome, options: RenderOptions) -> Outcome:
     path = outcome.path
     plan = result.plan
     day = plan_date(plan)
-    info = view.RenderInfo(result.document.sha256, day, options.sections, options.locale)
     try:
-        html = render_html(view.build(plan, info), options.templates)
+        html = document_html(plan, result.document.sha256, options)
     except TemplateProblem as exc:
         outcome.error = str(exc)
         return outcome
@@ -122,7 +138,7 @@ def render_checked(outcome: Outcome, options: RenderOptions) -> Outcome:
             if previous is None:
                 os.environ.pop("SOURCE_DATE_EPOCH", None)
     for fmt, data in files.items():
-        target = os.path.join(options.output, f"{plan.id}.{fmt}")
+        target = os.path.join(options.output, f"{output_stem(plan.id, options.sections)}.{fmt}")
         try:
             write_bytes_atomic(target, data)
         except OSError as exc:
