@@ -103,5 +103,6 @@ def _load() -> None:
         monitoring,
         references,
         schema,
+        segment,
         tiers,
     )
