@@ -150,7 +150,7 @@ def test_real_subprocess_text_report(tmp_path: Path) -> None:
     assert "Traceback" not in result.stderr
 
 
-RENDERING = ("weasyprint", "jinja2", "pydyf", "fontTools", "PIL", "cffi")
+RENDERING = ("weasyprint", "jinja2", "pydyf", "fontTools", "PIL", "cffi", "icalendar")
 DATA = ("polars", "sqlglot", "fastexcel", "xlsxwriter")
 
 
