@@ -18,6 +18,9 @@ from planforge import __version__
 F = TypeVar("F", bound=Callable[..., Any])
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+#: What `diff --fail-on` gates on (planforge.diff.compare.GATES, kept here so `--help`
+#: does not import the diff stage).
+GATES = ("budget-increase", "over-cap", "date-slip", "target-lowered", "scope-change")
 
 
 def _debug_option(func: F) -> F:
@@ -467,6 +470,83 @@ def preview(
         click.echo("preview stopped", err=True)
     finally:
         server.server_close()
+
+
+@main.command()
+@click.argument("old")
+@click.argument("new")
+@click.option(
+    "-f",
+    "--format",
+    "fmt",
+    default="text",
+    show_default=True,
+    type=click.Choice(["text", "json"]),
+    help="text for people, json for tools (format version 1).",
+)
+@click.option(
+    "--fail-on",
+    "fail_on",
+    default=None,
+    callback=lambda ctx, param, value: (
+        None if value is None else _csv(GATES, "gate")(ctx, param, value)
+    ),
+    help="Exit 1 when the change is one of: " + ", ".join(GATES) + " (comma-separated).",
+)
+@click.option(
+    "--locale",
+    type=click.Choice(["zh-CN", "en"]),
+    help="Words, money and dates in this language (default: the new plan's).",
+)
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to FILE.")
+@_debug_option
+@click.pass_context
+def diff(
+    ctx: click.Context,
+    old: str,
+    new: str,
+    fmt: str,
+    fail_on: tuple[str, ...] | None,
+    locale: str | None,
+    output: str | None,
+    debug: bool,
+) -> None:
+    """Show what changed between two versions of a plan, in a planner's terms.
+
+    OLD and NEW are plan files or REV:path (any git revision; the path is from the
+    repository root, or ./path from the current folder). Budget lines, tasks,
+    phases and period, KPI targets, tiers, status and version are compared on the
+    resolved plans. Exit 1 when --fail-on names a change that is present.
+
+    \b
+    Examples:
+      planforge diff HEAD~1:plans/x.yaml plans/x.yaml
+      planforge diff main:plans/x.yaml plans/x.yaml --fail-on budget-increase,over-cap
+      planforge diff v1.0:plans/x.yaml HEAD:plans/x.yaml --format json
+    """
+    from planforge.diff import compare
+    from planforge.diff.report import to_json, to_text
+    from planforge.diff.sources import SourceError, read_side
+
+    debug = debug or ctx.obj.get("debug", False)
+    try:
+        sides = [read_side(spec, debug=debug) for spec in (old, new)]
+    except SourceError as exc:
+        raise click.UsageError(str(exc)) from None
+    for side in sides:
+        if side.result.failed():
+            click.echo(
+                f"planforge: {side.label} has {side.result.errors()} errors; the comparison"
+                " uses what could be read (run planforge validate on it)",
+                err=True,
+            )
+    result = compare(sides[0].result.plan, sides[1].result.plan)  # type: ignore[arg-type]
+    text = to_json(result, old, new) if fmt == "json" else to_text(result, old, new, locale)
+    _emit(text, output)
+    tripped = [g for g in result.gates if fail_on and g in fail_on]
+    if tripped:
+        click.echo(f"planforge: failing on {', '.join(tripped)} (--fail-on)", err=True)
+    ctx.exit(EXIT_FINDINGS if tripped else EXIT_OK)
 
 
 @main.command()

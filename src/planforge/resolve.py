@@ -240,6 +240,7 @@ def _budget(r: _Raw, currency: str, customers: int | None) -> Budget:
     for lr in r.items("lines"):
         line = BudgetLine(
             lr.path,
+            lr.text("id"),
             lr.text("category"),
             lr.text("item"),
             lr.number("quantity"),
