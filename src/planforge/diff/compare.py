@@ -137,6 +137,16 @@ def _slipped(shifts: dict[str, tuple[int, int]]) -> tuple[str, ...]:
     return ("date-slip",) if shifts.get("end", (0, 0))[0] > 0 else ()
 
 
+def _presence(
+    area: str, key: str, a: Any, b: Any, shown: tuple[str, ...], gates: tuple[str, ...]
+) -> Change:
+    """The change for an item on one side only, with the ``shown`` fields of that side."""
+    item = b if a is None else a
+    fields = {n: (getattr(a, n, None), getattr(b, n, None)) for n in shown}
+    name = getattr(item, "name", None) or getattr(item, "item", None)
+    return Change(area, "added" if a is None else "removed", key, name, fields, gates=gates)
+
+
 def _plan_changes(old: Plan, new: Plan) -> Iterator[Change]:
     changed = _fields(old, new, ("status", "version", "title", "currency", "owner"))
     if changed:
@@ -156,9 +166,7 @@ def _plan_changes(old: Plan, new: Plan) -> Iterator[Change]:
 def _phases(old: Plan, new: Plan) -> Iterator[Change]:
     for key, a, b in _matched(old.phases, new.phases, lambda p: p.id):
         if a is None or b is None:
-            kind = "added" if a is None else "removed"
-            item = b or a
-            yield Change("phases", kind, key, item.name, gates=("scope-change",))
+            yield _presence("phases", key, a, b, ("start", "end"), ("scope-change",))
             continue
         changed = _fields(a, b, ("name", "start", "end"))
         if changed:
@@ -170,10 +178,7 @@ def _phases(old: Plan, new: Plan) -> Iterator[Change]:
 def _tasks(old: Plan, new: Plan) -> Iterator[Change]:
     for key, a, b in _matched(old.tasks, new.tasks, lambda t: t.id):
         if a is None or b is None:
-            kind = "added" if a is None else "removed"
-            item = b or a
-            fields = {"start": (None, b.start), "end": (None, b.end)} if b else {}
-            yield Change("tasks", kind, key, item.name, fields, gates=("scope-change",))
+            yield _presence("tasks", key, a, b, ("start", "end"), ("scope-change",))
             continue
         dates = _fields(a, b, ("start", "end"))
         if dates:
@@ -205,9 +210,7 @@ def _budget(old: Plan, new: Plan) -> Iterator[Change]:
     key_of = _line_keys(old.budget.lines, new.budget.lines)
     for key, a, b in _matched(old.budget.lines, new.budget.lines, key_of):
         if a is None or b is None:
-            kind = "added" if a is None else "removed"
-            amount = {"amount": (None if a is None else a.amount, None if b is None else b.amount)}
-            yield Change("budget", kind, key, (b or a).item, amount)
+            yield _presence("budget", key, a, b, ("amount",), ())
             continue
         changed = _fields(a, b, ("category", "item", "quantity", "unit_price", "amount", "actual"))
         if changed:
@@ -240,10 +243,7 @@ def _target_direction(a: Target, b: Target) -> tuple[str, bool | None]:
 def _kpis(old: Plan, new: Plan) -> Iterator[Change]:
     for key, a, b in _matched(old.kpis, new.kpis, lambda k: k.id):
         if a is None or b is None:
-            kind = "added" if a is None else "removed"
-            item = b or a
-            target = {"target": (a.target if a else None, b.target if b else None)}
-            yield Change("kpis", kind, key, item.name, target, gates=("scope-change",))
+            yield _presence("kpis", key, a, b, ("target",), ("scope-change",))
             continue
         if a.target != b.target and a.target is not None and b.target is not None:
             kind, easier = _target_direction(a.target, b.target)
@@ -265,10 +265,7 @@ def _kpis(old: Plan, new: Plan) -> Iterator[Change]:
 def _tiers(old: Plan, new: Plan) -> Iterator[Change]:
     for key, a, b in _matched(old.tiers, new.tiers, lambda t: t.id):
         if a is None or b is None:
-            kind = "added" if a is None else "removed"
-            item = b or a
-            share = {"share": (a.share if a else None, b.share if b else None)}
-            yield Change("tiers", kind, key, item.name, share, gates=("scope-change",))
+            yield _presence("tiers", key, a, b, ("share",), ("scope-change",))
             continue
         changed = _fields(a, b, ("name", "share", "customers", "criteria", "strategy"))
         if changed:
