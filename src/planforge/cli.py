@@ -29,6 +29,20 @@ def _debug_option(func: F) -> F:
     )(func)
 
 
+def _document_options(func: F) -> F:
+    """``--locale`` and ``--templates``, shared by the commands that make the document."""
+    func = click.option(
+        "--templates",
+        type=click.Path(exists=True, file_okay=False),
+        help="A folder whose templates or plan.css/brand.css override the built-in ones.",
+    )(func)
+    return click.option(
+        "--locale",
+        type=click.Choice(["zh-CN", "en"]),
+        help="Show the document in this language instead of the plan's.",
+    )(func)
+
+
 class _Group(click.Group):
     """Turns unexpected exceptions into one readable line (a traceback only with --debug)."""
 
@@ -66,6 +80,7 @@ def main(ctx: click.Context, debug: bool) -> None:
     \b
       planforge validate plans/            check every plan, exit 1 on findings
       planforge export plans/x.yaml        print the resolved plan as JSON
+      planforge export plans/x.yaml -f xlsx -o build/   ... or as XLSX, ICS, CSV
       planforge rules                      list every check
       planforge explain PF306              what a check means and how to fix it
     """
@@ -153,6 +168,13 @@ def validate(
     ctx.exit(EXIT_FINDINGS if any(r.failed(strict) for r in results) else EXIT_OK)
 
 
+_EXPORT_FORMATS = ("json", "csv")  # planforge.export.FORMATS, kept import-free
+_NEEDS_OUTPUT = {
+    "xlsx": "writes a binary file: give -o FILE.xlsx (or -o DIR for DIR/<plan id>.xlsx)",
+    "csv": "writes one file per table: give -o DIR (for DIR/<plan id>-<table>.csv)",
+}
+
+
 @main.command()
 @click.argument("plan", type=click.Path())
 @click.option(
@@ -161,11 +183,16 @@ def validate(
     "fmt",
     default="json",
     show_default=True,
-    type=click.Choice(["json"]),
-    help="Output format.",
+    type=click.Choice(_EXPORT_FORMATS),
+    help="json: the resolved plan; ics: calendar events; xlsx: timetable, budget with "
+    "formulas, evaluation form; csv: one file per table.",
 )
 @click.option(
-    "-o", "--output", type=click.Path(dir_okay=False), help="Write to FILE instead of stdout."
+    "-o",
+    "--output",
+    type=click.Path(),
+    help="FILE, or DIR for DIR/<plan id>.<format> (csv: DIR/<plan id>-<table>.csv). "
+    "Required for xlsx and csv; json and ics go to stdout without it.",
 )
 @click.option("--strict", is_flag=True, help="Refuse plans with warnings too.")
 @_debug_option
@@ -173,21 +200,31 @@ def validate(
 def export(
     ctx: click.Context, plan: str, fmt: str, output: str | None, strict: bool, debug: bool
 ) -> None:
-    """Print the resolved plan: what you wrote plus everything planforge computes.
+    """Export the resolved plan: what you wrote plus everything planforge computes.
 
-    Line amounts, budget total and subtotals, per-tier customer counts, KPI values
-    from formulas and statuses, the review deadline. Decimals are strings, dates
-    ISO. A plan with errors is not exported: its diagnostics go to stderr (exit 1).
+    json: line amounts, totals and subtotals, tier counts, KPI values and statuses,
+    schedule fields, the review deadline (Decimals as strings, ISO dates). ics: an
+    all-day event per task, occurrence, milestone and the review deadline, with
+    stable UIDs. xlsx: timetable, budget (live formulas) and evaluation sheets.
+    csv: timetable, budget, evaluation and tiers files, UTF-8 with a BOM. The same
+    plan always gives the same bytes. A plan with errors is not exported: its
+    diagnostics go to stderr (exit 1).
 
     \b
-    Example:
+    Examples:
       planforge export plans/reactivation-2024q2.yaml > build/plan.json
+      planforge export plans/reactivation-2024q2.yaml --format ics -o build/plan.ics
+      planforge export plans/reactivation-2024q2.yaml --format xlsx -o build/
+      planforge export plans/reactivation-2024q2.yaml --format csv -o build/csv/
     """
     from planforge.check import check_file
-    from planforge.export import export_json
     from planforge.reporters import get
 
     debug = debug or ctx.obj.get("debug", False)
+    if output is None and fmt in _NEEDS_OUTPUT:
+        raise click.UsageError(f"--format {fmt} {_NEEDS_OUTPUT[fmt]}")
+    if fmt == "csv" and output is not None and os.path.isfile(output):
+        raise click.UsageError(f"{output} is a file; --format csv {_NEEDS_OUTPUT['csv'][:-1]}")
     if not os.path.isfile(plan):
         raise click.UsageError(f"{plan}: no such file")
     try:
@@ -201,7 +238,22 @@ def export(
         ctx.exit(EXIT_FINDINGS)
     if result.diagnostics:
         click.echo(get("text")([result], color=_color(None, sys.stderr)), err=True, nl=False)
-    _emit(export_json(result.plan, plan), output)
+    from planforge.export import files
+
+    made = files(result.plan, plan, fmt)
+    if output is None:
+        click.echo(next(iter(made.values())), nl=False)  # bytes: written as they are
+        return
+    from planforge.atomic import write_bytes_atomic
+
+    into_dir = fmt == "csv" or os.path.isdir(output)
+    for name, data in made.items():
+        target = os.path.join(output, name) if into_dir else output
+        try:
+            write_bytes_atomic(target, data)
+        except OSError as exc:
+            click.echo(f"planforge: cannot write {target}: {exc.strerror or exc}", err=True)
+            ctx.exit(EXIT_FINDINGS)
 
 
 def _csv(
@@ -244,16 +296,7 @@ def _csv(
     callback=_csv(("cover", "tiers", "timetable", "budget", "evaluation"), "section"),
     help="Comma-separated sections: cover, tiers, timetable, budget, evaluation.",
 )
-@click.option(
-    "--locale",
-    type=click.Choice(["zh-CN", "en"]),
-    help="Print in this language instead of the plan's.",
-)
-@click.option(
-    "--templates",
-    type=click.Path(exists=True, file_okay=False),
-    help="A folder whose templates or plan.css/brand.css override the built-in ones.",
-)
+@_document_options
 @click.option(
     "-j",
     "--jobs",
@@ -411,16 +454,7 @@ def init(path: str, template: str, locale: str, start: Any) -> None:
     type=click.IntRange(0, 65535),
     help="Port on 127.0.0.1 (0: any free port).",
 )
-@click.option(
-    "--locale",
-    type=click.Choice(["zh-CN", "en"]),
-    help="Show the document in this language instead of the plan's.",
-)
-@click.option(
-    "--templates",
-    type=click.Path(exists=True, file_okay=False),
-    help="A folder whose templates or plan.css/brand.css override the built-in ones.",
-)
+@_document_options
 @click.option(
     "--open/--no-open",
     "open_browser",
