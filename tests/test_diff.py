@@ -271,3 +271,80 @@ def test_target_direction(old: str, new: str, kind: str, easier: bool | None) ->
 def test_money_stays_decimal(repo: Path) -> None:
     result = compare(check_file(EXAMPLE).plan, check_file(repo / "plans" / "x.yaml").plan)
     assert isinstance(result.budget.delta, Decimal)
+
+
+@pytest.fixture
+def valid_repo(tmp_path: Path) -> Path:
+    """The example committed, then changed in the working tree so that it stays valid."""
+    root = tmp_path / "repo"
+    (root / "plans").mkdir(parents=True)
+    git(root, "init", "-q", "-b", "main")
+    plan = root / "plans" / "x.yaml"
+    plan.write_text(EXAMPLE.read_text("utf-8"), "utf-8")
+    git(root, "add", ".")
+    git(root, "commit", "-qm", "signed")
+    edit(
+        plan,
+        ('target: ">= 70%"', 'target: ">= 60%"'),
+        (
+            "    start: 2024-04-16\n    end: 2024-04-30\n    depends_on: [materials, invite]",
+            "    start: 2024-04-17\n    end: 2024-04-30\n    depends_on: [materials, invite]",
+        ),
+        (
+            "      quantity: 20\n      unit: 张\n      unit_price: 50\n      amount: 1000",
+            "      quantity: 16\n      unit: 张\n      unit_price: 50",
+        ),
+        ("  total: 10000\n", ""),
+    )
+    return root
+
+
+def test_render_changes_since_adds_a_change_log(valid_repo: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    result = diff_render(valid_repo, "plans/x.yaml", "--changes-since", "HEAD", "-o", str(out))
+    assert result.exit_code == 0, result.output
+    html = (out / "reactivation-2024q2.html").read_text("utf-8")
+    section = html[html.index('<section class="changes"') :]
+    section = section[: section.index("</section>")]
+    commit = subprocess.run(
+        ["git", "rev-parse", "HEAD"], cwd=valid_repo, capture_output=True, text=True, check=True
+    ).stdout.strip()
+    assert f"自 HEAD（{commit[:12]}）以来的变更" in section
+    assert "<h3>预算</h3>" in section and "<h3>任务</h3>" in section
+    assert (
+        "challenge “30天挑战计划”启动(社群打卡): 开始 2024年4月16日 → 2024年4月17日（推迟 1 个工作日"
+        in section
+    )
+    assert "合计 ¥10,000.00 → ¥9,800.00（-¥200.00）" in section
+    assert "目标值降低：≥ 70% → ≥ 60%（更容易达成）" in section
+    assert html.index('id="cover"') < html.index('id="changes"') < html.index('id="tiers"')
+    plain = diff_render(valid_repo, "plans/x.yaml", "-o", str(tmp_path / "plain"))
+    assert plain.exit_code == 0
+    assert 'id="changes"' not in (tmp_path / "plain" / "reactivation-2024q2.html").read_text(
+        "utf-8"
+    )
+
+
+def test_render_changes_since_a_revision_without_the_plan(valid_repo: Path, tmp_path: Path) -> None:
+    new = valid_repo / "plans" / "new.yaml"
+    new.write_text(EXAMPLE.read_text("utf-8").replace("id: reactivation-2024q2", "id: y"), "utf-8")
+    result = diff_render(
+        valid_repo, "plans/new.yaml", "--changes-since", "HEAD", "-o", str(tmp_path)
+    )
+    assert result.exit_code == 0, result.output
+    assert "该版本中还没有这份计划" in (tmp_path / "y.html").read_text("utf-8")
+
+
+def test_render_changes_since_an_unknown_revision(repo: Path, tmp_path: Path) -> None:
+    result = diff_render(repo, "plans/x.yaml", "--changes-since", "nope", "-o", str(tmp_path))
+    assert result.exit_code == 2 and "`nope` is not a commit" in result.output
+    assert not list(tmp_path.iterdir())
+
+
+def diff_render(repo: Path, *args: str):
+    cwd = os.getcwd()
+    os.chdir(repo)
+    try:
+        return CliRunner().invoke(main, ["render", "--format", "html", *args])
+    finally:
+        os.chdir(cwd)

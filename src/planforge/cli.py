@@ -319,6 +319,11 @@ def _csv(
     type=click.IntRange(0),
     help="Stop rendering a plan that needs more memory than this, in MB (0: no limit).",
 )
+@click.option(
+    "--changes-since",
+    metavar="REV",
+    help="Add a change log: what changed in each plan since git revision REV.",
+)
 @_debug_option
 @click.pass_context
 def render(
@@ -332,6 +337,7 @@ def render(
     jobs: int,
     timeout: float,
     memory_limit: int,
+    changes_since: str | None,
     debug: bool,
 ) -> None:
     """Render plans to printable HTML and PDF documents.
@@ -348,6 +354,7 @@ def render(
       planforge render plans/ --format pdf -o out/ -j 2
       planforge render plans/x.yaml --only cover,budget --locale en
       planforge render plans/x.yaml --templates branding/
+      planforge render plans/x.yaml --changes-since v1.0
     """
     from planforge.discover import DiscoveryError, find_plans
     from planforge.render.batch import render_all
@@ -365,10 +372,25 @@ def render(
         locale,
         os.path.abspath(templates) if templates else None,
         debug or ctx.obj.get("debug", False),
+        _since(changes_since, files),
     )
     limits = Limits(timeout, memory_limit)
     ok = render_all(files, options, jobs, color=_color(None, sys.stderr), limits=limits)
     ctx.exit(EXIT_OK if ok else EXIT_FINDINGS)
+
+
+def _since(rev: str | None, files: Sequence[str]) -> tuple[str, str] | None:
+    """``--changes-since``: the revision and the commit it names, resolved once per run."""
+    if rev is None:
+        return None
+    from planforge.diff.changelog import resolve_revision
+    from planforge.diff.sources import SourceError
+
+    folder = os.path.dirname(os.path.abspath(files[0])) if files else "."
+    try:
+        return rev, resolve_revision(rev, folder)
+    except SourceError as exc:
+        raise click.UsageError(str(exc)) from None
 
 
 def _iso_date(_ctx: click.Context, _param: click.Parameter, value: str | None):

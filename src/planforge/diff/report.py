@@ -304,25 +304,34 @@ class _Text:
         )
 
 
-def to_text(diff: Diff, old_label: str, new_label: str, locale: str | None = None) -> str:
-    """The diff for people, grouped by area, money and dates in the plan's locale."""
+def groups(diff: Diff, locale: str | None = None) -> list[tuple[str, list[str]]]:
+    """The changes as (area heading, lines) in the plan's locale; the budget's total first."""
     t = _Text(diff, locale or diff.new.locale or diff.old.locale or "zh-CN")
-    lines = [f"{old_label} → {new_label}"]
-    if not diff.changes:
-        lines.append(t.w["none"])
-        return "\n".join(lines) + "\n"
     areas: dict[str, list[Change]] = {}
     for c in diff.changes:
         areas.setdefault(c.area, []).append(c)
+    out = []
     for area, changes in areas.items():
-        lines.append("")
-        lines.append(t.w["areas"][area])
-        if area == "budget":
-            summary = t.budget_line(diff)
-            if summary:
-                lines.append(f"  {summary}")
-        lines.extend(f"  {t.describe(c)}" for c in changes)
+        lines = [t.describe(c) for c in changes]
+        summary = t.budget_line(diff) if area == "budget" else None
+        out.append((t.w["areas"][area], [summary, *lines] if summary else lines))
+    return out
+
+
+def phrase(key: str, locale: str) -> str:
+    """One of the report's fixed phrases (``none``) in ``locale``."""
+    return _WORDS.get(locale, _WORDS["en"])[key]
+
+
+def to_text(diff: Diff, old_label: str, new_label: str, locale: str | None = None) -> str:
+    """The diff for people, grouped by area, money and dates in the plan's locale."""
+    locale = locale or diff.new.locale or diff.old.locale or "zh-CN"
+    lines = [f"{old_label} → {new_label}"]
+    if not diff.changes:
+        lines.append(phrase("none", locale))
+        return "\n".join(lines) + "\n"
+    for heading, items in groups(diff, locale):
+        lines += ["", heading, *(f"  {item}" for item in items)]
     if diff.gates:
-        lines.append("")
-        lines.append(t.w["gates"].format(names=", ".join(diff.gates)))
+        lines += ["", phrase("gates", locale).format(names=", ".join(diff.gates))]
     return "\n".join(lines) + "\n"

@@ -35,20 +35,19 @@ def split_revision(spec: str) -> tuple[str, str] | None:
     return rev, path
 
 
+def git(args: list[str], cwd: str | None, why: str) -> subprocess.CompletedProcess[bytes]:
+    """Run ``git ARGS`` (no shell); :class:`SourceError` naming ``why`` if git is missing."""
+    try:
+        return subprocess.run(["git", *args], cwd=cwd, capture_output=True, check=False, timeout=60)
+    except FileNotFoundError:
+        raise SourceError(f"git is not installed, so {why} cannot be read") from None
+
+
 def git_show(rev: str, path: str, cwd: str | None = None) -> bytes:
     """The bytes of ``path`` at ``rev``; paths follow git (``./`` for the current folder)."""
     if rev.startswith("-"):
         raise SourceError(f"`{rev}` is not a revision")
-    try:
-        done = subprocess.run(
-            ["git", "show", f"{rev}:{path}"],
-            cwd=cwd,
-            capture_output=True,
-            check=False,
-            timeout=60,
-        )
-    except FileNotFoundError:
-        raise SourceError("git is not installed, so `REV:path` cannot be read") from None
+    done = git(["show", f"{rev}:{path}"], cwd, "`REV:path`")
     if done.returncode != 0:
         why = done.stderr.decode("utf-8", "replace").strip().splitlines()
         raise SourceError(f"cannot read {rev}:{path} from git: {why[-1] if why else 'failed'}")
