@@ -111,10 +111,10 @@ def _emit(text: str, output: str | None) -> None:
     "-f",
     "--format",
     "fmt",
-    default="text",
-    show_default=True,
+    default=None,
     type=click.Choice(["text", "json", "github", "sarif", "junit"]),
-    help="Report format: text for people, json for tools, github for Actions annotations, "
+    help="Report format (default: text, or github inside GitHub Actions): text for people, "
+    "json for tools, github for Actions annotations, "
     "sarif for code scanning, junit for CI test reports.",
 )
 @click.option("--strict", is_flag=True, help="Fail (exit 1) on warnings too.")
@@ -162,6 +162,8 @@ def validate(
         except OSError as exc:
             raise click.UsageError(f"{path}: cannot read: {exc.strerror or exc}") from None
     add_duplicate_ids(results)
+    if fmt is None:  # annotations on the pull request when run by GitHub Actions
+        fmt = "github" if os.environ.get("GITHUB_ACTIONS") == "true" and output is None else "text"
     stream = sys.stdout if output is None else None
     report = get(fmt)(results, strict=strict, color=fmt == "text" and _color(color, stream))
     _emit(report, output)
