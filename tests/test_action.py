@@ -17,17 +17,10 @@ import pytest
 import yaml
 
 from tests.conftest import EXAMPLE, ROOT
+from tests.gitrepo import GIT_ENV, git
 
 ACTION = yaml.safe_load((ROOT / "action.yml").read_text("utf-8"))
 BIN = Path(sys.executable).parent
-GIT_ENV = {
-    "GIT_AUTHOR_NAME": "planner",
-    "GIT_AUTHOR_EMAIL": "planner@example.com",
-    "GIT_COMMITTER_NAME": "planner",
-    "GIT_COMMITTER_EMAIL": "planner@example.com",
-    "GIT_CONFIG_GLOBAL": os.devnull,
-    "GIT_CONFIG_NOSYSTEM": "1",
-}
 
 
 def step(name: str) -> dict:
@@ -64,12 +57,6 @@ def run_step(
         text=True,
         check=False,
         timeout=300,
-    )
-
-
-def git(cwd: Path, *args: str) -> None:
-    subprocess.run(
-        ["git", *args], cwd=cwd, check=True, capture_output=True, env={**os.environ, **GIT_ENV}
     )
 
 

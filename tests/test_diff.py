@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-import subprocess
 from decimal import Decimal
 from pathlib import Path
 
@@ -20,22 +19,9 @@ from planforge.diff.compare import _target_direction, working_days_between
 from planforge.quantities import parse_target
 from planforge.schedule.calendar import WorkCalendar
 from tests.conftest import EXAMPLE, PLANS
+from tests.gitrepo import git
 
 GOLDEN = Path(__file__).parent / "golden"
-GIT_ENV = {
-    "GIT_AUTHOR_NAME": "planner",
-    "GIT_AUTHOR_EMAIL": "planner@example.com",
-    "GIT_COMMITTER_NAME": "planner",
-    "GIT_COMMITTER_EMAIL": "planner@example.com",
-    "GIT_CONFIG_GLOBAL": os.devnull,
-    "GIT_CONFIG_NOSYSTEM": "1",
-}
-
-
-def git(repo: Path, *args: str) -> None:
-    subprocess.run(
-        ["git", *args], cwd=repo, check=True, capture_output=True, env={**os.environ, **GIT_ENV}
-    )
 
 
 def edit(path: Path, *pairs: tuple[str, str]) -> None:
@@ -306,9 +292,7 @@ def test_render_changes_since_adds_a_change_log(valid_repo: Path, tmp_path: Path
     html = (out / "reactivation-2024q2.html").read_text("utf-8")
     section = html[html.index('<section class="changes"') :]
     section = section[: section.index("</section>")]
-    commit = subprocess.run(
-        ["git", "rev-parse", "HEAD"], cwd=valid_repo, capture_output=True, text=True, check=True
-    ).stdout.strip()
+    commit = git(valid_repo, "rev-parse", "HEAD").strip()
     assert f"自 HEAD（{commit[:12]}）以来的变更" in section
     assert "<h3>预算</h3>" in section and "<h3>任务</h3>" in section
     assert (

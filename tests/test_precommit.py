@@ -12,6 +12,7 @@ import pytest
 import yaml
 
 from tests.conftest import EXAMPLE, ROOT
+from tests.gitrepo import GIT_ENV, git
 
 MANIFEST = ROOT / ".pre-commit-hooks.yaml"
 BIN = Path(sys.executable).parent
@@ -29,19 +30,9 @@ def env(tmp_path: Path) -> dict[str, str]:
         **os.environ,
         "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}",
         "PRE_COMMIT_HOME": str(tmp_path / "cache"),
-        "GIT_AUTHOR_NAME": "planner",
-        "GIT_AUTHOR_EMAIL": "planner@example.com",
-        "GIT_COMMITTER_NAME": "planner",
-        "GIT_COMMITTER_EMAIL": "planner@example.com",
-        "GIT_CONFIG_GLOBAL": os.devnull,
-        "GIT_CONFIG_NOSYSTEM": "1",
+        **GIT_ENV,
         "NO_COLOR": "1",
     }
-
-
-def git(cwd: Path, env: dict[str, str], *args: str) -> None:
-    done = run(cwd, "git", *args, env=env)
-    assert done.returncode == 0, done.stderr
 
 
 @pytest.fixture
@@ -49,11 +40,11 @@ def hook_repo(tmp_path: Path, env: dict[str, str]) -> tuple[Path, str]:
     """A git repository holding this checkout's hook manifest, as pre-commit fetches it."""
     repo = tmp_path / "hooks"
     repo.mkdir()
-    git(repo, env, "init", "-q", "-b", "main")
+    git(repo, "init", "-q", "-b", "main")
     shutil.copy(MANIFEST, repo / ".pre-commit-hooks.yaml")
-    git(repo, env, "add", ".")
-    git(repo, env, "commit", "-qm", "hooks")
-    sha = run(repo, "git", "rev-parse", "HEAD", env=env).stdout.strip()
+    git(repo, "add", ".")
+    git(repo, "commit", "-qm", "hooks")
+    sha = git(repo, "rev-parse", "HEAD").strip()
     return repo, sha
 
 
@@ -73,7 +64,7 @@ def test_the_hook_through_pre_commit(tmp_path: Path, env, hook_repo) -> None:
     work = tmp_path / "work"
     (work / "plans" / "2025").mkdir(parents=True)
     (work / "campaigns").mkdir()
-    git(work, env, "init", "-q", "-b", "main")
+    git(work, "init", "-q", "-b", "main")
     config = {
         "repos": [{"repo": str(repo_path), "rev": sha, "hooks": [{"id": "planforge-validate"}]}]
     }
@@ -84,7 +75,7 @@ def test_the_hook_through_pre_commit(tmp_path: Path, env, hook_repo) -> None:
         good.replace("id: reactivation-2024q2", "id: autumn"), "utf-8"
     )
     (work / "config.yaml").write_text("not: [a plan\n", "utf-8")  # not matched: never checked
-    git(work, env, "add", ".")
+    git(work, "add", ".")
     ok = run(work, str(BIN / "pre-commit"), "run", "--all-files", env=env)
     assert ok.returncode == 0, ok.stdout + ok.stderr
     assert "planforge validate" in ok.stdout and "Passed" in ok.stdout
@@ -93,7 +84,7 @@ def test_the_hook_through_pre_commit(tmp_path: Path, env, hook_repo) -> None:
     (work / "campaigns" / "autumn.plan.yaml").write_text(
         broken.replace("id: reactivation-2024q2", "id: autumn"), "utf-8"
     )
-    git(work, env, "add", ".")
+    git(work, "add", ".")
     before = sorted(p.name for p in work.rglob("*") if ".git" not in p.parts)
     failed = run(work, str(BIN / "pre-commit"), "run", "--all-files", env=env)
     assert failed.returncode == 1, failed.stdout + failed.stderr
