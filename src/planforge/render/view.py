@@ -34,6 +34,7 @@ class RenderInfo:
     plan_date: dt.date
     sections: tuple[str, ...] = SECTIONS
     locale: str | None = None  # overrides the plan's
+    changes: dict[str, Any] | None = None  # render --changes-since: the change log
 
 
 def build(plan: Plan, info: RenderInfo) -> dict[str, Any]:
@@ -108,6 +109,7 @@ def build(plan: Plan, info: RenderInfo) -> dict[str, Any]:
         "gantt": _gantt(plan, colors, locale),
         "budget": _budget(plan, fmt_money, locale),
         "evaluation": _evaluation(plan, L, locale),
+        "changes": info.changes,
     }
 
 
