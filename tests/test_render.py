@@ -25,12 +25,8 @@ def poppler(tool: str, *args: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def rendered(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("render")
-    for plan in (EXAMPLE, EN_PLAN):
-        outcome = render_file(str(plan), RenderOptions(output=str(out)))
-        assert outcome.ok and len(outcome.written) == 2, outcome.error
-    return out
+def rendered(rendered_examples: Path) -> Path:
+    return rendered_examples
 
 
 @pytest.mark.parametrize("plan", [EXAMPLE, EN_PLAN], ids=lambda p: p.stem)
