@@ -102,6 +102,7 @@ def _load() -> None:
         loading,
         monitoring,
         references,
+        repository,
         schema,
         tiers,
     )
