@@ -118,7 +118,7 @@ def test_year_plan_shows_its_schedule(layout_dir: Path) -> None:
     visit_row = next(r for r in html.split("<tr") if "每月客户回访</th>" in r)
     assert visit_row.count("<rect") == 10
     assert html.count('<path d="M') >= 2 + 2 * 2
-    for label in ("里程碑", "关键路径", "截止", "节假日", "截至 2025年6月18日"):
+    for label in ("里程碑", "关键路径", "截止", "节假日", "进度日期 2025年6月18日"):
         assert label in html, label
     words = pdf_layout.words(str(layout_dir / "vip-care-2025.pdf"))
     texts = {w.text for w in words}

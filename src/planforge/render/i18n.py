@@ -87,7 +87,7 @@ LABELS: dict[str, dict[str, str]] = {
         "occurrences": "共 {n} 次",
         "weekend": "周末",
         "holiday": "节假日",
-        "as_of": "截至 {date}",
+        "as_of": "进度日期 {date}",
         "review_requirement": "复盘要求",
         "status.draft": "草稿",
         "status.review": "待审批",

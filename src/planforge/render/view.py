@@ -112,6 +112,7 @@ def build(plan: Plan, info: RenderInfo) -> dict[str, Any]:
             for t in plan.tiers
         ],
         "timetable": _timetable(plan, person, colors, locale, sep),
+        "show_float": any(t.total_float is not None for t in plan.tasks),
         "gantt": _gantt(plan, colors, locale, info.plan_date),
         "budget": _budget(plan, fmt_money, locale),
         "evaluation": _evaluation(plan, L, locale),
@@ -324,7 +325,7 @@ def _background(width: float, closed: list[dict], asof: float | None) -> str:
         for c in closed
     ]
     if asof is not None:
-        parts.append(f'<rect x="{asof - 0.15}" y="0" width="0.3" height="10" fill="#b3261e"/>')
+        parts.append(f'<rect x="{asof - 0.15}" y="0" width="0.3" height="10" fill="#1f4e79"/>')
     svg = (
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} 10" '
         f'preserveAspectRatio="none">{"".join(parts)}</svg>'
