@@ -35,6 +35,7 @@ def headings(html: str) -> set[str]:
     pattern = (
         r'<h[123][^>]*>(.*?)</h[123]>|<div class="caption">(.*?)</div>'
         r'|<tr class="phase-row"><td[^>]*>(.*?)</td>|<tr class="phase"><th[^>]*>(.*?)</th>'
+        # (a phase without tasks is a row of its own, not a heading: class "... empty")
     )
     out = set()
     for m in re.finditer(pattern, html, re.S):
@@ -96,6 +97,8 @@ def page_sizes(pdf: str) -> list[str]:
 
 
 MARGIN = 18 / 25.4 * 72  # the page's top and bottom margin (18 mm), in points
+#: The space a block keeps above its text (a heading's top margin, 4 mm), in points.
+SPACE_ABOVE = 4 / 25.4 * 72
 
 
 def short_pages(pdf: str, fewest: int = 6) -> list[str]:
@@ -114,7 +117,7 @@ def short_pages(pdf: str, fewest: int = 6) -> list[str]:
         previous = body.get(n - 1, [])
         free = heights[n - 2] - MARGIN - max((w.y1 for w in previous), default=MARGIN)
         needed = max(w.y1 for w in body[n]) - min(w.y0 for w in body[n])
-        if needed < free:
+        if needed + SPACE_ABOVE < free:
             problems.append(
                 f"page {n} holds {len(lines)} lines ({needed:.0f} pt) that fit the"
                 f" {free:.0f} pt left on page {n - 1}: {lines}"

@@ -206,8 +206,19 @@ def _task_row(task: Task, person, names, sep: str, fmt, L, cal, roles) -> dict[s
 
 #: The Gantt's task column (mm); the grid beside it is :data:`gantt.GRID_MM` wide.
 GANTT_TASK_MM = 58
-LEGEND = ("critical", "milestone", "deadline", "weekend", "holiday", "asof", "recurring")
-ROW_MM = 4.6
+LEGEND = (
+    "critical",
+    "milestone",
+    "deadline",
+    "weekend",
+    "holiday",
+    "blackout",
+    "asof",
+    "recurring",
+)
+#: Background shades of the days without (customer-facing) work.
+SHADES = {"weekend": "#eceff3", "holiday": "#f7dfc3", "blackout": "#e9d9ef"}
+ROW_MM = 4.2
 #: Gantt rows that fit one landscape page with the heading and legend: a chart this
 #: short is kept whole (moved to the next page rather than split).
 ONE_PAGE_ROWS = 26
@@ -233,8 +244,16 @@ def _gantt(plan: Plan, colors, locale: str, today: dt.date) -> dict[str, Any]:
             holiday = any(cal.holiday_name(a + dt.timedelta(n)) for n in range((b - a).days + 1))
             if grid.kind == "day" or holiday:
                 x, w = grid.span(a, b)  # type: ignore[misc]
-                closed.append({"x": x, "w": w, "holiday": holiday})
-                legend["holiday" if holiday else "weekend"] = True
+                kind = "holiday" if holiday else "weekend"
+                closed.append({"x": x, "w": w, "kind": kind})
+                legend[kind] = True
+        for blackout in cal.blackouts:
+            span = (
+                grid.span(blackout.start, blackout.end) if blackout.start and blackout.end else None
+            )
+            if span:
+                closed.append({"x": span[0], "w": span[1], "kind": "blackout"})
+                legend["blackout"] = True
         asof = grid.x(today) if in_progress and grid.contains(today) else None
         legend["asof"] = legend["asof"] or asof is not None
         rows = []
@@ -258,7 +277,7 @@ def _gantt(plan: Plan, colors, locale: str, today: dt.date) -> dict[str, Any]:
                 head["tasks"] += 1
         charts.append(
             {
-                "label": _span(grid.start, grid.end, locale),
+                "label": _span(max(first, grid.start), min(last, grid.end), locale),
                 "width": grid.width,
                 "units": grid.unit_labels(locale),
                 "lines": [round(grid.x(u), 2) for u in grid.units[1:]],
@@ -320,8 +339,7 @@ def _gantt_row(grid: gantt.Grid, task: Task, color: str, legend: dict[str, bool]
 def _background(width: float, closed: list[dict], asof: float | None) -> str:
     """The chart's shading (closed days, the as-of line) as an SVG data URL for every row."""
     parts = [
-        f'<rect x="{c["x"]}" y="0" width="{c["w"]}" height="10" '
-        f'fill="{"#f7dfc3" if c["holiday"] else "#eceff3"}"/>'
+        f'<rect x="{c["x"]}" y="0" width="{c["w"]}" height="10" fill="{SHADES[c["kind"]]}"/>'
         for c in closed
     ]
     if asof is not None:
