@@ -14,6 +14,7 @@ from typing import Any
 from planforge.model import Plan, Task
 from planforge.render import charts, gantt
 from planforge.render.formatting import (
+    clip,
     date,
     duration_text,
     money,
@@ -30,6 +31,8 @@ SVG_FONTS = {
     "zh-CN": "Noto Sans CJK SC, Source Han Sans SC, WenQuanYi Micro Hei, sans-serif",
     "en": "Noto Sans, DejaVu Sans, Noto Sans CJK SC, sans-serif",
 }
+#: Page headers and Gantt labels are clipped to this many columns (a CJK character is two).
+HEADER_COLUMNS, VERSION_COLUMNS, GANTT_LABEL_COLUMNS = 60, 24, 80
 PHASE_COLORS = ("#2f6fb0", "#d9822b", "#3a9a5b", "#8e5cb5", "#c2453d", "#4f9ea8")
 
 
@@ -80,7 +83,9 @@ def build(plan: Plan, info: RenderInfo) -> dict[str, Any]:
         "plan_date_iso": info.plan_date.isoformat(),
         "plan": plan,
         "title": plan.title or plan.id or "",
+        "header_title": clip(plan.title or plan.id or "", HEADER_COLUMNS),
         "version": plan.version or "",
+        "header_version": clip(plan.version or "", VERSION_COLUMNS),
         "status": L.get(f"status.{plan.status}", plan.status or ""),
         "status_key": plan.status or "",
         "owner": person(plan.owner),
@@ -262,7 +267,7 @@ def _gantt(plan: Plan, colors, locale: str, today: dt.date) -> dict[str, Any]:
             rows.append(
                 {
                     "phase": True,
-                    "name": phase.name or phase.id or "",
+                    "name": clip(phase.name or phase.id or "", GANTT_LABEL_COLUMNS),
                     "color": colors.get(phase.id, PHASE_COLORS[0]),
                     "bars": [span] if span else [],
                     "milestones": [],
@@ -326,7 +331,7 @@ def _gantt_row(grid: gantt.Grid, task: Task, color: str, legend: dict[str, bool]
     legend["recurring"] = legend["recurring"] or len(task.occurrences) > 1
     return {
         "phase": False,
-        "name": task.name or task.id or "",
+        "name": clip(task.name or task.id or "", GANTT_LABEL_COLUMNS),
         "id": task.id or "",
         "color": color,
         "bars": bars,
