@@ -18,7 +18,7 @@ from planforge.render.document import RenderOptions, plan_date, render_file
 from planforge.render.html import builtin_templates, render_html
 from planforge.schedule.calendar import WorkCalendar
 from tests import pdf_layout
-from tests.conftest import PLANS
+from tests.conftest import PLANS, ROOT
 
 LAYOUT = Path(__file__).parent / "layout"
 YEAR = LAYOUT / "vip-care-2025.yaml"
@@ -105,3 +105,13 @@ def test_year_plan_shows_its_schedule(layout_dir: Path) -> None:
     words = pdf_layout.words(str(layout_dir / "vip-care-2025.pdf"))
     texts = {w.text for w in words}
     assert {"2025年1月", "2025年12月"} <= texts  # month band on its own row
+
+
+@pytest.mark.parametrize("plan", PLANS_UNDER_TEST[:2], ids=lambda p: p.stem)
+def test_readme_shows_every_page_of_the_examples(plan: Path, rendered_examples: Path) -> None:
+    """``docs/pages`` holds one image per page (``./dev pages`` remakes them)."""
+    pages = pdf_layout.page_count(str(rendered_examples / f"{plan.stem}.pdf"))
+    images = sorted((ROOT / "docs" / "pages").glob(f"{plan.stem}-*.png"))
+    assert [p.name for p in images] == [f"{plan.stem}-{n}.png" for n in range(1, pages + 1)]
+    readme = (ROOT / "README.md").read_text("utf-8")
+    assert all(f'src="docs/pages/{p.name}"' in readme for p in images)
