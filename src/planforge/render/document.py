@@ -80,7 +80,7 @@ def check_for_render(path: str, options: RenderOptions) -> Outcome:
     """The first half of :func:`render_file`: load and check."""
     outcome = Outcome(path)
     try:
-        outcome.result = check_file(path, debug=options.debug)
+        outcome.result = check_file(path, debug=options.debug, read_data=True)
     except OSError as exc:
         outcome.error = f"cannot read: {exc.strerror or exc}"
     return outcome
