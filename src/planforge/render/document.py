@@ -111,7 +111,10 @@ def render_checked(outcome: Outcome, options: RenderOptions) -> Outcome:
         return outcome
     files: dict[str, bytes] = {}
     if "html" in options.formats:
-        files["html"] = html.encode("utf-8")
+        from planforge.render.assets import inline_assets
+
+        folders = [f for f in (options.templates, str(builtin_templates())) if f]
+        files["html"] = inline_assets(html, folders).encode("utf-8")
     if "pdf" in options.formats:
         from planforge.render.fonts import MissingFont
         from planforge.render.pdf import RenderError, html_to_pdf
