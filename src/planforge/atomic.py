@@ -49,18 +49,12 @@ def _problem(path: str, exc: OSError) -> OutputError:
 
 
 def resolve_target(
-    path: str | os.PathLike[str],
-    *,
-    inputs: Iterable[str] = (),
-    follow_symlinks: bool = False,
-    streams: bool = False,
+    path: str | os.PathLike[str], *, inputs: Iterable[str] = (), follow_symlinks: bool = False
 ) -> str:
     """The file to write for ``path``, or :class:`OutputError` when it must not be written.
 
     Refused: a symbolic link (unless ``follow_symlinks``, then its target is written),
-    a folder, anything that is not a regular file, and any of ``inputs``. With
-    ``streams``, a character device or a FIFO (``-o /dev/null``, a named pipe) is
-    accepted: :func:`write_files` writes into it instead of replacing it.
+    a folder, anything that is not a regular file, and any of ``inputs``.
     """
     target = os.path.abspath(os.fspath(path))
     if os.path.islink(target):
@@ -78,8 +72,6 @@ def resolve_target(
         raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from None
     if stat.S_ISDIR(st.st_mode):
         raise OutputError(f"{path} is a folder, not a file")
-    if streams and _is_stream(st.st_mode):
-        return target
     if not stat.S_ISREG(st.st_mode):
         raise OutputError(f"{path} is not a regular file (a device, FIFO or socket); not replaced")
     for source in inputs:
@@ -89,25 +81,14 @@ def resolve_target(
     return target
 
 
-def _is_stream(mode: int) -> bool:
-    return stat.S_ISCHR(mode) or stat.S_ISFIFO(mode)
-
-
 def write_files(files: Mapping[str, bytes]) -> None:
     """Write ``files`` (resolved target path -> bytes) as one set; :class:`OutputError` if not.
 
     Targets in several folders get a staging folder each; the set is then only as
-    atomic as the gap between their manifests. A character device or FIFO that
-    :func:`resolve_target` let through is written into, as a stream.
+    atomic as the gap between their manifests.
     """
     by_folder: dict[str, dict[str, bytes]] = {}
     for target, data in files.items():
-        try:
-            if _is_stream(os.stat(target).st_mode):
-                _stream(target, data)
-                continue
-        except OSError:
-            pass
         by_folder.setdefault(os.path.dirname(target), {})[target] = data
     with contextlib.ExitStack() as stack:
         stages = [stack.enter_context(_Stage(folder)) for folder in by_folder]
@@ -125,14 +106,6 @@ def write_files(files: Mapping[str, bytes]) -> None:
                 for stage in stages:
                     stage.roll_back()
                 raise
-
-
-def _stream(target: str, data: bytes) -> None:
-    try:
-        with open(target, "wb") as fh:
-            fh.write(data)
-    except OSError as exc:
-        raise _problem(target, exc) from None
 
 
 def write_file(path: str, data: bytes) -> None:
@@ -330,3 +303,26 @@ def _signals_held() -> Iterator[None]:
         yield
     finally:
         signal.pthread_sigmask(signal.SIG_SETMASK, old)
+
+
+@contextlib.contextmanager
+def atomic_path(path: str | os.PathLike[str]) -> Iterator[str]:
+    """A temporary path next to ``path`` to write to; renamed onto ``path`` on success.
+
+    For writers that want a file name rather than bytes (XlsxWriter, big CSVs). The
+    temporary is named like planforge 0.1's (``.<name>.XXXXXXXX.tmp``), so a run
+    killed with ``kill -9`` leaves nothing that the next :func:`sweep` keeps.
+    """
+    target = os.fspath(path)
+    folder = os.path.dirname(os.path.abspath(target))
+    os.makedirs(folder, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{os.path.basename(target)}.", suffix=".tmp", dir=folder)
+    os.close(fd)
+    try:
+        yield tmp
+        os.chmod(tmp, 0o644)
+        with _signals_held():
+            _rename(tmp, target)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)

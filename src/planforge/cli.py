@@ -20,6 +20,9 @@ from planforge import __version__, signals
 F = TypeVar("F", bound=Callable[..., Any])
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+#: What `diff --fail-on` gates on (planforge.diff.compare.GATES, kept here so `--help`
+#: does not import the diff stage).
+GATES = ("budget-increase", "over-cap", "date-slip", "target-lowered", "scope-change")
 
 
 def _debug_option(func: F) -> F:
@@ -96,16 +99,6 @@ class Fatal(click.ClickException):
     exit_code = EXIT_USAGE
 
 
-def _check_epoch() -> None:
-    """Stop at once on a malformed ``SOURCE_DATE_EPOCH`` (for commands that stamp dates)."""
-    from planforge.reproducible import BadEpoch, source_date_epoch
-
-    try:
-        source_date_epoch()
-    except BadEpoch as exc:
-        raise Fatal(str(exc)) from None
-
-
 def _follow_option(func: F) -> F:
     return click.option(
         "--follow-symlinks",
@@ -120,19 +113,18 @@ def _target(output: str, inputs: Sequence[str], follow: bool) -> str:
     from planforge.atomic import OutputError, resolve_target
 
     try:
-        return resolve_target(output, inputs=inputs, follow_symlinks=follow, streams=True)
+        return resolve_target(output, inputs=inputs, follow_symlinks=follow)
     except OutputError as exc:
         raise click.BadParameter(str(exc), param_hint="'-o' / '--output'") from None
 
 
-def _write(files: dict[str, bytes], inputs: Sequence[str], follow: bool) -> None:
-    """Write ``files`` (path -> bytes) as one set (:func:`planforge.atomic.write_files`)."""
-    from planforge.atomic import OutputError, write_files
+def _check_epoch() -> None:
+    """Stop before any work when ``SOURCE_DATE_EPOCH`` is set to something unusable."""
+    from planforge.reproducible import BadEpoch, source_date_epoch
 
-    targets = {_target(path, inputs, follow): data for path, data in files.items()}
     try:
-        write_files(targets)
-    except OutputError as exc:
+        source_date_epoch()
+    except BadEpoch as exc:
         raise Fatal(str(exc)) from None
 
 
@@ -144,19 +136,39 @@ def _color(choice: bool | None, stream: Any) -> bool:
     return bool(getattr(stream, "isatty", lambda: False)())
 
 
+def _emit(text: str, target: str | None) -> None:
+    """Print ``text``, or write it to ``target`` (from :func:`_target`) as one atomic file."""
+    if target is None:
+        click.echo(text, nl=False)
+        return
+    from planforge.atomic import OutputError, write_file
+
+    try:
+        write_file(target, text.encode("utf-8"))
+    except OutputError as exc:
+        raise Fatal(str(exc)) from None
+
+
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path())
 @click.option(
     "-f",
     "--format",
     "fmt",
-    default="text",
-    show_default=True,
+    default=None,
     type=click.Choice(["text", "json", "github", "sarif", "junit"]),
-    help="Report format: text for people, json for tools, github for Actions annotations, "
+    help="Report format (default: text, or github inside GitHub Actions): text for people, "
+    "json for tools, github for Actions annotations, "
     "sarif for code scanning, junit for CI test reports.",
 )
 @click.option("--strict", is_flag=True, help="Fail (exit 1) on warnings too.")
+@click.option(
+    "--data",
+    "read_data",
+    is_flag=True,
+    help="Also read the rows of each plan's customer data (counts, duplicate keys, shares);"
+    " without it only the header is read.",
+)
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the report to FILE.")
 @_follow_option
 @click.option(
@@ -169,6 +181,7 @@ def validate(
     paths: Sequence[str],
     fmt: str,
     strict: bool,
+    read_data: bool,
     output: str | None,
     follow_symlinks: bool,
     color: bool | None,
@@ -196,25 +209,23 @@ def validate(
         files = find_plans(paths or ["plans"])
     except DiscoveryError as exc:
         raise click.UsageError(str(exc)) from None
-    if output is not None:
-        _target(output, files, follow_symlinks)  # refused before any work
+    target = _target(output, files, follow_symlinks) if output is not None else None
     results = []
     for path in files:
         try:
-            results.append(check_file(path, debug=debug))
+            results.append(check_file(path, debug=debug, read_data=read_data))
         except OSError as exc:
             raise click.UsageError(f"{path}: cannot read: {exc.strerror or exc}") from None
     add_duplicate_ids(results)
+    if fmt is None:  # annotations on the pull request when run by GitHub Actions
+        fmt = "github" if os.environ.get("GITHUB_ACTIONS") == "true" and output is None else "text"
     stream = sys.stdout if output is None else None
     report = get(fmt)(results, strict=strict, color=fmt == "text" and _color(color, stream))
-    if output is None:
-        click.echo(report, nl=False)
-    else:
-        _write({output: report.encode("utf-8")}, files, follow_symlinks)
+    _emit(report, target)
     ctx.exit(EXIT_FINDINGS if any(r.failed(strict) for r in results) else EXIT_OK)
 
 
-_EXPORT_FORMATS = ("json", "csv")  # planforge.export.FORMATS, kept import-free
+_EXPORT_FORMATS = ("json", "ics", "xlsx", "csv")  # planforge.export.FORMATS, kept import-free
 _NEEDS_OUTPUT = {
     "xlsx": "writes a binary file: give -o FILE.xlsx (or -o DIR for DIR/<plan id>.xlsx)",
     "csv": "writes one file per table: give -o DIR (for DIR/<plan id>-<table>.csv)",
@@ -274,17 +285,18 @@ def export(
     from planforge.reporters import get
 
     debug = debug or ctx.obj.get("debug", False)
-    _check_epoch()
     if output is None and fmt in _NEEDS_OUTPUT:
         raise click.UsageError(f"--format {fmt} {_NEEDS_OUTPUT[fmt]}")
     if fmt == "csv" and output is not None and os.path.isfile(output):
         raise click.UsageError(f"{output} is a file; --format csv {_NEEDS_OUTPUT['csv'][:-1]}")
     if not os.path.isfile(plan):
         raise click.UsageError(f"{plan}: no such file")
-    if output is not None and fmt != "csv" and not os.path.isdir(output):
-        _target(output, [plan], follow_symlinks)  # refused before any work
+    into_dir = output is not None and (
+        fmt == "csv" or os.path.isdir(output) or output.endswith(("/", os.sep))
+    )
+    target = _target(output, [plan], follow_symlinks) if output and not into_dir else None
     try:
-        result = check_file(plan, debug=debug)
+        result = check_file(plan, debug=debug, read_data=True)
     except OSError as exc:
         raise click.UsageError(f"{plan}: cannot read: {exc.strerror or exc}") from None
     if result.failed(strict) or result.plan is None:
@@ -296,16 +308,21 @@ def export(
         click.echo(get("text")([result], color=_color(None, sys.stderr)), err=True, nl=False)
     from planforge.export import files
 
+    _check_epoch()
     made = files(result.plan, plan, fmt)
     if output is None:
         click.echo(next(iter(made.values())), nl=False)  # bytes: written as they are
         return
-    into_dir = fmt == "csv" or os.path.isdir(output)
-    _write(
-        {os.path.join(output, name) if into_dir else output: data for name, data in made.items()},
-        [plan],
-        follow_symlinks,
-    )
+    from planforge.atomic import OutputError, write_files
+
+    targets = {
+        _target(os.path.join(output, name), [plan], follow_symlinks) if into_dir else target: data
+        for name, data in made.items()
+    }
+    try:
+        write_files(targets)
+    except OutputError as exc:
+        raise Fatal(str(exc)) from None
 
 
 #: ``render -j`` by default: one worker per CPU, no more than this (memory).
@@ -402,6 +419,11 @@ def _csv(
     help="Stop rendering a plan that needs more memory than this, in MB (0: no limit).",
 )
 @_follow_option
+@click.option(
+    "--changes-since",
+    metavar="REV",
+    help="Add a change log: what changed in each plan since git revision REV.",
+)
 @_debug_option
 @click.pass_context
 def render(
@@ -416,6 +438,7 @@ def render(
     timeout: float,
     memory_limit: int,
     follow_symlinks: bool,
+    changes_since: str | None,
     debug: bool,
 ) -> None:
     """Render plans to printable HTML and PDF documents.
@@ -432,6 +455,7 @@ def render(
       planforge render plans/ --format pdf -o out/ -j 2
       planforge render plans/x.yaml --only cover,budget --locale en
       planforge render plans/x.yaml --templates branding/
+      planforge render plans/x.yaml --changes-since v1.0
     """
     from planforge.discover import DiscoveryError, find_plans
     from planforge.render.batch import render_all
@@ -458,11 +482,26 @@ def render(
         os.path.abspath(templates) if templates else None,
         debug or ctx.obj.get("debug", False),
         follow_symlinks,
+        _since(changes_since, files),
     )
     limits = Limits(timeout, memory_limit)
     jobs = jobs or _cpus()
     ok = render_all(files, options, jobs, color=_color(None, sys.stderr), limits=limits)
     ctx.exit(EXIT_OK if ok else EXIT_FINDINGS)
+
+
+def _since(rev: str | None, files: Sequence[str]) -> tuple[str, str] | None:
+    """``--changes-since``: the revision and the commit it names, resolved once per run."""
+    if rev is None:
+        return None
+    from planforge.diff.changelog import resolve_revision
+    from planforge.diff.sources import SourceError
+
+    folder = os.path.dirname(os.path.abspath(files[0])) if files else "."
+    try:
+        return rev, resolve_revision(rev, folder)
+    except SourceError as exc:
+        raise click.UsageError(str(exc)) from None
 
 
 def _iso_date(_ctx: click.Context, _param: click.Parameter, value: str | None):
@@ -574,7 +613,6 @@ def preview(
     from planforge.preview import Preview, make_server
     from planforge.render.document import RenderOptions
 
-    _check_epoch()
     options = RenderOptions(
         formats=("html",),
         locale=locale,
@@ -599,6 +637,200 @@ def preview(
         click.echo("preview stopped", err=True)
     finally:
         server.server_close()
+
+
+@main.command()
+@click.argument("plan", type=click.Path())
+@click.option(
+    "--source",
+    type=click.Path(dir_okay=False),
+    help="Read the customers from FILE instead of the plan's segmentation.source.",
+)
+@click.option(
+    "-o",
+    "--output",
+    default="build",
+    show_default=True,
+    type=click.Path(file_okay=False),
+    help="Folder for DIR/<plan id>-tiers.xlsx and .csv (created when missing).",
+)
+@click.option(
+    "--format",
+    "formats",
+    default="xlsx,csv",
+    show_default=True,
+    callback=_csv(("xlsx", "csv"), "format"),
+    help="Comma-separated: xlsx, csv.",
+)
+@click.option(
+    "--sql",
+    "dialect",
+    type=click.Choice(["spark", "trino", "duckdb", "postgres"]),
+    help="Print the segmentation as one SQL statement for this engine instead (nothing is read"
+    " but the header, nothing is written).",
+)
+@click.option(
+    "--table",
+    default="customers",
+    show_default=True,
+    help="With --sql: the table that holds the customers.",
+)
+@click.option("--strict", is_flag=True, help="Refuse plans with warnings too.")
+@_debug_option
+@click.pass_context
+def segment(
+    ctx: click.Context,
+    plan: str,
+    source: str | None,
+    output: str,
+    formats: tuple[str, ...],
+    dialect: str | None,
+    table: str,
+    strict: bool,
+    debug: bool,
+) -> None:
+    """Apply the tier rules to the customer data: write the tier list (客户分层清单).
+
+    Reads segmentation.source (CSV in UTF-8 or GBK, XLSX, Parquet), gives each
+    in-scope customer the first tier whose rule matches, and writes
+    DIR/<id>-tiers.xlsx (the list and a summary sheet) and DIR/<id>-tiers.csv
+    (UTF-8 with BOM). Only the key, the name and the `show` columns are copied;
+    phone numbers, ID-card numbers and e-mail addresses are masked unless their
+    column is in `show`. A plan with errors writes nothing (exit 1).
+
+    \b
+    Examples:
+      planforge segment plans/crm-tiers-2024q2.yaml
+      planforge segment plans/x.yaml --source exports/2024-04.csv --format xlsx
+      planforge segment plans/x.yaml --sql spark --table crm.customers
+    """
+    from planforge.check import check_document
+    from planforge.loader import load_file
+    from planforge.reporters import get
+
+    debug = debug or ctx.obj.get("debug", False)
+    if not os.path.isfile(plan):
+        raise click.UsageError(f"{plan}: no such file")
+    try:
+        doc = load_file(plan)
+    except OSError as exc:
+        raise click.UsageError(f"{plan}: cannot read: {exc.strerror or exc}") from None
+    seg_raw = doc.data.get("segmentation") if isinstance(doc.data, dict) else None
+    if doc.data is not None and not isinstance(seg_raw, dict):
+        raise click.UsageError(f"{plan}: the plan has no `segmentation` block (see the README)")
+    if source is not None and isinstance(seg_raw, dict):
+        seg_raw["source"] = os.path.abspath(source)
+    result = check_document(doc, debug=debug, read_data=dialect is None)
+    report = get("text")
+    if result.failed(strict) or result.plan is None:
+        click.echo(
+            report([result], strict=strict, color=_color(None, sys.stderr)), err=True, nl=False
+        )
+        ctx.exit(EXIT_FINDINGS)
+    if result.diagnostics:
+        click.echo(report([result], color=_color(None, sys.stderr)), err=True, nl=False)
+    if dialect is not None:
+        from planforge.segment.sql import statement
+
+        click.echo(statement(result.plan, dialect, table))
+        return
+    from planforge.segment.command import summary_text, write_tier_list
+
+    written = write_tier_list(result.plan, output, formats, _progress)
+    click.echo(summary_text(result.plan), nl=False)
+    for path in written:
+        click.echo(f"wrote {path}")
+
+
+def _progress(total: int) -> Callable[[int], None]:
+    bar = click.progressbar(length=total, label="writing the tier list", file=sys.stderr)
+    bar.__enter__()
+    done = [0]
+
+    def step(n: int) -> None:
+        done[0] += n
+        bar.update(n)
+        if done[0] >= total:
+            bar.__exit__(None, None, None)
+
+    return step
+
+
+@main.command()
+@click.argument("old")
+@click.argument("new")
+@click.option(
+    "-f",
+    "--format",
+    "fmt",
+    default="text",
+    show_default=True,
+    type=click.Choice(["text", "json"]),
+    help="text for people, json for tools (format version 1).",
+)
+@click.option(
+    "--fail-on",
+    "fail_on",
+    default=None,
+    callback=lambda ctx, param, value: (
+        None if value is None else _csv(GATES, "gate")(ctx, param, value)
+    ),
+    help="Exit 1 when the change is one of: " + ", ".join(GATES) + " (comma-separated).",
+)
+@click.option(
+    "--locale",
+    type=click.Choice(["zh-CN", "en"]),
+    help="Words, money and dates in this language (default: the new plan's).",
+)
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to FILE.")
+@_debug_option
+@click.pass_context
+def diff(
+    ctx: click.Context,
+    old: str,
+    new: str,
+    fmt: str,
+    fail_on: tuple[str, ...] | None,
+    locale: str | None,
+    output: str | None,
+    debug: bool,
+) -> None:
+    """Show what changed between two versions of a plan, in a planner's terms.
+
+    OLD and NEW are plan files or REV:path (any git revision; the path is from the
+    repository root, or ./path from the current folder). Budget lines, tasks,
+    phases and period, KPI targets, tiers, status and version are compared on the
+    resolved plans. Exit 1 when --fail-on names a change that is present.
+
+    \b
+    Examples:
+      planforge diff HEAD~1:plans/x.yaml plans/x.yaml
+      planforge diff main:plans/x.yaml plans/x.yaml --fail-on budget-increase,over-cap
+      planforge diff v1.0:plans/x.yaml HEAD:plans/x.yaml --format json
+    """
+    from planforge.diff import compare
+    from planforge.diff.report import to_json, to_text
+    from planforge.diff.sources import SourceError, read_side
+
+    debug = debug or ctx.obj.get("debug", False)
+    try:
+        sides = [read_side(spec, debug=debug) for spec in (old, new)]
+    except SourceError as exc:
+        raise click.UsageError(str(exc)) from None
+    for side in sides:
+        if side.result.failed():
+            click.echo(
+                f"planforge: {side.label} has {side.result.errors()} errors; the comparison"
+                " uses what could be read (run planforge validate on it)",
+                err=True,
+            )
+    result = compare(sides[0].result.plan, sides[1].result.plan)  # type: ignore[arg-type]
+    text = to_json(result, old, new) if fmt == "json" else to_text(result, old, new, locale)
+    _emit(text, _target(output, [], False) if output else None)
+    tripped = [g for g in result.gates if fail_on and g in fail_on]
+    if tripped:
+        click.echo(f"planforge: failing on {', '.join(tripped)} (--fail-on)", err=True)
+    ctx.exit(EXIT_FINDINGS if tripped else EXIT_OK)
 
 
 @main.command()
