@@ -22,7 +22,18 @@ from planforge.schema import check_schema
 #: (PF203 suggests the right one). Other rules never hide a schema error: a negative
 #: amount is reported as such even if PF401 also finds it disagrees.
 _GENERIC = {"PF103", "PF104"}
-_SAYS_IT_BETTER = {"PF202", "PF203", "PF204", "PF205", "PF601", "PF602", "PF603", "PF701", "PF702"}
+_SAYS_IT_BETTER = {
+    "PF202",
+    "PF203",
+    "PF204",
+    "PF205",
+    "PF311",
+    "PF601",
+    "PF602",
+    "PF603",
+    "PF701",
+    "PF702",
+}
 
 
 @dataclass
