@@ -277,3 +277,5 @@ class Plan:
     approvals: list[Approval] = field(default_factory=list)
     exceeded_margin: Quantity = field(default_factory=lambda: Quantity(Decimal(10), True))
     calendar: WorkCalendar = internal_factory(WorkCalendar)
+    #: Values in text (a share, a margin) whose numbers are out of bounds: (path, why).
+    out_of_bounds: list[tuple[Path, str]] = internal_factory(list)

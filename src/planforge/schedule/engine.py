@@ -22,6 +22,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import deque
 
+from planforge.bounds import MAX_DATE, MIN_DATE
 from planforge.dates import span_days
 from planforge.model import Dependency, Occurrence, Plan, Task
 from planforge.schedule.calendar import OutOfCalendar, WorkCalendar, shift_days
@@ -147,6 +148,12 @@ def _date(task: Task, tasks: dict[str, Task], cal: WorkCalendar) -> None:
         return
     if task.rhythm is not None and start <= end:
         _occurrences(task, cal, start, end)
+    for day in (task.start, task.end):
+        if not MIN_DATE <= day <= MAX_DATE:
+            raise OutOfCalendar(
+                f"it would run to {day}, outside the dates a plan may use"
+                f" ({MIN_DATE} to {MAX_DATE})"
+            )
     if task.milestone:
         task.working_days = 0
     elif task.occurrences:
