@@ -233,3 +233,17 @@ def test_the_readme_scheduling_example_schedules() -> None:
     # 04-04 to 04-06 off, Sunday 04-07 worked
     assert china["materials"].start == D(2024, 4, 7)
     assert [o.start for o in china["visit"].occurrences][1] == D(2024, 5, 6)
+
+
+def test_a_trial_plan_on_the_china_calendar() -> None:
+    """A real first-time user's plan, given `country: CN`: its Qingming dates are named."""
+    text = (ROOT / "tests" / "trial-plans" / "complaint-recovery-2025q1.yaml").read_text("utf-8")
+    with_calendar = text.replace("\nperiod:", "\ncalendar:\n  country: CN\nperiod:", 1)
+    assert with_calendar != text
+    result = check_document(load_text(with_calendar), debug=True)
+    assert result.errors() == 0
+    found = {d.message.split("`")[1]: d.message for d in result.diagnostics if d.code == "PF308"}
+    assert "ends on 2025-04-04, a day off (清明节)" in found["repeat-followup"]
+    assert "a Sunday in the 清明节 holidays; end on 2025-04-03" in found["voucher"]
+    plain = check_document(load_text(text), debug=True)
+    assert [d for d in plain.diagnostics if d.code == "PF308"] == []

@@ -108,8 +108,9 @@ def end_or_duration(plan: Plan) -> Iterator[Finding]:
 def no_start(plan: Plan) -> Iterator[Finding]:
     """A task has no `start` and nothing to compute it from.
 
-    What it checks: a task without `start` has predecessors (`depends_on`), from
-    which planforge computes its start, or an `end` with a `duration`.
+    What it checks: a task without `start` has predecessors (`depends_on`) from
+    which planforge computes its start, or an `end` with a `duration`, and the
+    start could be computed.
 
     Why it matters: without either, the task cannot be placed on the timetable.
 
@@ -119,15 +120,27 @@ def no_start(plan: Plan) -> Iterator[Finding]:
         # after
         - {id: invite, duration: 3wd, depends_on: [segment]}
     """
+    tasks = by_id(plan.tasks)
     for task in plan.tasks:
-        if task.written_start is not None or task.dependencies:
+        if task.written_start is not None or task.start is not None:
             continue
-        if task.written_end is not None and (task.milestone or task.duration is not None):
+        if not task.dependencies:
+            yield Finding(
+                task.path,
+                f"{label(task, 'task')} has no `start` and no `depends_on`: give its first day"
+                " (`start: 2024-04-08`) or the tasks it waits for (`depends_on: [segment]`)",
+            )
             continue
+        preds = [tasks.get(d.task or "") for d in task.dependencies]
+        blocked = any(p is None or p.start is None or p.end is None for p in preds)
+        if blocked or any(d.lag_error for d in task.dependencies) or task.schedule_error:
+            continue  # an error elsewhere (an unknown or undated predecessor) says why
+        if task.written_end is None and task.duration is None and not task.milestone:
+            continue  # PF312: no `end` and no `duration`
         yield Finding(
             task.path,
-            f"{label(task, 'task')} has no `start` and no `depends_on`: give its first day"
-            " (`start: 2024-04-08`) or the tasks it waits for (`depends_on: [segment]`)",
+            f"{label(task, 'task')} has no `start`, and its dependencies only bound its end:"
+            " give its first day (`start: 2024-04-08`) or a `duration`",
         )
 
 
