@@ -106,5 +106,6 @@ def _load() -> None:
         repository,
         schedule,
         schema,
+        segment,
         tiers,
     )
