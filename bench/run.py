@@ -61,7 +61,9 @@ def main() -> None:
         "--baseline", default=BASELINE, help="commit to compare example validation against"
     )
     parser.add_argument(
-        "--only-schedule", action="store_true", help="run only the scheduling benchmark"
+        "--only-schedule",
+        action="store_true",
+        help="run only the scheduling benchmark and replace its section of RESULTS.md",
     )
     args = parser.parse_args()
 
@@ -70,6 +72,7 @@ def main() -> None:
     python = str(Path(planforge).with_name("python"))
     schedule_rows = schedule_section(python, cjs, SCHEMA, args.repeat, args.baseline)
     if args.only_schedule:
+        replace_section(args.output, schedule_rows)
         print("\n".join(schedule_rows))
         return
     corpus = OUT / "corpus"
@@ -178,6 +181,23 @@ def main() -> None:
     )
     args.output.write_text(text, encoding="utf-8")
     print(text)
+
+
+def replace_section(results: Path, lines: list[str]) -> None:
+    """Put ``lines`` (a ``## `` section) into RESULTS.md in place of the old one, or before
+    the render section, leaving the other measurements as they were."""
+    text = results.read_text(encoding="utf-8") if results.exists() else "# Benchmark results\n"
+    title, section = lines[0], "\n".join(lines) + "\n"
+    if title in text:
+        before, rest = text.split(title, 1)
+        after = rest.split("\n## ", 1)
+        text = before + section + ("\n## " + after[1] if len(after) > 1 else "")
+    elif "## `planforge render`" in text:
+        before, after = text.split("## `planforge render`", 1)
+        text = before + section + "\n## `planforge render`" + after
+    else:
+        text = text.rstrip("\n") + "\n\n" + section
+    results.write_text(text, encoding="utf-8")
 
 
 def chromium() -> str | None:

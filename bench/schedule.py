@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import tempfile
@@ -109,8 +110,12 @@ def schedule_section(python: str, cjs: str, schema: Path, repeat: int, baseline:
         max(repeat // 2, 2),
     )
     pf, cj = runs["planforge"], runs["check-jsonschema"]
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     lines = [
         "## Scheduling",
+        "",
+        f"Measured on a shared machine (load average {load} on {os.cpu_count()} cores when"
+        " the section ran): read the ratios, and the absolute times as upper bounds.",
         "",
         "`bench/out/scheduled-5000.yaml`: 5,000 tasks on China's calendar (`country: CN`);"
         " one in 50 has a written start, the others a duration and one or two dependencies"

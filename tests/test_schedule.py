@@ -59,11 +59,19 @@ def test_durations_on_the_2024_china_calendar() -> None:
         )
 
 
-def test_resolution_does_not_depend_on_the_order_in_the_file() -> None:
-    lines = CHINA_2024.splitlines()
-    reverse = "\n".join(lines[:2] + lines[:1:-1]) + "\n"
-    assert reverse != CHINA_2024
-    forward, backward = tasks_of(CHINA_2024), tasks_of(reverse)
+def _reversed(text: str) -> str:
+    """The plan with its task lines in reverse order (successors before predecessors)."""
+    head, tasks = text.split("tasks:\n")
+    return head + "tasks:\n" + "\n".join(tasks.splitlines()[::-1]) + "\n"
+
+
+@pytest.mark.parametrize("name", ["CHINA_2024", "NETWORK"])
+def test_resolution_does_not_depend_on_the_order_in_the_file(name: str) -> None:
+    text = globals()[name]
+    reverse = _reversed(text)
+    assert reverse != text and reverse.rstrip().endswith("}")
+    forward, backward = tasks_of(text), tasks_of(reverse)
+    assert all(t.start is not None for t in forward.values())
     for key, task in forward.items():
         other = backward[key]
         assert (task.start, task.end, task.total_float, task.free_float) == (

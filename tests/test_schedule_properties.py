@@ -84,3 +84,55 @@ def test_counting_working_days_is_consistent(start, days: int, weekends, holiday
     assert cal.is_working_day(due) and due > start
     assert cal.count_working_days(start + dt.timedelta(days=1), due) == days
     assert cal.working_day(cal.ordinal_from(due)) == due
+
+
+IDS = ["a", "b", "c", "d"]
+LAGS = st.one_of(
+    st.none(),
+    st.integers(-40, 40).map(lambda n: f"{n}wd"),
+    st.integers(-40, 40).map(lambda n: f"{n}d"),
+)
+ENTRY = st.one_of(
+    st.sampled_from(IDS),
+    st.builds(
+        lambda task, kind, lag: (
+            "{task: " + task + f", type: {kind}" + (f", lag: {lag}" if lag else "") + "}"
+        ),
+        st.sampled_from(IDS),
+        st.sampled_from(["FS", "SS", "FF", "SF"]),
+        LAGS,
+    ),
+)
+TASK = st.fixed_dictionaries(
+    {},
+    optional={
+        "start": st.dates(dt.date(1970, 1, 1), dt.date(2199, 12, 31)).map(str),
+        "end": st.dates(dt.date(2023, 12, 1), dt.date(2024, 12, 31)).map(str),
+        "duration": st.one_of(st.integers(0, 4000).map(lambda n: f"{n}wd"), st.just("3d")),
+        "depends_on": st.lists(ENTRY, max_size=3).map(lambda xs: "[" + ", ".join(xs) + "]"),
+        "milestone": st.just("true"),
+        "deadline": st.dates(dt.date(2024, 1, 1), dt.date(2024, 12, 31)).map(str),
+        "every": st.sampled_from(["week", "month", "2 weeks", "quarter"]),
+        "count": st.integers(1, 1500).map(str),
+        "until": st.dates(dt.date(2024, 1, 1), dt.date(2199, 1, 1)).map(str),
+    },
+)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(TASK, min_size=1, max_size=4), st.sampled_from(["", "calendar: {country: CN}\n"]))
+def test_any_schedule_gives_diagnostics_never_a_crash(tasks, calendar: str) -> None:
+    from planforge.check import check_document
+    from planforge.loader import load_text
+
+    lines = [calendar + "tasks:"]
+    for ident, task in zip(IDS, tasks, strict=False):
+        fields = ", ".join(f"{k}: {v}" for k, v in task.items())
+        lines.append(f"  - {{id: {ident}{', ' + fields if fields else ''}}}")
+    result = check_document(load_text("\n".join(lines) + "\n"), debug=True)
+    assert all(d.code != "PF900" for d in result.diagnostics)
+    assert result.plan is not None
+    for task in result.plan.tasks:
+        if task.start and task.end and task.occurrences:
+            assert task.occurrences[0].start == task.start
+            assert task.occurrences[-1].end == task.end
