@@ -255,3 +255,25 @@ def test_a_trial_plan_on_the_china_calendar() -> None:
     assert "a Sunday in the 清明节 holidays; end on 2025-04-03" in found["voucher"]
     plain = check_document(load_text(text), debug=True)
     assert [d for d in plain.diagnostics if d.code == "PF308"] == []
+
+
+def test_a_whole_plan_scheduled_on_the_china_calendar() -> None:
+    """tests/scheduling/china-2024q2.yaml: every feature at once, listed in reverse order."""
+    path = ROOT / "tests" / "scheduling" / "china-2024q2.yaml"
+    result = check_document(load_text(path.read_text("utf-8")), debug=True)
+    assert result.diagnostics == []
+    assert result.plan is not None
+    t = {task.id: task for task in result.plan.tasks}
+    dates = {k: (v.start, v.end, v.working_days) for k, v in t.items()}
+    assert dates == {
+        "segment": (D(2024, 4, 1), D(2024, 4, 3), 3),  # 04-04 to 04-06: 清明节
+        "invite": (D(2024, 4, 3), D(2024, 4, 8), 3),  # SS + 2wd; Sunday 04-07 worked
+        "materials": (D(2024, 4, 7), D(2024, 4, 11), 4),  # 5d; 04-09 a company day off
+        "launch": (D(2024, 4, 16), D(2024, 4, 16), 0),
+        "challenge": (D(2024, 4, 16), D(2024, 4, 28), 10),  # Sunday 04-28 worked
+        "stats": (D(2024, 4, 29), D(2024, 5, 6), 3),  # 05-01 to 05-05: 劳动节
+        "survey": (D(2024, 5, 8), D(2024, 5, 13), 5),  # one free day; Saturday 05-11 worked
+        "visit": (D(2024, 4, 16), D(2024, 5, 16), 2),
+    }
+    assert [o.start for o in t["visit"].occurrences] == [D(2024, 4, 16), D(2024, 5, 16)]
+    assert (t["survey"].total_float, t["visit"].critical) == (3, True)
