@@ -129,3 +129,16 @@ def test_xlsx_to_a_file_or_folder_same_bytes(tmp_path: Path) -> None:
     assert again.read_bytes() == named.read_bytes()  # two processes, the same bytes
     wb = openpyxl.load_workbook(named)
     assert wb.sheetnames[1] == "预算表" and wb["预算表"]["F2"].value == "=ROUND(C2*E2,2)"
+
+
+def test_a_symlink_at_the_output_is_replaced_not_followed(tmp_path: Path) -> None:
+    victim = tmp_path / "victim.txt"
+    victim.write_text("do not touch", "utf-8")
+    folder = tmp_path / "csv"
+    folder.mkdir()
+    link = folder / "reactivation-2024q2-budget.csv"
+    link.symlink_to(victim)
+    out = proc("export", str(EXAMPLE), "-f", "csv", "-o", str(folder))
+    assert out.returncode == 0, out.stderr
+    assert victim.read_text("utf-8") == "do not touch"
+    assert not link.is_symlink() and "宣传海报" in link.read_text("utf-8-sig")
