@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
+from planforge.bounds import read_number
 from planforge.scalars import is_number
 
 _NUM = r"-?[0-9]+(?:\.[0-9]+)?"
@@ -44,7 +45,7 @@ def parse_quantity(raw: object) -> Quantity:
     if isinstance(raw, str):
         m = _QTY.fullmatch(raw)
         if m:
-            return Quantity(Decimal(m.group(1)), m.group(2) is not None)
+            return Quantity(read_number(m.group(1)), m.group(2) is not None)
     raise ValueError(f"`{raw}` is not a number like 4.3 or a percentage like 65%")
 
 
@@ -140,4 +141,4 @@ def parse_duration_hours(text: object) -> Decimal:
         raise ValueError(
             f"`{text}` is not a response time: write hours, days or weeks, e.g. `48h`, `2d`, `1w`"
         )
-    return Decimal(m.group(1)) * _HOURS[m.group(2)]
+    return read_number(m.group(1)) * _HOURS[m.group(2)]
