@@ -20,6 +20,9 @@ from planforge import __version__, signals
 F = TypeVar("F", bound=Callable[..., Any])
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+#: What `diff --fail-on` gates on (planforge.diff.compare.GATES, kept here so `--help`
+#: does not import the diff stage).
+GATES = ("budget-increase", "over-cap", "date-slip", "target-lowered", "scope-change")
 
 
 def _debug_option(func: F) -> F:
@@ -152,13 +155,20 @@ def _emit(text: str, target: str | None) -> None:
     "-f",
     "--format",
     "fmt",
-    default="text",
-    show_default=True,
+    default=None,
     type=click.Choice(["text", "json", "github", "sarif", "junit"]),
-    help="Report format: text for people, json for tools, github for Actions annotations, "
+    help="Report format (default: text, or github inside GitHub Actions): text for people, "
+    "json for tools, github for Actions annotations, "
     "sarif for code scanning, junit for CI test reports.",
 )
 @click.option("--strict", is_flag=True, help="Fail (exit 1) on warnings too.")
+@click.option(
+    "--data",
+    "read_data",
+    is_flag=True,
+    help="Also read the rows of each plan's customer data (counts, duplicate keys, shares);"
+    " without it only the header is read.",
+)
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the report to FILE.")
 @_follow_option
 @click.option(
@@ -171,6 +181,7 @@ def validate(
     paths: Sequence[str],
     fmt: str,
     strict: bool,
+    read_data: bool,
     output: str | None,
     follow_symlinks: bool,
     color: bool | None,
@@ -202,10 +213,12 @@ def validate(
     results = []
     for path in files:
         try:
-            results.append(check_file(path, debug=debug))
+            results.append(check_file(path, debug=debug, read_data=read_data))
         except OSError as exc:
             raise click.UsageError(f"{path}: cannot read: {exc.strerror or exc}") from None
     add_duplicate_ids(results)
+    if fmt is None:  # annotations on the pull request when run by GitHub Actions
+        fmt = "github" if os.environ.get("GITHUB_ACTIONS") == "true" and output is None else "text"
     stream = sys.stdout if output is None else None
     report = get(fmt)(results, strict=strict, color=fmt == "text" and _color(color, stream))
     _emit(report, target)
@@ -283,7 +296,7 @@ def export(
     )
     target = _target(output, [plan], follow_symlinks) if output and not into_dir else None
     try:
-        result = check_file(plan, debug=debug)
+        result = check_file(plan, debug=debug, read_data=True)
     except OSError as exc:
         raise click.UsageError(f"{plan}: cannot read: {exc.strerror or exc}") from None
     if result.failed(strict) or result.plan is None:
@@ -395,6 +408,11 @@ def _csv(
     help="Stop rendering a plan that needs more memory than this, in MB (0: no limit).",
 )
 @_follow_option
+@click.option(
+    "--changes-since",
+    metavar="REV",
+    help="Add a change log: what changed in each plan since git revision REV.",
+)
 @_debug_option
 @click.pass_context
 def render(
@@ -409,6 +427,7 @@ def render(
     timeout: float,
     memory_limit: int,
     follow_symlinks: bool,
+    changes_since: str | None,
     debug: bool,
 ) -> None:
     """Render plans to printable HTML and PDF documents.
@@ -425,6 +444,7 @@ def render(
       planforge render plans/ --format pdf -o out/ -j 2
       planforge render plans/x.yaml --only cover,budget --locale en
       planforge render plans/x.yaml --templates branding/
+      planforge render plans/x.yaml --changes-since v1.0
     """
     from planforge.discover import DiscoveryError, find_plans
     from planforge.render.batch import render_all
@@ -444,10 +464,25 @@ def render(
         os.path.abspath(templates) if templates else None,
         debug or ctx.obj.get("debug", False),
         follow_symlinks,
+        _since(changes_since, files),
     )
     limits = Limits(timeout, memory_limit)
     ok = render_all(files, options, jobs, color=_color(None, sys.stderr), limits=limits)
     ctx.exit(EXIT_OK if ok else EXIT_FINDINGS)
+
+
+def _since(rev: str | None, files: Sequence[str]) -> tuple[str, str] | None:
+    """``--changes-since``: the revision and the commit it names, resolved once per run."""
+    if rev is None:
+        return None
+    from planforge.diff.changelog import resolve_revision
+    from planforge.diff.sources import SourceError
+
+    folder = os.path.dirname(os.path.abspath(files[0])) if files else "."
+    try:
+        return rev, resolve_revision(rev, folder)
+    except SourceError as exc:
+        raise click.UsageError(str(exc)) from None
 
 
 def _iso_date(_ctx: click.Context, _param: click.Parameter, value: str | None):
@@ -583,6 +618,200 @@ def preview(
         click.echo("preview stopped", err=True)
     finally:
         server.server_close()
+
+
+@main.command()
+@click.argument("plan", type=click.Path())
+@click.option(
+    "--source",
+    type=click.Path(dir_okay=False),
+    help="Read the customers from FILE instead of the plan's segmentation.source.",
+)
+@click.option(
+    "-o",
+    "--output",
+    default="build",
+    show_default=True,
+    type=click.Path(file_okay=False),
+    help="Folder for DIR/<plan id>-tiers.xlsx and .csv (created when missing).",
+)
+@click.option(
+    "--format",
+    "formats",
+    default="xlsx,csv",
+    show_default=True,
+    callback=_csv(("xlsx", "csv"), "format"),
+    help="Comma-separated: xlsx, csv.",
+)
+@click.option(
+    "--sql",
+    "dialect",
+    type=click.Choice(["spark", "trino", "duckdb", "postgres"]),
+    help="Print the segmentation as one SQL statement for this engine instead (nothing is read"
+    " but the header, nothing is written).",
+)
+@click.option(
+    "--table",
+    default="customers",
+    show_default=True,
+    help="With --sql: the table that holds the customers.",
+)
+@click.option("--strict", is_flag=True, help="Refuse plans with warnings too.")
+@_debug_option
+@click.pass_context
+def segment(
+    ctx: click.Context,
+    plan: str,
+    source: str | None,
+    output: str,
+    formats: tuple[str, ...],
+    dialect: str | None,
+    table: str,
+    strict: bool,
+    debug: bool,
+) -> None:
+    """Apply the tier rules to the customer data: write the tier list (客户分层清单).
+
+    Reads segmentation.source (CSV in UTF-8 or GBK, XLSX, Parquet), gives each
+    in-scope customer the first tier whose rule matches, and writes
+    DIR/<id>-tiers.xlsx (the list and a summary sheet) and DIR/<id>-tiers.csv
+    (UTF-8 with BOM). Only the key, the name and the `show` columns are copied;
+    phone numbers, ID-card numbers and e-mail addresses are masked unless their
+    column is in `show`. A plan with errors writes nothing (exit 1).
+
+    \b
+    Examples:
+      planforge segment plans/crm-tiers-2024q2.yaml
+      planforge segment plans/x.yaml --source exports/2024-04.csv --format xlsx
+      planforge segment plans/x.yaml --sql spark --table crm.customers
+    """
+    from planforge.check import check_document
+    from planforge.loader import load_file
+    from planforge.reporters import get
+
+    debug = debug or ctx.obj.get("debug", False)
+    if not os.path.isfile(plan):
+        raise click.UsageError(f"{plan}: no such file")
+    try:
+        doc = load_file(plan)
+    except OSError as exc:
+        raise click.UsageError(f"{plan}: cannot read: {exc.strerror or exc}") from None
+    seg_raw = doc.data.get("segmentation") if isinstance(doc.data, dict) else None
+    if doc.data is not None and not isinstance(seg_raw, dict):
+        raise click.UsageError(f"{plan}: the plan has no `segmentation` block (see the README)")
+    if source is not None and isinstance(seg_raw, dict):
+        seg_raw["source"] = os.path.abspath(source)
+    result = check_document(doc, debug=debug, read_data=dialect is None)
+    report = get("text")
+    if result.failed(strict) or result.plan is None:
+        click.echo(
+            report([result], strict=strict, color=_color(None, sys.stderr)), err=True, nl=False
+        )
+        ctx.exit(EXIT_FINDINGS)
+    if result.diagnostics:
+        click.echo(report([result], color=_color(None, sys.stderr)), err=True, nl=False)
+    if dialect is not None:
+        from planforge.segment.sql import statement
+
+        click.echo(statement(result.plan, dialect, table))
+        return
+    from planforge.segment.command import summary_text, write_tier_list
+
+    written = write_tier_list(result.plan, output, formats, _progress)
+    click.echo(summary_text(result.plan), nl=False)
+    for path in written:
+        click.echo(f"wrote {path}")
+
+
+def _progress(total: int) -> Callable[[int], None]:
+    bar = click.progressbar(length=total, label="writing the tier list", file=sys.stderr)
+    bar.__enter__()
+    done = [0]
+
+    def step(n: int) -> None:
+        done[0] += n
+        bar.update(n)
+        if done[0] >= total:
+            bar.__exit__(None, None, None)
+
+    return step
+
+
+@main.command()
+@click.argument("old")
+@click.argument("new")
+@click.option(
+    "-f",
+    "--format",
+    "fmt",
+    default="text",
+    show_default=True,
+    type=click.Choice(["text", "json"]),
+    help="text for people, json for tools (format version 1).",
+)
+@click.option(
+    "--fail-on",
+    "fail_on",
+    default=None,
+    callback=lambda ctx, param, value: (
+        None if value is None else _csv(GATES, "gate")(ctx, param, value)
+    ),
+    help="Exit 1 when the change is one of: " + ", ".join(GATES) + " (comma-separated).",
+)
+@click.option(
+    "--locale",
+    type=click.Choice(["zh-CN", "en"]),
+    help="Words, money and dates in this language (default: the new plan's).",
+)
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to FILE.")
+@_debug_option
+@click.pass_context
+def diff(
+    ctx: click.Context,
+    old: str,
+    new: str,
+    fmt: str,
+    fail_on: tuple[str, ...] | None,
+    locale: str | None,
+    output: str | None,
+    debug: bool,
+) -> None:
+    """Show what changed between two versions of a plan, in a planner's terms.
+
+    OLD and NEW are plan files or REV:path (any git revision; the path is from the
+    repository root, or ./path from the current folder). Budget lines, tasks,
+    phases and period, KPI targets, tiers, status and version are compared on the
+    resolved plans. Exit 1 when --fail-on names a change that is present.
+
+    \b
+    Examples:
+      planforge diff HEAD~1:plans/x.yaml plans/x.yaml
+      planforge diff main:plans/x.yaml plans/x.yaml --fail-on budget-increase,over-cap
+      planforge diff v1.0:plans/x.yaml HEAD:plans/x.yaml --format json
+    """
+    from planforge.diff import compare
+    from planforge.diff.report import to_json, to_text
+    from planforge.diff.sources import SourceError, read_side
+
+    debug = debug or ctx.obj.get("debug", False)
+    try:
+        sides = [read_side(spec, debug=debug) for spec in (old, new)]
+    except SourceError as exc:
+        raise click.UsageError(str(exc)) from None
+    for side in sides:
+        if side.result.failed():
+            click.echo(
+                f"planforge: {side.label} has {side.result.errors()} errors; the comparison"
+                " uses what could be read (run planforge validate on it)",
+                err=True,
+            )
+    result = compare(sides[0].result.plan, sides[1].result.plan)  # type: ignore[arg-type]
+    text = to_json(result, old, new) if fmt == "json" else to_text(result, old, new, locale)
+    _emit(text, _target(output, [], False) if output else None)
+    tripped = [g for g in result.gates if fail_on and g in fail_on]
+    if tripped:
+        click.echo(f"planforge: failing on {', '.join(tripped)} (--fail-on)", err=True)
+    ctx.exit(EXIT_FINDINGS if tripped else EXIT_OK)
 
 
 @main.command()
