@@ -13,9 +13,9 @@ import pytest
 
 from planforge import bounds, formula
 from planforge.check import check_document, check_file
-from planforge.dates import add_working_days
 from planforge.loader import load_text
 from planforge.resolve import resolve
+from planforge.schedule.calendar import OutOfCalendar, WorkCalendar
 from tests.conftest import EXAMPLE
 
 
@@ -45,11 +45,14 @@ def test_the_context_traps_instead_of_rounding_silently() -> None:
 
 
 def test_add_working_days_is_constant_time_and_never_overflows() -> None:
+    cal = WorkCalendar()
+    add_working_days = cal.add_working_days
     assert add_working_days(dt.date(2024, 6, 28), 1) == dt.date(2024, 7, 1)  # Friday -> Monday
     assert add_working_days(dt.date(2024, 6, 29), 5) == dt.date(2024, 7, 5)  # from a Saturday
     assert add_working_days(dt.date(2024, 1, 1), 260) == dt.date(2024, 12, 30)  # 52 weeks
-    assert add_working_days(dt.date(9999, 12, 31), 3) is None
-    assert add_working_days(dt.date(9999, 12, 24), 3_000_000) is None
+    for start, days in ((dt.date(9999, 12, 31), 3), (dt.date(9999, 12, 24), 3_000_000)):
+        with pytest.raises(OutOfCalendar):
+            add_working_days(start, days)
 
 
 def test_resolve_ignores_out_of_bounds_numbers_given_directly() -> None:

@@ -77,6 +77,7 @@ def main(ctx: click.Context, debug: bool) -> None:
     \b
       planforge validate plans/            check every plan, exit 1 on findings
       planforge export plans/x.yaml        print the resolved plan as JSON
+      planforge export plans/x.yaml -f xlsx -o build/   ... or as XLSX, ICS, CSV
       planforge rules                      list every check
       planforge explain PF306              what a check means and how to fix it
     """
@@ -164,6 +165,13 @@ def validate(
     ctx.exit(EXIT_FINDINGS if any(r.failed(strict) for r in results) else EXIT_OK)
 
 
+_EXPORT_FORMATS = ("json", "ics", "xlsx", "csv")  # planforge.export.FORMATS, kept import-free
+_NEEDS_OUTPUT = {
+    "xlsx": "writes a binary file: give -o FILE.xlsx (or -o DIR for DIR/<plan id>.xlsx)",
+    "csv": "writes one file per table: give -o DIR (for DIR/<plan id>-<table>.csv)",
+}
+
+
 @main.command()
 @click.argument("plan", type=click.Path())
 @click.option(
@@ -172,11 +180,16 @@ def validate(
     "fmt",
     default="json",
     show_default=True,
-    type=click.Choice(["json"]),
-    help="Output format.",
+    type=click.Choice(_EXPORT_FORMATS),
+    help="json: the resolved plan; ics: calendar events; xlsx: timetable, budget with "
+    "formulas, evaluation form; csv: one file per table.",
 )
 @click.option(
-    "-o", "--output", type=click.Path(dir_okay=False), help="Write to FILE instead of stdout."
+    "-o",
+    "--output",
+    type=click.Path(),
+    help="FILE, or DIR for DIR/<plan id>.<format> (csv: DIR/<plan id>-<table>.csv). "
+    "Required for xlsx and csv; json and ics go to stdout without it.",
 )
 @click.option("--strict", is_flag=True, help="Refuse plans with warnings too.")
 @_debug_option
@@ -184,21 +197,31 @@ def validate(
 def export(
     ctx: click.Context, plan: str, fmt: str, output: str | None, strict: bool, debug: bool
 ) -> None:
-    """Print the resolved plan: what you wrote plus everything planforge computes.
+    """Export the resolved plan: what you wrote plus everything planforge computes.
 
-    Line amounts, budget total and subtotals, per-tier customer counts, KPI values
-    from formulas and statuses, the review deadline. Decimals are strings, dates
-    ISO. A plan with errors is not exported: its diagnostics go to stderr (exit 1).
+    json: line amounts, totals and subtotals, tier counts, KPI values and statuses,
+    schedule fields, the review deadline (Decimals as strings, ISO dates). ics: an
+    all-day event per task, occurrence, milestone and the review deadline, with
+    stable UIDs. xlsx: timetable, budget (live formulas) and evaluation sheets.
+    csv: timetable, budget, evaluation and tiers files, UTF-8 with a BOM. The same
+    plan always gives the same bytes. A plan with errors is not exported: its
+    diagnostics go to stderr (exit 1).
 
     \b
-    Example:
+    Examples:
       planforge export plans/reactivation-2024q2.yaml > build/plan.json
+      planforge export plans/reactivation-2024q2.yaml --format ics -o build/plan.ics
+      planforge export plans/reactivation-2024q2.yaml --format xlsx -o build/
+      planforge export plans/reactivation-2024q2.yaml --format csv -o build/csv/
     """
     from planforge.check import check_file
-    from planforge.export import export_json
     from planforge.reporters import get
 
     debug = debug or ctx.obj.get("debug", False)
+    if output is None and fmt in _NEEDS_OUTPUT:
+        raise click.UsageError(f"--format {fmt} {_NEEDS_OUTPUT[fmt]}")
+    if fmt == "csv" and output is not None and os.path.isfile(output):
+        raise click.UsageError(f"{output} is a file; --format csv {_NEEDS_OUTPUT['csv'][:-1]}")
     if not os.path.isfile(plan):
         raise click.UsageError(f"{plan}: no such file")
     try:
@@ -212,7 +235,22 @@ def export(
         ctx.exit(EXIT_FINDINGS)
     if result.diagnostics:
         click.echo(get("text")([result], color=_color(None, sys.stderr)), err=True, nl=False)
-    _emit(export_json(result.plan, plan), output)
+    from planforge.export import files
+
+    made = files(result.plan, plan, fmt)
+    if output is None:
+        click.echo(next(iter(made.values())), nl=False)  # bytes: written as they are
+        return
+    from planforge.atomic import write_bytes_atomic
+
+    into_dir = fmt == "csv" or os.path.isdir(output) or output.endswith(("/", os.sep))
+    for name, data in made.items():
+        target = os.path.join(output, name) if into_dir else output
+        try:
+            write_bytes_atomic(target, data)
+        except OSError as exc:
+            click.echo(f"planforge: cannot write {target}: {exc.strerror or exc}", err=True)
+            ctx.exit(EXIT_FINDINGS)
 
 
 def _csv(

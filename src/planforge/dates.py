@@ -6,7 +6,7 @@ import calendar
 import datetime as dt
 import re
 
-from planforge.bounds import date_in_range, date_problem, shift
+from planforge.bounds import date_in_range, date_problem
 
 _ISO = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
 
@@ -45,28 +45,6 @@ def why_not_a_date(text: str) -> str:
         return f"`{text}` is not a real date: there is no month {month}"
     last = calendar.monthrange(year, month)[1]
     return f"`{text}` is not a real date: {calendar.month_name[month]} {year} has {last} days"
-
-
-def add_working_days(start: dt.date, days: int) -> dt.date | None:
-    """The date ``days`` working days (Monday to Friday) after ``start``.
-
-    Constant time (whole weeks first); None when the result would leave the calendar.
-    """
-    if days <= 0:
-        return start
-    weeks, rest = divmod(days, 5)
-    current = start
-    # Step to the last working day on or before start, so whole weeks land on working days.
-    back = max(current.weekday() - 4, 0)
-    current = shift(current, -back)
-    if current is None:
-        return None
-    current = shift(current, 7 * weeks)
-    while current is not None and rest > 0:
-        current = shift(current, 1)
-        if current is not None and current.weekday() < 5:
-            rest -= 1
-    return current
 
 
 def span_days(start: dt.date, end: dt.date) -> int:

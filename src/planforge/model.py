@@ -109,6 +109,8 @@ class Task:
     free_float: int | None = None  # working days
     critical: bool | None = None
     occurrences: list[Occurrence] = field(default_factory=list)  # recurring tasks only
+    written_start: dt.date | None = internal()  # `start` as written (None: computed)
+    written_end: dt.date | None = internal()  # `end` as written (None: computed)
 
 
 @dataclass

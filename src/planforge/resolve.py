@@ -9,7 +9,8 @@ Computed here, all in exact Decimal arithmetic:
   cap and the cost per customer;
 * per-tier customer counts (largest-remainder rounding, so they add up);
 * KPI values from formulas, and each KPI's status;
-* day counts, the review deadline, and whether a monitoring rule has triggered.
+* day counts, the review deadline (on the plan's working-day calendar), and whether a
+  monitoring rule has triggered.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from typing import Any
 
 from planforge import formula as formulas
 from planforge.bounds import NumberOutOfBounds, computed, number_problem
-from planforge.dates import add_working_days, parse_date, span_days
+from planforge.dates import parse_date, span_days
 from planforge.model import (
     KPI,
     Approval,
@@ -46,10 +47,13 @@ from planforge.quantities import (
     parse_threshold,
 )
 from planforge.scalars import is_number
+from planforge.schedule.calendar import OutOfCalendar, calendar_from
 from planforge.source import Path
 
 FORMULA_PLACES = Decimal("0.0001")
 BUILTINS = ("customers", "budget_total", "actual_total")
+#: The schema allows a review within 60 working days; resolution never counts further.
+MAX_REVIEW_DAYS = 1000
 
 
 class _Raw:
@@ -114,6 +118,7 @@ def resolve(data: dict[str, Any]) -> Plan:
         scope.path, scope.text("segment"), scope.integer("customers"), scope.texts("departments")
     )
     period = raw.child("period")
+    plan.calendar = calendar_from(raw.data.get("calendar"), plan.locale)
     plan.period = Period(period.path, period.date("start"), period.date("end"))
     plan.period.days = _days(plan.period.start, plan.period.end)
     plan.phases = [_phase(r) for r in raw.items("phases")]
@@ -179,6 +184,7 @@ def _task(r: _Raw) -> Task:
         r.texts("resources"),
         r.text("note"),
     )
+    task.written_start, task.written_end = task.start, task.end
     task.days = _days(task.start, task.end)
     return task
 
@@ -405,6 +411,10 @@ def _monitor(r: _Raw, kpis: dict[str, KPI], plan: Plan) -> Monitor:
 
 def _review(r: _Raw, plan: Plan) -> Review:
     review = Review(r.path, r.integer("within_working_days"), r.text("deliverable"))
-    if review.within_working_days is not None and plan.period.end is not None:
-        review.due = add_working_days(plan.period.end, review.within_working_days)
+    days = review.within_working_days
+    if days is not None and 0 <= days <= MAX_REVIEW_DAYS and plan.period.end is not None:
+        try:
+            review.due = plan.calendar.add_working_days(plan.period.end, days)
+        except OutOfCalendar:
+            review.due = None  # past 9999-12-31: PF310 says why
     return review

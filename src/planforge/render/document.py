@@ -6,7 +6,6 @@ failed render leaves the previous files untouched.
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,6 +16,7 @@ from planforge.diagnostics import Diagnostic
 from planforge.model import Plan
 from planforge.render import view
 from planforge.render.html import TemplateProblem, builtin_templates, render_html
+from planforge.reproducible import plan_date, plan_datetime
 
 FORMATS = ("html", "pdf")
 
@@ -64,22 +64,6 @@ def output_stem(plan_id: str, sections: tuple[str, ...]) -> str:
     return f"{plan_id}.{'-'.join(sections)}"
 
 
-def plan_date(plan: Plan) -> dt.date:
-    """The date printed as the version date and written as the PDF's creation date.
-
-    ``SOURCE_DATE_EPOCH`` wins when set; otherwise a date from the plan itself (the
-    last approval, else the campaign start), never the clock, so rebuilding an
-    approved plan from git gives the same bytes.
-    """
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch and epoch.strip().isdigit():
-        return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).date()
-    signed = [a.date for a in plan.approvals if a.date]
-    if signed:
-        return max(signed)
-    return plan.period.start or dt.date(1970, 1, 1)
-
-
 def document_html(plan: Plan, sha256: str, options: RenderOptions) -> str:
     """The HTML document for a valid, resolved plan (raises :class:`TemplateProblem`)."""
     info = view.RenderInfo(sha256, plan_date(plan), options.sections, options.locale)
@@ -108,7 +92,6 @@ def render_checked(outcome: Outcome, options: RenderOptions) -> Outcome:
         return outcome
     path = outcome.path
     plan = result.plan
-    day = plan_date(plan)
     try:
         html = document_html(plan, result.document.sha256, options)
     except TemplateProblem as exc:
@@ -124,9 +107,7 @@ def render_checked(outcome: Outcome, options: RenderOptions) -> Outcome:
         plan_dir = str(Path(path).resolve().parent)
         base = options.templates or str(builtin_templates())
         allowed = [str(builtin_templates()), plan_dir]
-        epoch = str(
-            int(dt.datetime(day.year, day.month, day.day, tzinfo=dt.timezone.utc).timestamp())
-        )
+        epoch = str(int(plan_datetime(plan).timestamp()))
         previous = os.environ.get("SOURCE_DATE_EPOCH")
         os.environ["SOURCE_DATE_EPOCH"] = previous or epoch  # font subsetting timestamps
         try:
