@@ -76,7 +76,7 @@ def test_the_engine_flags_a_malformed_report(monkeypatch: pytest.MonkeyPatch) ->
 def test_the_engine_stops_a_hang(monkeypatch: pytest.MonkeyPatch) -> None:
     import planforge.check as check
 
-    def forever(_data):
+    def forever(*_args, **_kwargs):
         while True:
             pass
 
