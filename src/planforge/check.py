@@ -133,7 +133,8 @@ def _diagnostic(rule_: Rule, finding: Finding, doc: Document) -> Diagnostic:
     source = doc.source
     loc = source.key(finding.path) if finding.at_key else source.value(finding.path)
     if finding.offset and (loc.end_line is None or loc.end_line == loc.line):
-        line = doc.text.splitlines()[loc.line - 1] if doc.text else ""
+        lines = doc.lines()
+        line = lines[loc.line - 1] if 0 < loc.line <= len(lines) else ""
         quoted = line[loc.col - 1 : loc.col] in ("'", '"')
         loc = Location(loc.line, loc.col + finding.offset + int(quoted))
     related = tuple(Related(msg, source.value(path)) for msg, path in finding.related)

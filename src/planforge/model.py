@@ -326,3 +326,5 @@ class Plan:
     calendar: WorkCalendar = internal_factory(WorkCalendar)
     #: Values in text (a share, a margin) whose numbers are out of bounds: (path, why).
     out_of_bounds: list[tuple[Path, str]] = internal_factory(list)
+    #: Every measure the plan names, recorded or not (empty, or refused by the bounds).
+    measure_names: set[str] = internal_factory(set)

@@ -156,6 +156,7 @@ def resolve(data: dict[str, Any], *, base: str = "", read_data: bool = False) ->
     if isinstance(measures, dict):
         bounded = {k: _bounded(v) for k, v in measures.items()}
         plan.measures = {k: v for k, v in bounded.items() if v is not None}
+        plan.measure_names = {k for k in measures if isinstance(k, str)}
     margin = _percent(raw.child("evaluation"), "exceeded_margin", plan)
     if margin is not None:
         plan.exceeded_margin = margin
@@ -442,11 +443,12 @@ def _formula(kpi: KPI, plan: Plan) -> None:
         return
     env = formula_env(plan)
     used = formulas.names(kpi.formula_expr)
-    unknown = [n for n in used if n.name not in env and n.name not in BUILTINS]
-    if unknown and plan.measures:
+    known = plan.measure_names | set(BUILTINS)
+    unknown = [n for n in used if n.name not in known]
+    if unknown and plan.measure_names:
         first = unknown[0]
-        known = ", ".join(sorted(set(plan.measures) | set(BUILTINS)))
-        kpi.formula_error = f"`{first.name}` is not a measure or built-in (known: {known})"
+        names = ", ".join(sorted(known))
+        kpi.formula_error = f"`{first.name}` is not a measure or built-in (known: {names})"
         kpi.formula_error_column = first.column
         return
     if any(n.name not in env for n in used):
