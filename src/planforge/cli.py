@@ -99,6 +99,16 @@ class Fatal(click.ClickException):
     exit_code = EXIT_USAGE
 
 
+def _check_epoch() -> None:
+    """Stop at once on a malformed ``SOURCE_DATE_EPOCH`` (for commands that stamp dates)."""
+    from planforge.reproducible import BadEpoch, source_date_epoch
+
+    try:
+        source_date_epoch()
+    except BadEpoch as exc:
+        raise Fatal(str(exc)) from None
+
+
 def _follow_option(func: F) -> F:
     return click.option(
         "--follow-symlinks",
@@ -113,7 +123,7 @@ def _target(output: str, inputs: Sequence[str], follow: bool) -> str:
     from planforge.atomic import OutputError, resolve_target
 
     try:
-        return resolve_target(output, inputs=inputs, follow_symlinks=follow)
+        return resolve_target(output, inputs=inputs, follow_symlinks=follow, streams=True)
     except OutputError as exc:
         raise click.BadParameter(str(exc), param_hint="'-o' / '--output'") from None
 
@@ -128,25 +138,23 @@ def _check_epoch() -> None:
         raise Fatal(str(exc)) from None
 
 
+def _write(files: dict[str, bytes], inputs: Sequence[str], follow: bool) -> None:
+    """Write ``files`` (path -> bytes) as one set (:func:`planforge.atomic.write_files`)."""
+    from planforge.atomic import OutputError, write_files
+
+    targets = {_target(path, inputs, follow): data for path, data in files.items()}
+    try:
+        write_files(targets)
+    except OutputError as exc:
+        raise Fatal(str(exc)) from None
+
+
 def _color(choice: bool | None, stream: Any) -> bool:
     if choice is not None:
         return choice
     if os.environ.get("NO_COLOR") or os.environ.get("CI"):
         return False
     return bool(getattr(stream, "isatty", lambda: False)())
-
-
-def _emit(text: str, target: str | None) -> None:
-    """Print ``text``, or write it to ``target`` (from :func:`_target`) as one atomic file."""
-    if target is None:
-        click.echo(text, nl=False)
-        return
-    from planforge.atomic import OutputError, write_file
-
-    try:
-        write_file(target, text.encode("utf-8"))
-    except OutputError as exc:
-        raise Fatal(str(exc)) from None
 
 
 @main.command()
@@ -209,7 +217,8 @@ def validate(
         files = find_plans(paths or ["plans"])
     except DiscoveryError as exc:
         raise click.UsageError(str(exc)) from None
-    target = _target(output, files, follow_symlinks) if output is not None else None
+    if output is not None:
+        _target(output, files, follow_symlinks)  # refused before any work
     results = []
     for path in files:
         try:
@@ -221,7 +230,10 @@ def validate(
         fmt = "github" if os.environ.get("GITHUB_ACTIONS") == "true" and output is None else "text"
     stream = sys.stdout if output is None else None
     report = get(fmt)(results, strict=strict, color=fmt == "text" and _color(color, stream))
-    _emit(report, target)
+    if output is None:
+        click.echo(report, nl=False)
+    else:
+        _write({output: report.encode("utf-8")}, files, follow_symlinks)
     ctx.exit(EXIT_FINDINGS if any(r.failed(strict) for r in results) else EXIT_OK)
 
 
@@ -285,6 +297,7 @@ def export(
     from planforge.reporters import get
 
     debug = debug or ctx.obj.get("debug", False)
+    _check_epoch()
     if output is None and fmt in _NEEDS_OUTPUT:
         raise click.UsageError(f"--format {fmt} {_NEEDS_OUTPUT[fmt]}")
     if fmt == "csv" and output is not None and os.path.isfile(output):
@@ -294,7 +307,8 @@ def export(
     into_dir = output is not None and (
         fmt == "csv" or os.path.isdir(output) or output.endswith(("/", os.sep))
     )
-    target = _target(output, [plan], follow_symlinks) if output and not into_dir else None
+    if output is not None and not into_dir:
+        _target(output, [plan], follow_symlinks)  # refused before any work
     try:
         result = check_file(plan, debug=debug, read_data=True)
     except OSError as exc:
@@ -313,16 +327,24 @@ def export(
     if output is None:
         click.echo(next(iter(made.values())), nl=False)  # bytes: written as they are
         return
-    from planforge.atomic import OutputError, write_files
+    _write(
+        {os.path.join(output, name) if into_dir else output: data for name, data in made.items()},
+        [plan],
+        follow_symlinks,
+    )
 
-    targets = {
-        _target(os.path.join(output, name), [plan], follow_symlinks) if into_dir else target: data
-        for name, data in made.items()
-    }
+
+#: ``render -j`` by default: one worker per CPU, no more than this (memory).
+MAX_AUTO_JOBS = 4
+
+
+def _cpus() -> int:
+    """The CPUs this process may run on (its affinity, not the machine's count)."""
     try:
-        write_files(targets)
-    except OutputError as exc:
-        raise Fatal(str(exc)) from None
+        count = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        count = os.cpu_count() or 1
+    return max(1, min(count, MAX_AUTO_JOBS))
 
 
 #: Upper bounds of the render limits: a week, and a tebibyte.
@@ -388,10 +410,8 @@ def _csv(
 @click.option(
     "-j",
     "--jobs",
-    default=1,
-    show_default=True,
     type=click.IntRange(1, 64),
-    help="Render this many plans in parallel.",
+    help=f"Render this many plans in parallel (default: one per CPU, at most {MAX_AUTO_JOBS}).",
 )
 @click.option(
     "--timeout",
@@ -423,7 +443,7 @@ def render(
     sections: tuple[str, ...],
     locale: str | None,
     templates: str | None,
-    jobs: int,
+    jobs: int | None,
     timeout: float,
     memory_limit: int,
     follow_symlinks: bool,
@@ -452,6 +472,13 @@ def render(
     from planforge.render.limits import Limits
 
     _check_epoch()
+    if "pdf" in formats:
+        from planforge.render.fonts import MissingFont, require_subsetter
+
+        try:
+            require_subsetter()
+        except MissingFont as exc:
+            raise Fatal(str(exc)) from None
     try:
         files = find_plans(paths or ["plans"])
     except DiscoveryError as exc:
@@ -467,6 +494,7 @@ def render(
         _since(changes_since, files),
     )
     limits = Limits(timeout, memory_limit)
+    jobs = jobs or _cpus()
     ok = render_all(files, options, jobs, color=_color(None, sys.stderr), limits=limits)
     ctx.exit(EXIT_OK if ok else EXIT_FINDINGS)
 
@@ -594,6 +622,7 @@ def preview(
     from planforge.preview import Preview, make_server
     from planforge.render.document import RenderOptions
 
+    _check_epoch()
     options = RenderOptions(
         formats=("html",),
         locale=locale,
@@ -807,7 +836,11 @@ def diff(
             )
     result = compare(sides[0].result.plan, sides[1].result.plan)  # type: ignore[arg-type]
     text = to_json(result, old, new) if fmt == "json" else to_text(result, old, new, locale)
-    _emit(text, _target(output, [], False) if output else None)
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        files = [spec for spec in (old, new) if os.path.isfile(spec)]  # never over a side
+        _write({output: text.encode("utf-8")}, files, False)
     tripped = [g for g in result.gates if fail_on and g in fail_on]
     if tripped:
         click.echo(f"planforge: failing on {', '.join(tripped)} (--fail-on)", err=True)
