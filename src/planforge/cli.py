@@ -303,6 +303,11 @@ def _csv(
 )
 @_document_options
 @click.option(
+    "--with-tier-list",
+    is_flag=True,
+    help="Print each customer's row of the tier list on the tiers page (default: counts only).",
+)
+@click.option(
     "-j",
     "--jobs",
     default=1,
@@ -334,6 +339,7 @@ def render(
     sections: tuple[str, ...],
     locale: str | None,
     templates: str | None,
+    with_tier_list: bool,
     jobs: int,
     timeout: float,
     memory_limit: int,
@@ -370,6 +376,7 @@ def render(
         locale,
         os.path.abspath(templates) if templates else None,
         debug or ctx.obj.get("debug", False),
+        with_tier_list=with_tier_list,
     )
     limits = Limits(timeout, memory_limit)
     ok = render_all(files, options, jobs, color=_color(None, sys.stderr), limits=limits)

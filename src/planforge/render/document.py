@@ -31,6 +31,7 @@ class RenderOptions:
     locale: str | None = None
     templates: str | None = None
     debug: bool = False
+    with_tier_list: bool = False  # print the customer rows of the tier list (privacy: off)
 
 
 @dataclass
@@ -67,6 +68,10 @@ def output_stem(plan_id: str, sections: tuple[str, ...]) -> str:
 def document_html(plan: Plan, sha256: str, options: RenderOptions) -> str:
     """The HTML document for a valid, resolved plan (raises :class:`TemplateProblem`)."""
     info = view.RenderInfo(sha256, plan_date(plan), options.sections, options.locale)
+    if options.with_tier_list and plan.segmentation is not None and plan.segmentation.read:
+        from planforge.segment.output import tier_list
+
+        info.tier_list = list(tier_list(plan, plan.segmentation.rules).rows)
     return render_html(view.build(plan, info), options.templates)
 
 
