@@ -76,19 +76,22 @@ def test_strict_fails_on_warnings(tmp_path: Path) -> None:
     assert strict.exit_code == 1 and "PF304" in strict.output
 
 
-def test_unreadable_file_is_a_usage_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_an_unreadable_file_is_its_own_diagnostic(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     plan = tmp_path / "secret.yaml"
     plan.write_text("a: 1", "utf-8")
-    real_open = open
+    real_open = os.open
 
     def deny(path, *args, **kwargs):
         if str(path) == str(plan):
             raise PermissionError(13, "Permission denied")
         return real_open(path, *args, **kwargs)
 
-    monkeypatch.setattr("builtins.open", deny)  # root reads every file, so simulate it
+    monkeypatch.setattr("os.open", deny)  # root reads every file, so simulate it
     result = run("validate", str(plan))
-    assert result.exit_code == 2 and "Permission denied" in result.output
+    assert result.exit_code == 1 and "PF008" in result.output
+    assert "Permission denied" in result.output
 
 
 def test_output_file(tmp_path: Path) -> None:
@@ -151,6 +154,7 @@ def test_real_subprocess_text_report(tmp_path: Path) -> None:
 
 
 RENDERING = ("weasyprint", "jinja2", "pydyf", "fontTools", "PIL", "cffi", "icalendar")
+CALENDAR = ("holidays",)  # only for a plan that names a calendar country
 DATA = ("polars", "sqlglot", "fastexcel", "xlsxwriter")
 
 
@@ -160,10 +164,10 @@ DATA = ("polars", "sqlglot", "fastexcel", "xlsxwriter")
         # Plans without segmentation: neither the rendering stack nor the data engine.
         (
             ["plans/reactivation-2024q2.yaml", "plans/key-accounts-care-2024h2.yaml"],
-            RENDERING + DATA,
+            RENDERING + DATA + CALENDAR,
         ),
         # A CSV source: sqlglot parses the rules, the header is read without polars.
-        (["plans"], (*RENDERING, "polars", "fastexcel", "xlsxwriter")),
+        (["plans"], (*RENDERING, *CALENDAR, "polars", "fastexcel", "xlsxwriter")),
     ],
     ids=["no-segmentation", "csv-segmentation"],
 )

@@ -6,6 +6,8 @@ Nothing here imports the rendering stack, so ``validate`` stays fast.
 
 from __future__ import annotations
 
+import contextlib
+import math
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -13,11 +15,14 @@ from typing import Any, TypeVar
 
 import click
 
-from planforge import __version__
+from planforge import __version__, signals
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+#: What `diff --fail-on` gates on (planforge.diff.compare.GATES, kept here so `--help`
+#: does not import the diff stage).
+GATES = ("budget-increase", "over-cap", "date-slip", "target-lowered", "scope-change")
 
 
 def _debug_option(func: F) -> F:
@@ -48,9 +53,11 @@ class _Group(click.Group):
             return super().invoke(ctx)
         except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise
-        except KeyboardInterrupt:
-            click.echo("planforge: interrupted", err=True)
-            sys.exit(130)
+        except (KeyboardInterrupt, signals.Stopped) as exc:
+            what = "interrupted" if isinstance(exc, KeyboardInterrupt) else f"stopped by {exc}"
+            with contextlib.suppress(OSError):  # the terminal may have gone (SIGHUP)
+                click.echo(f"planforge: {what}", err=True)
+            sys.exit(signals.exit_status(exc))
         except BrokenPipeError:
             sys.stderr.close()
             sys.exit(EXIT_FINDINGS)
@@ -83,6 +90,42 @@ def main(ctx: click.Context, debug: bool) -> None:
     """
     ctx.ensure_object(dict)
     ctx.obj["debug"] = debug
+    signals.install()
+
+
+class Fatal(click.ClickException):
+    """planforge cannot go on: an output that cannot be written, a bad environment (exit 2)."""
+
+    exit_code = EXIT_USAGE
+
+
+def _follow_option(func: F) -> F:
+    return click.option(
+        "--follow-symlinks",
+        is_flag=True,
+        help="When an output path is a symbolic link, write to the file it points to "
+        "(by default planforge refuses).",
+    )(func)
+
+
+def _target(output: str, inputs: Sequence[str], follow: bool) -> str:
+    """The file ``-o`` may write, or a usage error (see :func:`planforge.atomic.resolve_target`)."""
+    from planforge.atomic import OutputError, resolve_target
+
+    try:
+        return resolve_target(output, inputs=inputs, follow_symlinks=follow)
+    except OutputError as exc:
+        raise click.BadParameter(str(exc), param_hint="'-o' / '--output'") from None
+
+
+def _check_epoch() -> None:
+    """Stop before any work when ``SOURCE_DATE_EPOCH`` is set to something unusable."""
+    from planforge.reproducible import BadEpoch, source_date_epoch
+
+    try:
+        source_date_epoch()
+    except BadEpoch as exc:
+        raise Fatal(str(exc)) from None
 
 
 def _color(choice: bool | None, stream: Any) -> bool:
@@ -93,13 +136,17 @@ def _color(choice: bool | None, stream: Any) -> bool:
     return bool(getattr(stream, "isatty", lambda: False)())
 
 
-def _emit(text: str, output: str | None) -> None:
-    if output is None:
+def _emit(text: str, target: str | None) -> None:
+    """Print ``text``, or write it to ``target`` (from :func:`_target`) as one atomic file."""
+    if target is None:
         click.echo(text, nl=False)
         return
-    from planforge.atomic import write_text_atomic
+    from planforge.atomic import OutputError, write_file
 
-    write_text_atomic(output, text)
+    try:
+        write_file(target, text.encode("utf-8"))
+    except OutputError as exc:
+        raise Fatal(str(exc)) from None
 
 
 @main.command()
@@ -108,10 +155,10 @@ def _emit(text: str, output: str | None) -> None:
     "-f",
     "--format",
     "fmt",
-    default="text",
-    show_default=True,
+    default=None,
     type=click.Choice(["text", "json", "github", "sarif", "junit"]),
-    help="Report format: text for people, json for tools, github for Actions annotations, "
+    help="Report format (default: text, or github inside GitHub Actions): text for people, "
+    "json for tools, github for Actions annotations, "
     "sarif for code scanning, junit for CI test reports.",
 )
 @click.option("--strict", is_flag=True, help="Fail (exit 1) on warnings too.")
@@ -123,6 +170,7 @@ def _emit(text: str, output: str | None) -> None:
     " without it only the header is read.",
 )
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the report to FILE.")
+@_follow_option
 @click.option(
     "--color/--no-color", default=None, help="Colour the text report (default: on a terminal)."
 )
@@ -135,6 +183,7 @@ def validate(
     strict: bool,
     read_data: bool,
     output: str | None,
+    follow_symlinks: bool,
     color: bool | None,
     debug: bool,
 ) -> None:
@@ -160,6 +209,7 @@ def validate(
         files = find_plans(paths or ["plans"])
     except DiscoveryError as exc:
         raise click.UsageError(str(exc)) from None
+    target = _target(output, files, follow_symlinks) if output is not None else None
     results = []
     for path in files:
         try:
@@ -167,13 +217,15 @@ def validate(
         except OSError as exc:
             raise click.UsageError(f"{path}: cannot read: {exc.strerror or exc}") from None
     add_duplicate_ids(results)
+    if fmt is None:  # annotations on the pull request when run by GitHub Actions
+        fmt = "github" if os.environ.get("GITHUB_ACTIONS") == "true" and output is None else "text"
     stream = sys.stdout if output is None else None
     report = get(fmt)(results, strict=strict, color=fmt == "text" and _color(color, stream))
-    _emit(report, output)
+    _emit(report, target)
     ctx.exit(EXIT_FINDINGS if any(r.failed(strict) for r in results) else EXIT_OK)
 
 
-_EXPORT_FORMATS = ("json", "csv")  # planforge.export.FORMATS, kept import-free
+_EXPORT_FORMATS = ("json", "ics", "xlsx", "csv")  # planforge.export.FORMATS, kept import-free
 _NEEDS_OUTPUT = {
     "xlsx": "writes a binary file: give -o FILE.xlsx (or -o DIR for DIR/<plan id>.xlsx)",
     "csv": "writes one file per table: give -o DIR (for DIR/<plan id>-<table>.csv)",
@@ -199,11 +251,18 @@ _NEEDS_OUTPUT = {
     help="FILE, or DIR for DIR/<plan id>.<format> (csv: DIR/<plan id>-<table>.csv). "
     "Required for xlsx and csv; json and ics go to stdout without it.",
 )
+@_follow_option
 @click.option("--strict", is_flag=True, help="Refuse plans with warnings too.")
 @_debug_option
 @click.pass_context
 def export(
-    ctx: click.Context, plan: str, fmt: str, output: str | None, strict: bool, debug: bool
+    ctx: click.Context,
+    plan: str,
+    fmt: str,
+    output: str | None,
+    follow_symlinks: bool,
+    strict: bool,
+    debug: bool,
 ) -> None:
     """Export the resolved plan: what you wrote plus everything planforge computes.
 
@@ -232,6 +291,10 @@ def export(
         raise click.UsageError(f"{output} is a file; --format csv {_NEEDS_OUTPUT['csv'][:-1]}")
     if not os.path.isfile(plan):
         raise click.UsageError(f"{plan}: no such file")
+    into_dir = output is not None and (
+        fmt == "csv" or os.path.isdir(output) or output.endswith(("/", os.sep))
+    )
+    target = _target(output, [plan], follow_symlinks) if output and not into_dir else None
     try:
         result = check_file(plan, debug=debug, read_data=True)
     except OSError as exc:
@@ -245,20 +308,40 @@ def export(
         click.echo(get("text")([result], color=_color(None, sys.stderr)), err=True, nl=False)
     from planforge.export import files
 
+    _check_epoch()
     made = files(result.plan, plan, fmt)
     if output is None:
         click.echo(next(iter(made.values())), nl=False)  # bytes: written as they are
         return
-    from planforge.atomic import write_bytes_atomic
+    from planforge.atomic import OutputError, write_files
 
-    into_dir = fmt == "csv" or os.path.isdir(output)
-    for name, data in made.items():
-        target = os.path.join(output, name) if into_dir else output
-        try:
-            write_bytes_atomic(target, data)
-        except OSError as exc:
-            click.echo(f"planforge: cannot write {target}: {exc.strerror or exc}", err=True)
-            ctx.exit(EXIT_FINDINGS)
+    targets = {
+        _target(os.path.join(output, name), [plan], follow_symlinks) if into_dir else target: data
+        for name, data in made.items()
+    }
+    try:
+        write_files(targets)
+    except OutputError as exc:
+        raise Fatal(str(exc)) from None
+
+
+#: Upper bounds of the render limits: a week, and a tebibyte.
+MAX_TIMEOUT, MAX_MEMORY_MB = 604_800, 1_048_576
+
+
+class Seconds(click.FloatRange):
+    """A finite number of seconds from 0 to :data:`MAX_TIMEOUT` (no ``nan``, no ``inf``)."""
+
+    name = "seconds"
+
+    def __init__(self) -> None:
+        super().__init__(0, MAX_TIMEOUT)
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        seconds = super().convert(value, param, ctx)
+        if not math.isfinite(seconds):
+            self.fail(f"{value!r} is not a number of seconds (0 means no limit)", param, ctx)
+        return seconds
 
 
 def _csv(
@@ -319,15 +402,21 @@ def _csv(
     "--timeout",
     default=600.0,
     show_default=True,
-    type=click.FloatRange(0),
-    help="Stop rendering a plan after this many seconds (0: no limit).",
+    type=Seconds(),
+    help=f"Stop rendering a plan after this many seconds, at most {MAX_TIMEOUT:,} (0: no limit).",
 )
 @click.option(
     "--memory-limit",
     default=4096,
     show_default=True,
-    type=click.IntRange(0),
+    type=click.IntRange(0, MAX_MEMORY_MB),
     help="Stop rendering a plan that needs more memory than this, in MB (0: no limit).",
+)
+@_follow_option
+@click.option(
+    "--changes-since",
+    metavar="REV",
+    help="Add a change log: what changed in each plan since git revision REV.",
 )
 @_debug_option
 @click.pass_context
@@ -343,6 +432,8 @@ def render(
     jobs: int,
     timeout: float,
     memory_limit: int,
+    follow_symlinks: bool,
+    changes_since: str | None,
     debug: bool,
 ) -> None:
     """Render plans to printable HTML and PDF documents.
@@ -359,12 +450,14 @@ def render(
       planforge render plans/ --format pdf -o out/ -j 2
       planforge render plans/x.yaml --only cover,budget --locale en
       planforge render plans/x.yaml --templates branding/
+      planforge render plans/x.yaml --changes-since v1.0
     """
     from planforge.discover import DiscoveryError, find_plans
     from planforge.render.batch import render_all
     from planforge.render.document import RenderOptions
     from planforge.render.limits import Limits
 
+    _check_epoch()
     try:
         files = find_plans(paths or ["plans"])
     except DiscoveryError as exc:
@@ -376,11 +469,27 @@ def render(
         locale,
         os.path.abspath(templates) if templates else None,
         debug or ctx.obj.get("debug", False),
+        follow_symlinks,
+        _since(changes_since, files),
         with_tier_list=with_tier_list,
     )
     limits = Limits(timeout, memory_limit)
     ok = render_all(files, options, jobs, color=_color(None, sys.stderr), limits=limits)
     ctx.exit(EXIT_OK if ok else EXIT_FINDINGS)
+
+
+def _since(rev: str | None, files: Sequence[str]) -> tuple[str, str] | None:
+    """``--changes-since``: the revision and the commit it names, resolved once per run."""
+    if rev is None:
+        return None
+    from planforge.diff.changelog import resolve_revision
+    from planforge.diff.sources import SourceError
+
+    folder = os.path.dirname(os.path.abspath(files[0])) if files else "."
+    try:
+        return rev, resolve_revision(rev, folder)
+    except SourceError as exc:
+        raise click.UsageError(str(exc)) from None
 
 
 def _iso_date(_ctx: click.Context, _param: click.Parameter, value: str | None):
@@ -633,6 +742,83 @@ def _progress(total: int) -> Callable[[int], None]:
             bar.__exit__(None, None, None)
 
     return step
+
+
+@main.command()
+@click.argument("old")
+@click.argument("new")
+@click.option(
+    "-f",
+    "--format",
+    "fmt",
+    default="text",
+    show_default=True,
+    type=click.Choice(["text", "json"]),
+    help="text for people, json for tools (format version 1).",
+)
+@click.option(
+    "--fail-on",
+    "fail_on",
+    default=None,
+    callback=lambda ctx, param, value: (
+        None if value is None else _csv(GATES, "gate")(ctx, param, value)
+    ),
+    help="Exit 1 when the change is one of: " + ", ".join(GATES) + " (comma-separated).",
+)
+@click.option(
+    "--locale",
+    type=click.Choice(["zh-CN", "en"]),
+    help="Words, money and dates in this language (default: the new plan's).",
+)
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to FILE.")
+@_debug_option
+@click.pass_context
+def diff(
+    ctx: click.Context,
+    old: str,
+    new: str,
+    fmt: str,
+    fail_on: tuple[str, ...] | None,
+    locale: str | None,
+    output: str | None,
+    debug: bool,
+) -> None:
+    """Show what changed between two versions of a plan, in a planner's terms.
+
+    OLD and NEW are plan files or REV:path (any git revision; the path is from the
+    repository root, or ./path from the current folder). Budget lines, tasks,
+    phases and period, KPI targets, tiers, status and version are compared on the
+    resolved plans. Exit 1 when --fail-on names a change that is present.
+
+    \b
+    Examples:
+      planforge diff HEAD~1:plans/x.yaml plans/x.yaml
+      planforge diff main:plans/x.yaml plans/x.yaml --fail-on budget-increase,over-cap
+      planforge diff v1.0:plans/x.yaml HEAD:plans/x.yaml --format json
+    """
+    from planforge.diff import compare
+    from planforge.diff.report import to_json, to_text
+    from planforge.diff.sources import SourceError, read_side
+
+    debug = debug or ctx.obj.get("debug", False)
+    try:
+        sides = [read_side(spec, debug=debug) for spec in (old, new)]
+    except SourceError as exc:
+        raise click.UsageError(str(exc)) from None
+    for side in sides:
+        if side.result.failed():
+            click.echo(
+                f"planforge: {side.label} has {side.result.errors()} errors; the comparison"
+                " uses what could be read (run planforge validate on it)",
+                err=True,
+            )
+    result = compare(sides[0].result.plan, sides[1].result.plan)  # type: ignore[arg-type]
+    text = to_json(result, old, new) if fmt == "json" else to_text(result, old, new, locale)
+    _emit(text, _target(output, [], False) if output else None)
+    tripped = [g for g in result.gates if fail_on and g in fail_on]
+    if tripped:
+        click.echo(f"planforge: failing on {', '.join(tripped)} (--fail-on)", err=True)
+    ctx.exit(EXIT_FINDINGS if tripped else EXIT_OK)
 
 
 @main.command()

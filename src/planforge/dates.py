@@ -6,10 +6,18 @@ import calendar
 import datetime as dt
 import re
 
+from planforge.bounds import date_in_range, date_problem
+
 _ISO = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
 
 
 def parse_date(text: object) -> dt.date | None:
+    """``'2024-04-01'`` -> date; None unless a real YYYY-MM-DD date within the plan bounds."""
+    day = real_date(text)
+    return day if day is not None and date_in_range(day) else None
+
+
+def real_date(text: object) -> dt.date | None:
     """``'2024-04-01'`` -> date; None for anything that is not a real YYYY-MM-DD date."""
     if not isinstance(text, str):
         return None
@@ -24,6 +32,9 @@ def parse_date(text: object) -> dt.date | None:
 
 def why_not_a_date(text: str) -> str:
     """Explain why ``text`` is not a real date (``2024-02-30``: February 2024 has 29 days)."""
+    day = real_date(text)
+    if day is not None:
+        return date_problem(day)
     m = _ISO.fullmatch(text)
     if not m:
         return f"`{text}` is not a date: write it YYYY-MM-DD, e.g. 2024-04-01"
@@ -34,16 +45,6 @@ def why_not_a_date(text: str) -> str:
         return f"`{text}` is not a real date: there is no month {month}"
     last = calendar.monthrange(year, month)[1]
     return f"`{text}` is not a real date: {calendar.month_name[month]} {year} has {last} days"
-
-
-def add_working_days(start: dt.date, days: int) -> dt.date:
-    """The date ``days`` working days (Monday to Friday) after ``start``."""
-    current = start
-    while days > 0:
-        current += dt.timedelta(days=1)
-        if current.weekday() < 5:
-            days -= 1
-    return current
 
 
 def span_days(start: dt.date, end: dt.date) -> int:

@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
+from planforge.bounds import read_number
 from planforge.scalars import is_number
 
 _NUM = r"-?[0-9]+(?:\.[0-9]+)?"
@@ -44,7 +45,7 @@ def parse_quantity(raw: object) -> Quantity:
     if isinstance(raw, str):
         m = _QTY.fullmatch(raw)
         if m:
-            return Quantity(Decimal(m.group(1)), m.group(2) is not None)
+            return Quantity(read_number(m.group(1)), m.group(2) is not None)
     raise ValueError(f"`{raw}` is not a number like 4.3 or a percentage like 65%")
 
 
@@ -129,15 +130,15 @@ def parse_threshold(text: object) -> Target:
     return target
 
 
-_DURATION = re.compile(r"\s*([0-9]+(?:\.[0-9]+)?)\s*(h|d|w|小时|天|周)\s*")
+DURATION = re.compile(r"\s*([0-9]+(?:\.[0-9]+)?)\s*(h|d|w|小时|天|周)\s*")
 _HOURS = {"h": 1, "小时": 1, "d": 24, "天": 24, "w": 168, "周": 168}
 
 
 def parse_duration_hours(text: object) -> Decimal:
     """``48h`` -> 48, ``2d`` -> 48, ``1w`` -> 168 (小时/天/周 too). Raises ValueError."""
-    m = _DURATION.fullmatch(text) if isinstance(text, str) else None
+    m = DURATION.fullmatch(text) if isinstance(text, str) else None
     if not m:
         raise ValueError(
             f"`{text}` is not a response time: write hours, days or weeks, e.g. `48h`, `2d`, `1w`"
         )
-    return Decimal(m.group(1)) * _HOURS[m.group(2)]
+    return read_number(m.group(1)) * _HOURS[m.group(2)]

@@ -16,7 +16,7 @@ from decimal import Decimal
 from pathlib import Path as FsPath
 from typing import Any
 
-from planforge.dates import parse_date, why_not_a_date
+from planforge.dates import parse_date, real_date, why_not_a_date
 from planforge.diagnostics import Diagnostic, Severity
 from planforge.loader import Document
 from planforge.money import CURRENCY_ALIASES
@@ -91,7 +91,7 @@ def check_schema(doc: Document) -> list[Diagnostic]:
             diag = Diagnostic(code, Severity.ERROR, message, doc.path, loc)
             out.setdefault((code, loc.line, loc.col, message), diag)
     # A malformed date breaks both its pattern and its format: say it once, as a date.
-    dates = {(d.line, d.col) for d in out.values() if d.code == "PF105"}
+    dates = {(d.line, d.col) for d in out.values() if d.code in ("PF105", "PF107")}
     return [d for d in out.values() if not (d.code == "PF104" and (d.line, d.col) in dates)]
 
 
@@ -173,7 +173,8 @@ def _explain(error: Any) -> Iterator[tuple[str, Path, str, bool]]:
         yield "PF104", (*path, name), message, True
         return
     if kind == "format" and isinstance(value, str):
-        yield "PF105", path, f"{where}: {why_not_a_date(value)}", False
+        code = "PF107" if real_date(value) else "PF105"
+        yield code, path, f"{where}: {why_not_a_date(value)}", False
         return
     yield "PF104", *_value_message(error, path, where, value)
 

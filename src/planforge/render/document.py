@@ -1,7 +1,7 @@
 """Render one plan file to HTML and/or PDF: check, resolve, fill templates, print, write.
 
-Both outputs are made in memory first and written atomically afterwards, so a
-failed render leaves the previous files untouched.
+Both outputs are made in memory first, then written as one set (see
+:mod:`planforge.atomic`), so a failed render leaves the previous files untouched.
 """
 
 from __future__ import annotations
@@ -9,14 +9,15 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-from planforge.atomic import write_bytes_atomic
+from planforge.atomic import OutputError, resolve_target, write_files
 from planforge.check import Result, check_file
 from planforge.diagnostics import Diagnostic
 from planforge.model import Plan
 from planforge.render import view
 from planforge.render.html import TemplateProblem, builtin_templates, render_html
-from planforge.reproducible import plan_date, plan_datetime
+from planforge.reproducible import plan_date, plan_datetime, source_date_epoch
 
 FORMATS = ("html", "pdf")
 
@@ -31,6 +32,8 @@ class RenderOptions:
     locale: str | None = None
     templates: str | None = None
     debug: bool = False
+    follow_symlinks: bool = False  # write through output paths that are symbolic links
+    changes_since: tuple[str, str] | None = None  # --changes-since: (revision as given, commit)
     with_tier_list: bool = False  # print the customer rows of the tier list (privacy: off)
 
 
@@ -65,9 +68,12 @@ def output_stem(plan_id: str, sections: tuple[str, ...]) -> str:
     return f"{plan_id}.{'-'.join(sections)}"
 
 
-def document_html(plan: Plan, sha256: str, options: RenderOptions) -> str:
+def document_html(
+    plan: Plan, sha256: str, options: RenderOptions, changes: dict[str, Any] | None = None
+) -> str:
     """The HTML document for a valid, resolved plan (raises :class:`TemplateProblem`)."""
     info = view.RenderInfo(sha256, plan_date(plan), options.sections, options.locale)
+    info.changes = changes
     if options.with_tier_list and plan.segmentation is not None and plan.segmentation.read:
         from planforge.segment.output import tier_list
 
@@ -97,14 +103,23 @@ def render_checked(outcome: Outcome, options: RenderOptions) -> Outcome:
         return outcome
     path = outcome.path
     plan = result.plan
+    changes = None
+    if options.changes_since is not None:
+        from planforge.diff.changelog import change_log
+
+        locale = options.locale or plan.locale or "zh-CN"
+        changes = change_log(path, plan, *options.changes_since, locale)
     try:
-        html = document_html(plan, result.document.sha256, options)
+        html = document_html(plan, result.document.sha256, options, changes)
     except TemplateProblem as exc:
         outcome.error = str(exc)
         return outcome
     files: dict[str, bytes] = {}
     if "html" in options.formats:
-        files["html"] = html.encode("utf-8")
+        from planforge.render.assets import inline_assets
+
+        folders = [f for f in (options.templates, str(builtin_templates())) if f]
+        files["html"] = inline_assets(html, folders).encode("utf-8")
     if "pdf" in options.formats:
         from planforge.render.fonts import MissingFont
         from planforge.render.pdf import RenderError, html_to_pdf
@@ -114,7 +129,7 @@ def render_checked(outcome: Outcome, options: RenderOptions) -> Outcome:
         allowed = [str(builtin_templates()), plan_dir]
         epoch = str(int(plan_datetime(plan).timestamp()))
         previous = os.environ.get("SOURCE_DATE_EPOCH")
-        os.environ["SOURCE_DATE_EPOCH"] = previous or epoch  # font subsetting timestamps
+        os.environ["SOURCE_DATE_EPOCH"] = str(source_date_epoch() or epoch)  # font timestamps
         try:
             files["pdf"] = html_to_pdf(html, base, allowed)
         except (MissingFont, RenderError) as exc:
@@ -123,12 +138,20 @@ def render_checked(outcome: Outcome, options: RenderOptions) -> Outcome:
         finally:
             if previous is None:
                 os.environ.pop("SOURCE_DATE_EPOCH", None)
-    for fmt, data in files.items():
-        target = os.path.join(options.output, f"{output_stem(plan.id, options.sections)}.{fmt}")
-        try:
-            write_bytes_atomic(target, data)
-        except OSError as exc:
-            outcome.error = f"cannot write {target}: {exc.strerror or exc}"
-            return outcome
-        outcome.written.append(target)
+            else:
+                os.environ["SOURCE_DATE_EPOCH"] = previous
+    names = {
+        os.path.join(options.output, f"{output_stem(plan.id, options.sections)}.{fmt}"): data
+        for fmt, data in files.items()
+    }
+    try:
+        targets = {
+            resolve_target(name, inputs=[path], follow_symlinks=options.follow_symlinks): data
+            for name, data in names.items()
+        }
+        write_files(targets)
+    except OutputError as exc:
+        outcome.error = str(exc)
+        return outcome
+    outcome.written.extend(names)
     return outcome

@@ -97,6 +97,7 @@ def get(code: str) -> Rule | None:
 def _load() -> None:
     from planforge.rules import (  # noqa: F401
         budget,
+        calendar,
         dates,
         kpis,
         loading,
