@@ -408,6 +408,11 @@ def _csv(
 )
 @_document_options
 @click.option(
+    "--with-tier-list",
+    is_flag=True,
+    help="Print each customer's row of the tier list on the tiers page (default: counts only).",
+)
+@click.option(
     "-j",
     "--jobs",
     type=click.IntRange(1, 64),
@@ -443,6 +448,7 @@ def render(
     sections: tuple[str, ...],
     locale: str | None,
     templates: str | None,
+    with_tier_list: bool,
     jobs: int | None,
     timeout: float,
     memory_limit: int,
@@ -492,6 +498,7 @@ def render(
         debug or ctx.obj.get("debug", False),
         follow_symlinks,
         _since(changes_since, files),
+        with_tier_list=with_tier_list,
     )
     limits = Limits(timeout, memory_limit)
     jobs = jobs or _cpus()

@@ -34,6 +34,7 @@ class RenderOptions:
     debug: bool = False
     follow_symlinks: bool = False  # write through output paths that are symbolic links
     changes_since: tuple[str, str] | None = None  # --changes-since: (revision as given, commit)
+    with_tier_list: bool = False  # print the customer rows of the tier list (privacy: off)
 
 
 @dataclass
@@ -73,6 +74,10 @@ def document_html(
     """The HTML document for a valid, resolved plan (raises :class:`TemplateProblem`)."""
     info = view.RenderInfo(sha256, plan_date(plan), options.sections, options.locale)
     info.changes = changes
+    if options.with_tier_list and plan.segmentation is not None and plan.segmentation.read:
+        from planforge.segment.output import tier_list
+
+        info.tier_list = list(tier_list(plan, plan.segmentation.rules).rows)
     return render_html(view.build(plan, info), options.templates)
 
 
