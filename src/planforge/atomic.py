@@ -303,3 +303,26 @@ def _signals_held() -> Iterator[None]:
         yield
     finally:
         signal.pthread_sigmask(signal.SIG_SETMASK, old)
+
+
+@contextlib.contextmanager
+def atomic_path(path: str | os.PathLike[str]) -> Iterator[str]:
+    """A temporary path next to ``path`` to write to; renamed onto ``path`` on success.
+
+    For writers that want a file name rather than bytes (XlsxWriter, big CSVs). The
+    temporary is named like planforge 0.1's (``.<name>.XXXXXXXX.tmp``), so a run
+    killed with ``kill -9`` leaves nothing that the next :func:`sweep` keeps.
+    """
+    target = os.fspath(path)
+    folder = os.path.dirname(os.path.abspath(target))
+    os.makedirs(folder, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{os.path.basename(target)}.", suffix=".tmp", dir=folder)
+    os.close(fd)
+    try:
+        yield tmp
+        os.chmod(tmp, 0o644)
+        with _signals_held():
+            _rename(tmp, target)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)

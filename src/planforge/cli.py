@@ -176,6 +176,13 @@ def _emit(text: str, target: str | None) -> None:
     "sarif for code scanning, junit for CI test reports.",
 )
 @click.option("--strict", is_flag=True, help="Fail (exit 1) on warnings too.")
+@click.option(
+    "--data",
+    "read_data",
+    is_flag=True,
+    help="Also read the rows of each plan's customer data (counts, duplicate keys, shares);"
+    " without it only the header is read.",
+)
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the report to FILE.")
 @_follow_option
 @click.option(
@@ -204,6 +211,7 @@ def validate(
     paths: Sequence[str],
     fmt: str,
     strict: bool,
+    read_data: bool,
     output: str | None,
     follow_symlinks: bool,
     color: bool | None,
@@ -252,7 +260,7 @@ def validate(
         results.append(check_document(load_bytes(sys.stdin.buffer.read(), name), debug=debug))
     for path in files:
         try:
-            results.append(check_file(path, debug=debug))
+            results.append(check_file(path, debug=debug, read_data=read_data))
         except OSError as exc:
             raise click.UsageError(f"{path}: cannot read: {exc.strerror or exc}") from None
     add_duplicate_ids(results)
@@ -340,7 +348,7 @@ def export(
     )
     target = _target(output, [plan], follow_symlinks) if output and not into_dir else None
     try:
-        result = check_file(plan, debug=debug)
+        result = check_file(plan, debug=debug, read_data=True)
     except OSError as exc:
         raise click.UsageError(f"{plan}: cannot read: {exc.strerror or exc}") from None
     if result.failed(strict) or result.plan is None:
@@ -665,6 +673,123 @@ def preview(
 
 
 @main.command()
+@click.argument("plan", type=click.Path())
+@click.option(
+    "--source",
+    type=click.Path(dir_okay=False),
+    help="Read the customers from FILE instead of the plan's segmentation.source.",
+)
+@click.option(
+    "-o",
+    "--output",
+    default="build",
+    show_default=True,
+    type=click.Path(file_okay=False),
+    help="Folder for DIR/<plan id>-tiers.xlsx and .csv (created when missing).",
+)
+@click.option(
+    "--format",
+    "formats",
+    default="xlsx,csv",
+    show_default=True,
+    callback=_csv(("xlsx", "csv"), "format"),
+    help="Comma-separated: xlsx, csv.",
+)
+@click.option(
+    "--sql",
+    "dialect",
+    type=click.Choice(["spark", "trino", "duckdb", "postgres"]),
+    help="Print the segmentation as one SQL statement for this engine instead (nothing is read"
+    " but the header, nothing is written).",
+)
+@click.option(
+    "--table",
+    default="customers",
+    show_default=True,
+    help="With --sql: the table that holds the customers.",
+)
+@click.option("--strict", is_flag=True, help="Refuse plans with warnings too.")
+@_debug_option
+@click.pass_context
+def segment(
+    ctx: click.Context,
+    plan: str,
+    source: str | None,
+    output: str,
+    formats: tuple[str, ...],
+    dialect: str | None,
+    table: str,
+    strict: bool,
+    debug: bool,
+) -> None:
+    """Apply the tier rules to the customer data: write the tier list (客户分层清单).
+
+    Reads segmentation.source (CSV in UTF-8 or GBK, XLSX, Parquet), gives each
+    in-scope customer the first tier whose rule matches, and writes
+    DIR/<id>-tiers.xlsx (the list and a summary sheet) and DIR/<id>-tiers.csv
+    (UTF-8 with BOM). Only the key, the name and the `show` columns are copied;
+    phone numbers, ID-card numbers and e-mail addresses are masked unless their
+    column is in `show`. A plan with errors writes nothing (exit 1).
+
+    \b
+    Examples:
+      planforge segment plans/crm-tiers-2024q2.yaml
+      planforge segment plans/x.yaml --source exports/2024-04.csv --format xlsx
+      planforge segment plans/x.yaml --sql spark --table crm.customers
+    """
+    from planforge.check import check_document
+    from planforge.loader import load_file
+    from planforge.reporters import get
+
+    debug = debug or ctx.obj.get("debug", False)
+    if not os.path.isfile(plan):
+        raise click.UsageError(f"{plan}: no such file")
+    try:
+        doc = load_file(plan)
+    except OSError as exc:
+        raise click.UsageError(f"{plan}: cannot read: {exc.strerror or exc}") from None
+    seg_raw = doc.data.get("segmentation") if isinstance(doc.data, dict) else None
+    if doc.data is not None and not isinstance(seg_raw, dict):
+        raise click.UsageError(f"{plan}: the plan has no `segmentation` block (see the README)")
+    if source is not None and isinstance(seg_raw, dict):
+        seg_raw["source"] = os.path.abspath(source)
+    result = check_document(doc, debug=debug, read_data=dialect is None)
+    report = get("text")
+    if result.failed(strict) or result.plan is None:
+        click.echo(
+            report([result], strict=strict, color=_color(None, sys.stderr)), err=True, nl=False
+        )
+        ctx.exit(EXIT_FINDINGS)
+    if result.diagnostics:
+        click.echo(report([result], color=_color(None, sys.stderr)), err=True, nl=False)
+    if dialect is not None:
+        from planforge.segment.sql import statement
+
+        click.echo(statement(result.plan, dialect, table))
+        return
+    from planforge.segment.command import summary_text, write_tier_list
+
+    written = write_tier_list(result.plan, output, formats, _progress)
+    click.echo(summary_text(result.plan), nl=False)
+    for path in written:
+        click.echo(f"wrote {path}")
+
+
+def _progress(total: int) -> Callable[[int], None]:
+    bar = click.progressbar(length=total, label="writing the tier list", file=sys.stderr)
+    bar.__enter__()
+    done = [0]
+
+    def step(n: int) -> None:
+        done[0] += n
+        bar.update(n)
+        if done[0] >= total:
+            bar.__exit__(None, None, None)
+
+    return step
+
+
+@main.command()
 @click.argument("old")
 @click.argument("new")
 @click.option(
@@ -734,7 +859,7 @@ def diff(
             )
     result = compare(sides[0].result.plan, sides[1].result.plan)  # type: ignore[arg-type]
     text = to_json(result, old, new) if fmt == "json" else to_text(result, old, new, locale)
-    _emit(text, output)
+    _emit(text, _target(output, [], False) if output else None)
     tripped = [g for g in result.gates if fail_on and g in fail_on]
     if tripped:
         click.echo(f"planforge: failing on {', '.join(tripped)} (--fail-on)", err=True)

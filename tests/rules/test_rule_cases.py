@@ -5,7 +5,9 @@ expected line, column and a fragment of the message written next to them) and
 plans that must not. ``match`` narrows a case to the rule's diagnostics whose
 message contains it (PF101 fragments lack most required keys). Each plan runs through the whole pipeline (load, schema,
 resolve, every rule); only the rule's own code is compared, so fixtures can be
-small fragments of a plan.
+small fragments of a plan. ``data: true`` reads a segmentation source's rows
+(as ``segment`` and ``export`` do; ``validate`` reads only the header); sources
+are relative to the repository root (tests/rules/data/).
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from planforge.loader import load_bytes
 from planforge.rules import all_rules
 
 CASES = Path(__file__).parent / "cases"
+ROOT = Path(__file__).resolve().parents[2]
 SECTIONS = ("What it checks:", "Why it matters:", "Example fix:")
 #: Codes no plan can trigger on purpose; their failing case lives in a unit test.
 TESTED_ELSEWHERE = {
@@ -55,8 +58,10 @@ def _plan_bytes(case: dict) -> bytes:
     _load_cases(),
     ids=lambda v: v if isinstance(v, str) else v.get("name", "?"),
 )
-def test_rule_case(code: str, kind: str, case: dict) -> None:
-    result = check_document(load_bytes(_plan_bytes(case), "case.yaml"), debug=True)
+def test_rule_case(code: str, kind: str, case: dict, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)
+    doc = load_bytes(_plan_bytes(case), "case.yaml")
+    result = check_document(doc, debug=True, read_data=case.get("data", False))
     found = [d for d in result.diagnostics if d.code == code]
     if "match" in case:  # fragments lack most required keys: look at one block only
         found = [d for d in found if case["match"] in d.message]

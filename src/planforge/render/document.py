@@ -85,7 +85,7 @@ def check_for_render(path: str, options: RenderOptions) -> Outcome:
     """The first half of :func:`render_file`: load and check."""
     outcome = Outcome(path)
     try:
-        outcome.result = check_file(path, debug=options.debug)
+        outcome.result = check_file(path, debug=options.debug, read_data=True)
     except OSError as exc:
         outcome.error = f"cannot read: {exc.strerror or exc}"
     return outcome
@@ -111,7 +111,10 @@ def render_checked(outcome: Outcome, options: RenderOptions) -> Outcome:
         return outcome
     files: dict[str, bytes] = {}
     if "html" in options.formats:
-        files["html"] = html.encode("utf-8")
+        from planforge.render.assets import inline_assets
+
+        folders = [f for f in (options.templates, str(builtin_templates())) if f]
+        files["html"] = inline_assets(html, folders).encode("utf-8")
     if "pdf" in options.formats:
         from planforge.render.fonts import MissingFont
         from planforge.render.pdf import RenderError, html_to_pdf

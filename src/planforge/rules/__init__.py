@@ -105,5 +105,6 @@ def _load() -> None:
         references,
         repository,
         schema,
+        segment,
         tiers,
     )

@@ -9,6 +9,7 @@ from planforge.diagnostics import Severity
 from planforge.model import BudgetLine, Plan
 from planforge.money import decimals, fits_currency, minor_units
 from planforge.rules import Finding, rule
+from planforge.rules.common import unknown
 
 
 def _line(line: BudgetLine) -> str:
@@ -64,6 +65,8 @@ def amount_missing(plan: Plan) -> Iterator[Finding]:
     for line in plan.budget.lines:
         if line.declared_amount is not None or line.computed_amount is not None:
             continue
+        if line.per_customer_tiers and line.quantity is None and line.unit_price is not None:
+            continue  # the tier counts are not known yet (the data was not read)
         if line.quantity is not None:
             msg = f"{_line(line)} has a quantity but no `unit_price` (or `amount`)"
         elif line.unit_price is not None:
@@ -186,4 +189,54 @@ def sub_minor_unit(plan: Plan) -> Iterator[Finding]:
             yield Finding(
                 path,
                 f"{value} has {decimals(value)} decimal places, but {currency} has {places}",
+            )
+
+
+@rule("PF410", "per-customer-unknown-tier")
+def per_customer_unknown_tier(plan: Plan) -> Iterator[Finding]:
+    """A `per_customer` line names a tier the plan does not have.
+
+    What it checks: every id in `per_customer.tiers` is the id of a tier.
+
+    Why it matters: the line's quantity is the customers in those tiers; an
+    unknown tier leaves the quantity, the amount and the total unknown.
+
+    Example fix:
+        # before
+        per_customer: {tiers: [hgih], quantity: 1}
+        # after
+        per_customer: {tiers: [high], quantity: 1}
+    """
+    known = {t.id for t in plan.tiers if t.id}
+    for line in plan.budget.lines:
+        for i, tier in enumerate(line.per_customer_tiers):
+            if tier not in known:
+                yield Finding(
+                    (*line.path, "per_customer", "tiers", i),
+                    f"{_line(line)}: {unknown('tier', tier, known)}",
+                )
+
+
+@rule("PF411", "per-customer-and-quantity")
+def per_customer_and_quantity(plan: Plan) -> Iterator[Finding]:
+    """A budget line gives both `quantity` and `per_customer`.
+
+    What it checks: a line with `per_customer` has no `quantity` of its own.
+
+    Why it matters: `per_customer` computes the quantity from the tier counts;
+    a hand-written quantity next to it goes stale as soon as the counts change.
+
+    Example fix:
+        # before
+        quantity: 100
+        per_customer: {tiers: [high, mid], quantity: 1}
+        # after
+        per_customer: {tiers: [high, mid], quantity: 1}
+    """
+    for line in plan.budget.lines:
+        if line.per_customer_tiers and line.declared_quantity is not None:
+            yield Finding(
+                (*line.path, "quantity"),
+                f"{_line(line)} has `per_customer`, which computes the quantity from the tier"
+                f" counts: remove `quantity: {line.declared_quantity}`",
             )
