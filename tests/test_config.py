@@ -177,3 +177,10 @@ def test_shell_completion_as_the_readme_says(shell: str) -> None:
     script = Path(sys.executable).parent / "planforge"  # the installed command
     done = subprocess.run([str(script)], env=env, capture_output=True, text=True, check=False)
     assert done.returncode == 0 and "_PLANFORGE_COMPLETE" in done.stdout
+
+
+def test_init_takes_the_locale_from_the_settings(tmp_path: Path) -> None:
+    (tmp_path / ".planforge.toml").write_text('locale = "en"\n', "utf-8")
+    result = run("init", "--start", "2025-03-03", str(tmp_path / "new.plan.yaml"))
+    assert result.exit_code == 0, result.output
+    assert "\nlocale: en\n" in (tmp_path / "new.plan.yaml").read_text("utf-8")

@@ -351,3 +351,12 @@ def test_moves_count_working_days_on_the_plans_calendar() -> None:
     old["calendar"] = data["calendar"] = {"country": "CN"}
     on_cn = {c.key: c for c in compare(resolve(old), resolve(data)).changes}
     assert on_cn["challenge"].shifts["start"] == (8, 1)
+
+
+def test_diff_output_file_and_never_over_a_plan(repo: Path, tmp_path: Path) -> None:
+    report = tmp_path / "diff.json"
+    done = diff(repo, "HEAD~1:plans/x.yaml", "plans/x.yaml", "--format", "json", "-o", str(report))
+    assert done.exit_code == 0 and json.loads(report.read_text("utf-8"))["version"] == 1
+    before = (repo / "plans" / "x.yaml").read_bytes()
+    refused = diff(repo, "HEAD~1:plans/x.yaml", "plans/x.yaml", "-o", "plans/x.yaml")
+    assert refused.exit_code == 2 and (repo / "plans" / "x.yaml").read_bytes() == before

@@ -846,6 +846,8 @@ def diff(
     from planforge.diff.sources import SourceError, read_side
 
     debug = debug or ctx.obj.get("debug", False)
+    local = [spec for spec in (old, new) if os.path.isfile(spec)]
+    target = _target(output, local, False) if output else None  # never over a plan it reads
     try:
         sides = [read_side(spec, debug=debug) for spec in (old, new)]
     except SourceError as exc:
@@ -859,7 +861,7 @@ def diff(
             )
     result = compare(sides[0].result.plan, sides[1].result.plan)  # type: ignore[arg-type]
     text = to_json(result, old, new) if fmt == "json" else to_text(result, old, new, locale)
-    _emit(text, _target(output, [], False) if output else None)
+    _emit(text, target)
     tripped = [g for g in result.gates if fail_on and g in fail_on]
     if tripped:
         click.echo(f"planforge: failing on {', '.join(tripped)} (--fail-on)", err=True)
