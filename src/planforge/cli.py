@@ -855,7 +855,8 @@ def diff(
     for side in sides:
         if side.result.failed():
             click.echo(
-                f"planforge: {side.label} has {side.result.errors()} errors; the comparison"
+                f"planforge: {side.label} has {side.result.errors()}"
+                f" error{'s' if side.result.errors() > 1 else ''}; the comparison"
                 " uses what could be read (run planforge validate on it)",
                 err=True,
             )
