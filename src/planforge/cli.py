@@ -109,6 +109,20 @@ def _check_epoch() -> None:
         raise Fatal(str(exc)) from None
 
 
+def _config(start: str) -> Any:
+    """The project settings for ``start`` (see :mod:`planforge.config`); bad ones exit 2."""
+    from planforge.config import ConfigError, find
+
+    try:
+        return find(start)
+    except ConfigError as exc:
+        raise click.UsageError(str(exc)) from None
+
+
+def _codes(text: str) -> tuple[str, ...]:
+    return tuple(c.strip().upper() for c in text.split(",") if c.strip())
+
+
 def _follow_option(func: F) -> F:
     return click.option(
         "--follow-symlinks",
@@ -182,6 +196,22 @@ def _color(choice: bool | None, stream: Any) -> bool:
 @click.option(
     "--color/--no-color", default=None, help="Colour the text report (default: on a terminal)."
 )
+@click.option(
+    "--select",
+    metavar="CODES",
+    help="Only these checks: codes or prefixes, comma-separated (PF3 = every PF3xx).",
+)
+@click.option(
+    "--ignore",
+    metavar="CODES",
+    help="Not these checks: codes or prefixes, comma-separated (added to the config's).",
+)
+@click.option("--stdin", "from_stdin", is_flag=True, help="Read one plan from standard input.")
+@click.option(
+    "--stdin-filename",
+    metavar="NAME",
+    help="With --stdin: the file name to report (and to find the config from).",
+)
 @_debug_option
 @click.pass_context
 def validate(
@@ -193,6 +223,10 @@ def validate(
     output: str | None,
     follow_symlinks: bool,
     color: bool | None,
+    select: str | None,
+    ignore: str | None,
+    from_stdin: bool,
+    stdin_filename: str | None,
     debug: bool,
 ) -> None:
     """Check plan files: schema, references, dates, budget, tiers, KPIs.
@@ -206,26 +240,44 @@ def validate(
       planforge validate plans/reactivation-2024q2.yaml --strict
       planforge validate --format github plans/
       planforge validate --format sarif -o planforge.sarif
+      planforge validate --ignore PF304,PF405
+      planforge validate --stdin --stdin-filename plans/x.yaml < plans/x.yaml
     """
-    from planforge.check import check_file
+    from planforge.check import check_document, check_file
+    from planforge.config import selected
     from planforge.discover import DiscoveryError, find_plans
     from planforge.reporters import get
     from planforge.repository import add_duplicate_ids
 
     debug = debug or ctx.obj.get("debug", False)
+    if from_stdin and paths:
+        raise click.UsageError("--stdin reads one plan from standard input: give no PATHS")
+    if stdin_filename and not from_stdin:
+        raise click.UsageError("--stdin-filename goes with --stdin")
+    name = stdin_filename or "<stdin>"
+    config = _config(name if from_stdin and stdin_filename else (paths[0] if paths else "."))
     try:
-        files = find_plans(paths or ["plans"])
+        files = [] if from_stdin else find_plans(paths or list(config.paths) or ["plans"])
     except DiscoveryError as exc:
         raise click.UsageError(str(exc)) from None
     if output is not None:
         _target(output, files, follow_symlinks)  # refused before any work
     results = []
+    if from_stdin:
+        from planforge.loader import load_bytes
+
+        results.append(check_document(load_bytes(sys.stdin.buffer.read(), name), debug=debug))
     for path in files:
         try:
             results.append(check_file(path, debug=debug, read_data=read_data))
         except OSError as exc:
             raise click.UsageError(f"{path}: cannot read: {exc.strerror or exc}") from None
     add_duplicate_ids(results)
+    chosen = _codes(select) if select is not None else config.select
+    skipped = config.ignore + (_codes(ignore) if ignore is not None else ())
+    if chosen or skipped:
+        for r in results:
+            r.diagnostics = [d for d in r.diagnostics if selected(d.code, chosen, skipped)]
     if fmt is None:  # annotations on the pull request when run by GitHub Actions
         fmt = "github" if os.environ.get("GITHUB_ACTIONS") == "true" and output is None else "text"
     stream = sys.stdout if output is None else None
@@ -394,10 +446,10 @@ def _csv(
 @click.option(
     "-o",
     "--output",
-    default="build",
-    show_default=True,
+    default=None,
     type=click.Path(file_okay=False),
-    help="Folder for DIR/<plan id>.html and .pdf (created when missing).",
+    help="Folder for DIR/<plan id>.html and .pdf, created when missing (default: the "
+    "config's `output`, else build/).",
 )
 @click.option(
     "--only",
@@ -444,7 +496,7 @@ def render(
     ctx: click.Context,
     paths: Sequence[str],
     formats: tuple[str, ...],
-    output: str,
+    output: str | None,
     sections: tuple[str, ...],
     locale: str | None,
     templates: str | None,
@@ -485,15 +537,16 @@ def render(
             require_subsetter()
         except MissingFont as exc:
             raise Fatal(str(exc)) from None
+    config = _config(paths[0] if paths else ".")
     try:
-        files = find_plans(paths or ["plans"])
+        files = find_plans(paths or list(config.paths) or ["plans"])
     except DiscoveryError as exc:
         raise click.UsageError(str(exc)) from None
     options = RenderOptions(
         formats,
-        output,
+        output or config.output or "build",
         sections,
-        locale,
+        locale or config.locale,
         os.path.abspath(templates) if templates else None,
         debug or ctx.obj.get("debug", False),
         follow_symlinks,
@@ -542,10 +595,8 @@ def _iso_date(_ctx: click.Context, _param: click.Parameter, value: str | None):
 )
 @click.option(
     "--locale",
-    default="zh-CN",
-    show_default=True,
     type=click.Choice(["zh-CN", "en"]),
-    help="Language of the plan's text.",
+    help="Language of the plan's text (default: the config's `locale`, else zh-CN).",
 )
 @click.option(
     "--start",
@@ -553,7 +604,7 @@ def _iso_date(_ctx: click.Context, _param: click.Parameter, value: str | None):
     metavar="YYYY-MM-DD",
     help="First day of the campaign; the dates follow from it (default: next Monday).",
 )
-def init(path: str, template: str, locale: str, start: Any) -> None:
+def init(path: str, template: str, locale: str | None, start: Any) -> None:
     """Write a new plan at PATH that validates (--strict) as it stands.
 
     The id comes from the file name (made unique among the repository's plans);
@@ -571,6 +622,7 @@ def init(path: str, template: str, locale: str, start: Any) -> None:
     from planforge.scaffold import InitError, create, next_monday
 
     begin = start or next_monday(dt.date.today())
+    locale = locale or _config(os.path.dirname(os.path.abspath(path))).locale or "zh-CN"
     try:
         made = create(path, template=template, locale=locale, start=begin)
     except InitError as exc:
@@ -830,6 +882,9 @@ def diff(
     from planforge.diff.sources import SourceError, read_side
 
     debug = debug or ctx.obj.get("debug", False)
+    local = [spec for spec in (old, new) if os.path.isfile(spec)]
+    if output:
+        _target(output, local, False)  # never over a plan it reads; refused before any work
     try:
         sides = [read_side(spec, debug=debug) for spec in (old, new)]
     except SourceError as exc:
@@ -837,7 +892,8 @@ def diff(
     for side in sides:
         if side.result.failed():
             click.echo(
-                f"planforge: {side.label} has {side.result.errors()} errors; the comparison"
+                f"planforge: {side.label} has {side.result.errors()}"
+                f" error{'s' if side.result.errors() > 1 else ''}; the comparison"
                 " uses what could be read (run planforge validate on it)",
                 err=True,
             )
@@ -846,8 +902,7 @@ def diff(
     if output is None:
         click.echo(text, nl=False)
     else:
-        files = [spec for spec in (old, new) if os.path.isfile(spec)]  # never over a side
-        _write({output: text.encode("utf-8")}, files, False)
+        _write({output: text.encode("utf-8")}, local, False)
     tripped = [g for g in result.gates if fail_on and g in fail_on]
     if tripped:
         click.echo(f"planforge: failing on {', '.join(tripped)} (--fail-on)", err=True)
