@@ -26,12 +26,7 @@ from multiprocessing.connection import Connection, wait
 from planforge import signals
 from planforge.atomic import sweep
 from planforge.diagnostics import Diagnostic, Location, Severity
-from planforge.render.document import (
-    Outcome,
-    RenderOptions,
-    check_for_render,
-    render_checked,
-)
+from planforge.render.document import Outcome, RenderOptions, check_for_render, render_checked
 
 MIB = 1024 * 1024
 #: From this many tasks, a limit is blamed on the size of the task list.
