@@ -342,7 +342,10 @@ def _gantt_row(grid: gantt.Grid, task: Task, color: str, legend: dict[str, bool]
 
 
 def _background(width: float, closed: list[dict], asof: float | None) -> str:
-    """The chart's shading (closed days, the as-of line) as an SVG data URL for every row."""
+    """The chart's shading (closed days, the as-of line) as an SVG data URL for every row;
+    empty when there is nothing to shade (each row then draws no background at all)."""
+    if not closed and asof is None:
+        return ""
     parts = [
         f'<rect x="{c["x"]}" y="0" width="{c["w"]}" height="10" fill="{SHADES[c["kind"]]}"/>'
         for c in closed
