@@ -268,6 +268,7 @@ def _gantt(plan: Plan, colors, locale: str, today: dt.date) -> dict[str, Any]:
                 {
                     "phase": True,
                     "name": clip(phase.name or phase.id or "", GANTT_LABEL_COLUMNS),
+                    "full_name": phase.name or phase.id or "",
                     "color": colors.get(phase.id, PHASE_COLORS[0]),
                     "bars": [span] if span else [],
                     "milestones": [],
@@ -332,6 +333,7 @@ def _gantt_row(grid: gantt.Grid, task: Task, color: str, legend: dict[str, bool]
     return {
         "phase": False,
         "name": clip(task.name or task.id or "", GANTT_LABEL_COLUMNS),
+        "full_name": task.name or task.id or "",
         "id": task.id or "",
         "color": color,
         "bars": bars,
