@@ -51,3 +51,11 @@ def rendered_examples(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture
 def example_text() -> str:
     return EXAMPLE.read_text(encoding="utf-8")
+
+
+@pytest.fixture(autouse=True)
+def _not_in_github_actions(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests see planforge as a user at a terminal does, even when CI runs them in Actions
+    (where `validate` would default to annotations and SARIF to GITHUB_WORKSPACE)."""
+    for name in ("GITHUB_ACTIONS", "GITHUB_WORKSPACE", "GITHUB_BASE_REF"):
+        monkeypatch.delenv(name, raising=False)

@@ -99,6 +99,10 @@ LABELS: dict[str, dict[str, str]] = {
         "kpi.pending": "待评估",
         "none": "无",
         "weeks_from": "{date} 起",
+        "changes": "变更记录",
+        "changes_since": "自 {rev}（{commit}）以来的变更",
+        "changes_none": "自该版本以来没有变化。",
+        "changes_new": "该版本中还没有这份计划：全部内容均为新增。",
     },
     "en": {
         "document": "Customer relationship campaign plan",
@@ -196,6 +200,10 @@ LABELS: dict[str, dict[str, str]] = {
         "kpi.pending": "Pending",
         "none": "none",
         "weeks_from": "from {date}",
+        "changes": "Change log",
+        "changes_since": "Changes since {rev} ({commit})",
+        "changes_none": "Nothing has changed since that version.",
+        "changes_new": "The plan is not in that version: all of it is new.",
     },
 }
 

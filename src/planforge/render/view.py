@@ -44,6 +44,7 @@ class RenderInfo:
     plan_date: dt.date
     sections: tuple[str, ...] = SECTIONS
     locale: str | None = None  # overrides the plan's
+    changes: dict[str, Any] | None = None  # render --changes-since: the change log
 
 
 def build(plan: Plan, info: RenderInfo) -> dict[str, Any]:
@@ -121,6 +122,7 @@ def build(plan: Plan, info: RenderInfo) -> dict[str, Any]:
         "gantt": _gantt(plan, colors, locale, info.plan_date),
         "budget": _budget(plan, fmt_money, locale),
         "evaluation": _evaluation(plan, L, locale),
+        "changes": info.changes,
     }
 
 
