@@ -316,7 +316,8 @@ def _deadline(grid: gantt.Grid, day: dt.date | None, legend: dict[str, bool]) ->
 
 
 def _gantt_row(grid: gantt.Grid, task: Task, color: str, legend: dict[str, bool]) -> dict:
-    periods = [(o.start, o.end) for o in task.occurrences] or [(task.start, task.end)]
+    end = task.end or (task.start if task.milestone else None)  # a milestone has one date
+    periods = [(o.start, o.end) for o in task.occurrences] or [(task.start, end)]
     bars, milestones = [], []
     for start, end in periods:
         if start is None or end is None:
