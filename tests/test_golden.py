@@ -66,7 +66,9 @@ def test_export_csv(plan: str, golden, tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     names = sorted(p.name for p in tmp_path.iterdir())
     plan_id = names[0].rsplit("-", 1)[0]  # <plan id>-budget.csv comes first
-    assert names == [f"{plan_id}-{t}.csv" for t in ("budget", "evaluation", "tiers", "timetable")]
+    assert names == [
+        f"{plan_id}-{t}.csv" for t in ("budget", "evaluation", "tier-needs", "timetable")
+    ]
     for name in names:
         golden(GOLDEN / name, (tmp_path / name).read_bytes().decode("utf-8"))
 
