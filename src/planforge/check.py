@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 
+from planforge import suppress
 from planforge.bounds import arithmetic
 from planforge.diagnostics import Diagnostic, Location, Related, Severity
 from planforge.loader import Document, load_file
@@ -113,9 +114,7 @@ def _check(doc: Document, result: Result, debug: bool, read_data: bool) -> Resul
         d for d in schema_diags if d.code not in _GENERIC or (d.line, d.col) not in taken
     ]
     result.plan = plan
-    result.diagnostics = sorted(
-        result.diagnostics + schema_diags + rule_diags, key=Diagnostic.sort_key
-    )
+    result.diagnostics = suppress.apply(doc, result.diagnostics + schema_diags + rule_diags)
     return result
 
 

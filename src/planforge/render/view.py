@@ -7,6 +7,7 @@ company overriding one never has to redo arithmetic.
 from __future__ import annotations
 
 import datetime as dt
+import os
 from dataclasses import dataclass
 from typing import Any
 
@@ -43,6 +44,7 @@ class RenderInfo:
     plan_date: dt.date
     sections: tuple[str, ...] = SECTIONS
     locale: str | None = None  # overrides the plan's
+    tier_list: list[list[Any]] | None = None  # customer rows, only with --with-tier-list
     changes: dict[str, Any] | None = None  # render --changes-since: the change log
 
 
@@ -116,12 +118,26 @@ def build(plan: Plan, info: RenderInfo) -> dict[str, Any]:
             }
             for t in plan.tiers
         ],
+        "segmentation": _segmentation(plan, locale),
+        "tier_list": info.tier_list or [],
         "timetable": _timetable(plan, person, colors, locale, sep),
         "show_float": any(t.total_float is not None for t in plan.tasks),
         "gantt": _gantt(plan, colors, locale, info.plan_date),
         "budget": _budget(plan, fmt_money, locale),
         "evaluation": _evaluation(plan, L, locale),
         "changes": info.changes,
+    }
+
+
+def _segmentation(plan: Plan, locale: str) -> dict[str, Any] | None:
+    """Where the tier counts come from: the data file's name, its as_of date, the unassigned."""
+    seg = plan.segmentation
+    if seg is None or not seg.read:
+        return None
+    return {
+        "source": os.path.basename(seg.source or ""),
+        "as_of": date(seg.as_of, locale) if seg.as_of else "",
+        "unassigned": number(seg.unassigned) if seg.unassigned else "",
     }
 
 
