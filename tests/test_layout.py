@@ -28,7 +28,18 @@ PLANS_UNDER_TEST = [
     TRIAL / "winback-email-2025-03.yaml",
     YEAR,
     PLANS / "crm-tiers-2024q2.yaml",
+    Path(__file__).parent / "scheduling" / "china-2024q2.yaml",
 ]
+
+
+def _out(layout_dir: Path, plan: Path, ext: str) -> Path:
+    """Where ``plan`` was rendered: output files are named after the plan's id."""
+    plan_id = re.search(r"^id: (\S+)", plan.read_text("utf-8"), re.M).group(1)
+    return layout_dir / f"{plan_id}.{ext}"
+
+
+def _rendered(layout_dir: Path, plan: Path) -> tuple[Path, str]:
+    return _out(layout_dir, plan, "pdf"), _out(layout_dir, plan, "html").read_text("utf-8")
 
 
 @pytest.fixture(scope="session")
@@ -41,19 +52,18 @@ def layout_dir(rendered_examples: Path) -> Path:
 
 @pytest.mark.parametrize("plan", PLANS_UNDER_TEST, ids=lambda p: p.stem)
 def test_no_page_is_only_a_heading_or_ends_on_one(plan: Path, layout_dir: Path) -> None:
-    pdf = layout_dir / f"{plan.stem}.pdf"
-    html = (layout_dir / f"{plan.stem}.html").read_text("utf-8")
+    pdf, html = _rendered(layout_dir, plan)
     assert pdf_layout.stranded(str(pdf), html) == []
 
 
 @pytest.mark.parametrize("plan", PLANS_UNDER_TEST, ids=lambda p: p.stem)
 def test_no_page_is_wasted_on_a_few_rows(plan: Path, layout_dir: Path) -> None:
-    assert pdf_layout.short_pages(str(layout_dir / f"{plan.stem}.pdf")) == []
+    assert pdf_layout.short_pages(str(_out(layout_dir, plan, "pdf"))) == []
 
 
 @pytest.mark.parametrize("plan", PLANS_UNDER_TEST, ids=lambda p: p.stem)
 def test_no_two_words_overlap(plan: Path, layout_dir: Path) -> None:
-    pdf = layout_dir / f"{plan.stem}.pdf"
+    pdf = _out(layout_dir, plan, "pdf")
     clashes = [(a.text, b.text, a.page) for a, b in pdf_layout.overlaps(str(pdf))]
     assert clashes == []
 
@@ -83,7 +93,7 @@ def test_readme_shows_every_page_of_the_examples(plan: Path, rendered_examples: 
 
 @pytest.mark.parametrize("plan", [PLANS_UNDER_TEST[0], PLANS_UNDER_TEST[2]], ids=lambda p: p.stem)
 def test_one_date_style_and_no_label_twice(plan: Path, layout_dir: Path) -> None:
-    text = pdf_layout.run("pdftotext", "-layout", str(layout_dir / f"{plan.stem}.pdf"), "-")
+    text = pdf_layout.run("pdftotext", "-layout", str(_out(layout_dir, plan, "pdf")), "-")
     assert not re.search(r"\b20\d\d-\d\d-\d\d\b", text)  # no ISO dates beside 2025年3月3日
     assert re.search(r"20\d\d年\d{1,2}月\d{1,2}日", text)
     assert pdf_layout.squash(text).count("复盘安排") == 1  # the heading, not also a label
