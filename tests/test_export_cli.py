@@ -30,9 +30,9 @@ def test_csv_writes_a_file_per_table(tmp_path: Path) -> None:
     assert out.stdout == ""
     names = sorted(p.name for p in target.iterdir())
     assert names == [
-        f"reactivation-2024q2-{t}.csv" for t in ("budget", "evaluation", "tiers", "timetable")
+        f"reactivation-2024q2-{t}.csv" for t in ("budget", "evaluation", "tier-needs", "timetable")
     ]
-    text = (target / "reactivation-2024q2-tiers.csv").read_text("utf-8-sig")
+    text = (target / "reactivation-2024q2-tier-needs.csv").read_text("utf-8-sig")
     rows = list(csv.reader(io.StringIO(text, newline="")))
     assert rows[1][:2] == ["high", "高价值客户"]
 

@@ -334,7 +334,7 @@ def export(
     schedule fields, the review deadline (Decimals as strings, ISO dates). ics: an
     all-day event per task, occurrence, milestone and the review deadline, with
     stable UIDs. xlsx: timetable, budget (live formulas) and evaluation sheets.
-    csv: timetable, budget, evaluation and tiers files, UTF-8 with a BOM. The same
+    csv: timetable, budget, evaluation and tier-needs files, UTF-8 with a BOM. The same
     plan always gives the same bytes. A plan with errors is not exported: its
     diagnostics go to stderr (exit 1).
 
