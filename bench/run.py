@@ -29,6 +29,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from generate import example_sized, many_tasks
 from harness import Measure, compare, machine, run_once
+from large_inputs import section as large_inputs
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "bench" / "out"
@@ -157,6 +158,8 @@ def main() -> None:
             "| tasks | pages | wall time | peak memory |",
             "|---|---|---|---|",
             *render_scale,
+            "",
+            *large_inputs(planforge),
             "",
         ]
     )

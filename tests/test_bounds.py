@@ -164,3 +164,12 @@ def test_an_internal_failure_is_that_files_pf900(monkeypatch: pytest.MonkeyPatch
     result = check_document(load_text("planforge: 1\n"))
     assert [d.code for d in result.diagnostics] == ["PF900"]
     assert "resolver broke" in result.diagnostics[0].message
+
+
+def test_loading_stops_past_the_value_bound() -> None:
+    text = "measures: {" + ", ".join(f"m{i}: 1" for i in range(bounds.MAX_VALUES)) + "}\n"
+    diags = check_document(load_text(text), debug=True).diagnostics
+    assert [d.code for d in diags] == ["PF009"]
+    assert diags[0].line == 1 and diags[0].col > 100_000  # at the first value over
+    ok = "measures: {" + ", ".join(f"m{i}: 1" for i in range(bounds.MAX_VALUES - 2)) + "}\n"
+    assert "PF009" not in _codes(ok)
