@@ -26,6 +26,10 @@ class DataError(Exception):
         self.offset = offset
 
 
+class EmptySource(Exception):
+    """The source has a header and no rows."""
+
+
 @dataclass
 class Prepared:
     """The source as a lazy frame with the scope and tier columns added."""
@@ -51,6 +55,8 @@ def prepare(plan: Plan, rules: Rules) -> Prepared:
         try:
             compiled[id(rule)] = compiler.condition(rule)
         except RuleError as exc:
+            if frame.head(1).collect().height == 0:
+                raise EmptySource from None  # no rows: the column types mean nothing
             raise DataError(str(exc), path, exc.offset) from None
     scope = compiled[id(rules.scope)].fill_null(False) if rules.scope else pl.lit(True)
     tiers = [(tid, compiled[id(rule)] if rule else None) for tid, rule in rules.tiers]
@@ -68,6 +74,8 @@ def count(plan: Plan, rules: Rules) -> None:
     except DataError as exc:
         seg.data_error, seg.data_error_path, seg.data_error_offset = str(exc), exc.path, exc.offset
         return
+    except EmptySource:
+        counts, dups = [], []
     seg.read = True
     seg.rows = sum(n for _, _, n in counts)
     by_tier: dict[str | None, int] = {}
