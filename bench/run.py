@@ -31,6 +31,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from generate import example_sized, many_tasks
 from harness import Measure, compare, machine, run_once
+from large_inputs import section as large_inputs
 from schedule import BASELINE, schedule_section
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -176,6 +177,8 @@ def main() -> None:
             "| tasks | pages | wall time | peak memory |",
             "|---|---|---|---|",
             *render_scale,
+            "",
+            *large_inputs(planforge),
             "",
         ]
     )

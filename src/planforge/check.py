@@ -63,12 +63,20 @@ class Result:
 def check_file(
     path: str | os.PathLike[str], *, debug: bool = False, read_data: bool = False
 ) -> Result:
-    """Load and check one plan file. ``OSError`` means it could not be read.
+    """Load and check one plan file; never raises for the file (see :func:`load_file`).
 
     ``read_data`` reads a segmentation source's rows (not only its header), so
-    tier counts come from the data and the data checks run.
+    tier counts come from the data and the data checks run. Should loading itself
+    fail inside planforge, that is this file's PF900, and the rest of a batch goes on.
     """
-    return check_document(load_file(path), debug=debug, read_data=read_data)
+    try:
+        doc = load_file(path)
+    except Exception as exc:
+        if debug or isinstance(exc, MemoryError):  # the memory limit's to report (PF802)
+            raise
+        doc = Document(os.fspath(path))
+        doc.diagnostics.append(_internal(doc, "while loading this file", exc))
+    return check_document(doc, debug=debug, read_data=read_data)
 
 
 def check_document(doc: Document, *, debug: bool = False, read_data: bool = False) -> Result:
@@ -84,7 +92,7 @@ def check_document(doc: Document, *, debug: bool = False, read_data: bool = Fals
         try:
             return _check(doc, result, debug, read_data)
         except Exception as exc:
-            if debug:
+            if debug or isinstance(exc, MemoryError):
                 raise
             result.plan = None
             result.diagnostics.append(_internal(doc, "while checking this plan", exc))

@@ -21,7 +21,7 @@ from typing import Any
 
 import yaml
 
-from planforge.bounds import MAX_TEXT
+from planforge.bounds import MAX_TEXT, MAX_VALUES
 from planforge.diagnostics import Diagnostic, Location, Related, Severity
 from planforge.encoding import DecodeError, decode
 from planforge.scalars import NumberOutOfBounds, parse_number, plain_scalar
@@ -193,6 +193,7 @@ class _Builder:
         self.anchors: dict[str, tuple[Any, int]] = {}
         self.open_anchors: set[str] = set()
         self.alias_nodes = 0
+        self.values = 0
         self.stack: list[_Frame] = []
         self.root: Any = None
         self.root_set = False
@@ -276,10 +277,23 @@ class _Builder:
         if self.stack and isinstance(self.stack[-1].container, dict) and not self.stack[-1].has_key:
             self.key(ev, loc, plain)
             return
+        self.count(loc)
         value = self.bounded_value(ev, loc, plain)
         if ev.anchor:
             self.anchors[ev.anchor] = (value, 1)
         self.add(value, loc, 1)
+
+    def count(self, loc: Location) -> None:
+        """One more value; past :data:`MAX_VALUES` loading stops, before any check runs."""
+        self.values += 1
+        if self.values > MAX_VALUES:
+            raise LoadError(
+                "PF009",
+                f"the plan holds more than {MAX_VALUES:,} values (this is the first one over);"
+                " a campaign plan holds a few hundred to a few thousand: split it into"
+                " several plans, or check that it is the right file",
+                loc,
+            )
 
     def key(self, ev: yaml.ScalarEvent, loc: Location, plain: bool) -> None:
         top = self.stack[-1]
@@ -364,6 +378,7 @@ class _Builder:
                 f"the plan nests deeper than {MAX_DEPTH} levels; a plan needs about five",
                 loc,
             )
+        self.count(loc)
         is_map = isinstance(ev, yaml.MappingStartEvent)
         path = self.child_path()
         frame = _Frame({} if is_map else [], path or (), ev.anchor, discard=path is None)
