@@ -7,6 +7,7 @@ import io
 import json
 import os
 import subprocess
+import threading
 from pathlib import Path
 
 from tests.conftest import EXAMPLE, ROOT
@@ -66,7 +67,7 @@ def test_unwritable_output_is_a_message(tmp_path: Path) -> None:
     blocker = tmp_path / "file"
     blocker.write_text("x", "utf-8")
     out = proc("export", str(EXAMPLE), "-o", str(blocker / "sub" / "plan.json"))
-    assert out.returncode == 2  # an output that cannot be written, like validate -o
+    assert out.returncode == 2  # like a file that cannot be read
     assert "cannot write" in out.stderr and "Traceback" not in out.stderr
 
 
@@ -87,13 +88,16 @@ def test_json_export_imports_neither_icalendar_nor_xlsxwriter(tmp_path: Path) ->
     assert result.stdout.strip().endswith("[]"), result.stdout
 
 
-def test_a_named_pipe_is_refused_not_replaced(tmp_path: Path) -> None:
+def test_a_named_pipe_is_written_to_not_replaced(tmp_path: Path) -> None:
     fifo = tmp_path / "pipe"
     os.mkfifo(fifo)
-    out = proc("export", str(EXAMPLE), "-o", str(fifo))  # never blocks: nothing opens it
-    assert out.returncode == 2
-    assert "not a regular file" in out.stderr
-    assert fifo.is_fifo()
+    got: list[bytes] = []
+    reader = threading.Thread(target=lambda: got.append(fifo.read_bytes()))
+    reader.start()
+    out = proc("export", str(EXAMPLE), "-o", str(fifo))
+    reader.join(timeout=60)
+    assert out.returncode == 0, out.stderr
+    assert fifo.is_fifo() and got[0].startswith(b"{")
 
 
 def test_ics_to_stdout_equals_the_file(tmp_path: Path) -> None:
@@ -125,3 +129,19 @@ def test_xlsx_to_a_file_or_folder_same_bytes(tmp_path: Path) -> None:
     assert again.read_bytes() == named.read_bytes()  # two processes, the same bytes
     wb = openpyxl.load_workbook(named)
     assert wb.sheetnames[1] == "预算表" and wb["预算表"]["F2"].value == "=ROUND(C2*E2,2)"
+
+
+def test_a_symlink_at_a_csv_output_is_refused_then_followed_on_request(tmp_path: Path) -> None:
+    victim = tmp_path / "victim.txt"
+    victim.write_text("do not touch", "utf-8")
+    folder = tmp_path / "csv"
+    folder.mkdir()
+    link = folder / "reactivation-2024q2-budget.csv"
+    link.symlink_to(victim)
+    out = proc("export", str(EXAMPLE), "-f", "csv", "-o", str(folder))
+    assert out.returncode == 2 and "symbolic link" in out.stderr
+    assert victim.read_text("utf-8") == "do not touch"
+    assert sorted(p.name for p in folder.iterdir()) == [link.name]  # no partial set
+    out = proc("export", str(EXAMPLE), "-f", "csv", "-o", str(folder), "--follow-symlinks")
+    assert out.returncode == 0, out.stderr
+    assert link.is_symlink() and "宣传海报" in victim.read_text("utf-8-sig")

@@ -7,6 +7,7 @@ wrote, and a year-long plan with monthly occurrences, holidays, a milestone and 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 
 import pytest
@@ -63,12 +64,13 @@ PLANS_UNDER_TEST = [
     TRIAL / "complaint-recovery-2025q1.yaml",
     TRIAL / "winback-email-2025-03.yaml",
     YEAR,
+    PLANS / "crm-tiers-2024q2.yaml",
 ]
 
 
 @pytest.fixture(scope="session")
 def layout_dir(rendered_examples: Path) -> Path:
-    for plan in PLANS_UNDER_TEST[2:4]:
+    for plan in [*PLANS_UNDER_TEST[2:4], PLANS_UNDER_TEST[5]]:
         outcome = render_file(str(plan), RenderOptions(output=str(rendered_examples)))
         assert outcome.ok, outcome.error
     render_year_plan(rendered_examples)
@@ -97,7 +99,7 @@ def test_no_two_words_overlap(plan: Path, layout_dir: Path) -> None:
 def test_year_plan_shows_its_schedule(layout_dir: Path) -> None:
     html = (layout_dir / "vip-care-2025.html").read_text("utf-8")
     # one row of ten occurrences, two milestone diamonds, deadlines, holidays, as-of line
-    visit_row = next(r for r in html.split("<tr") if "每月客户回访</th>" in r)
+    visit_row = html.split("每月客户回访</text>")[1].split("</g>")[0]
     assert visit_row.count("<rect") == 10
     assert html.count('<path d="M') >= 2 + 2 * 2
     for label in ("里程碑", "关键路径", "截止", "节假日", "进度日期 2025年6月18日"):
@@ -115,3 +117,18 @@ def test_readme_shows_every_page_of_the_examples(plan: Path, rendered_examples: 
     assert [p.name for p in images] == [f"{plan.stem}-{n}.png" for n in range(1, pages + 1)]
     readme = (ROOT / "README.md").read_text("utf-8")
     assert all(f'src="docs/pages/{p.name}"' in readme for p in images)
+
+
+@pytest.mark.parametrize("plan", [PLANS_UNDER_TEST[0], PLANS_UNDER_TEST[2]], ids=lambda p: p.stem)
+def test_one_date_style_and_no_label_twice(plan: Path, layout_dir: Path) -> None:
+    text = pdf_layout.run("pdftotext", "-layout", str(layout_dir / f"{plan.stem}.pdf"), "-")
+    assert not re.search(r"\b20\d\d-\d\d-\d\d\b", text)  # no ISO dates beside 2025年3月3日
+    assert re.search(r"20\d\d年\d{1,2}月\d{1,2}日", text)
+    assert pdf_layout.squash(text).count("复盘安排") == 1  # the heading, not also a label
+
+
+def test_response_times_print_as_written(layout_dir: Path) -> None:
+    zh = pdf_layout.run("pdftotext", str(layout_dir / "vip-care-2025.pdf"), "-")
+    en = pdf_layout.run("pdftotext", str(layout_dir / "key-accounts-care-2024h2.pdf"), "-")
+    assert "1周" in zh and "168" not in zh
+    assert re.search(r"\b2 days\b", en) and "24 hours" in en and "48 h" not in en

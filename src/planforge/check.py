@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 
+from planforge import suppress
 from planforge.bounds import arithmetic
 from planforge.diagnostics import Diagnostic, Location, Related, Severity
 from planforge.loader import Document, load_file
@@ -23,9 +24,20 @@ from planforge.schema import check_schema
 #: (PF203 suggests the right one). Other rules never hide a schema error: a negative
 #: amount is reported as such even if PF401 also finds it disagrees.
 _GENERIC = {"PF103", "PF104"}
+_SAYS_IT_BETTER = {
+    "PF202",
+    "PF203",
+    "PF204",
+    "PF205",
+    "PF311",
+    "PF601",
+    "PF602",
+    "PF603",
+    "PF701",
+    "PF702",
+}
 #: The loader's bounds: the value became None, so the schema's "not a number" is noise.
 _OUT_OF_BOUNDS = {"PF106", "PF108"}
-_SAYS_IT_BETTER = {"PF202", "PF203", "PF204", "PF205", "PF601", "PF602", "PF603", "PF701", "PF702"}
 
 
 @dataclass
@@ -102,9 +114,7 @@ def _check(doc: Document, result: Result, debug: bool, read_data: bool) -> Resul
         d for d in schema_diags if d.code not in _GENERIC or (d.line, d.col) not in taken
     ]
     result.plan = plan
-    result.diagnostics = sorted(
-        result.diagnostics + schema_diags + rule_diags, key=Diagnostic.sort_key
-    )
+    result.diagnostics = suppress.apply(doc, result.diagnostics + schema_diags + rule_diags)
     return result
 
 
@@ -122,7 +132,8 @@ def _diagnostic(rule_: Rule, finding: Finding, doc: Document) -> Diagnostic:
     source = doc.source
     loc = source.key(finding.path) if finding.at_key else source.value(finding.path)
     if finding.offset and (loc.end_line is None or loc.end_line == loc.line):
-        line = doc.text.splitlines()[loc.line - 1] if doc.text else ""
+        lines = doc.lines()
+        line = lines[loc.line - 1] if 0 < loc.line <= len(lines) else ""
         quoted = line[loc.col - 1 : loc.col] in ("'", '"')
         loc = Location(loc.line, loc.col + finding.offset + int(quoted))
     related = tuple(Related(msg, source.value(path)) for msg, path in finding.related)

@@ -131,7 +131,7 @@ def render_checked(outcome: Outcome, options: RenderOptions) -> Outcome:
         previous = os.environ.get("SOURCE_DATE_EPOCH")
         os.environ["SOURCE_DATE_EPOCH"] = str(source_date_epoch() or epoch)  # font timestamps
         try:
-            files["pdf"] = html_to_pdf(html, base, allowed)
+            files["pdf"] = html_to_pdf(html, base, allowed, shared=options.templates is None)
         except (MissingFont, RenderError) as exc:
             outcome.error = str(exc)
             return outcome
@@ -140,10 +140,8 @@ def render_checked(outcome: Outcome, options: RenderOptions) -> Outcome:
                 os.environ.pop("SOURCE_DATE_EPOCH", None)
             else:
                 os.environ["SOURCE_DATE_EPOCH"] = previous
-    names = {
-        os.path.join(options.output, f"{output_stem(plan.id, options.sections)}.{fmt}"): data
-        for fmt, data in files.items()
-    }
+    stem = os.path.join(options.output, output_stem(plan.id, options.sections))
+    names = {f"{stem}.{fmt}": data for fmt, data in files.items()}
     try:
         targets = {
             resolve_target(name, inputs=[path], follow_symlinks=options.follow_symlinks): data

@@ -194,7 +194,7 @@ LABELS: dict[str, dict[str, str]] = {
         "review_deliverable": "Review deliverable",
         "page": "Page {page} of {pages}",
         "source": "Source",
-        "working_days": "Working days",
+        "working_days": "Work days",
         "float": "Float",
         "deadline": "Deadline",
         "milestone": "Milestone",

@@ -10,6 +10,7 @@ from planforge import __version__
 from planforge.check import Result
 from planforge.diagnostics import Diagnostic
 from planforge.reporters import totals
+from planforge.reporters.safe import json_safe
 from planforge.rules import get as get_rule
 
 
@@ -50,4 +51,4 @@ def render(results: Sequence[Result], *, strict: bool = False, **_: object) -> s
         ],
         "summary": totals(results, strict),
     }
-    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    return json_safe(json.dumps(data, ensure_ascii=False, indent=2)) + "\n"

@@ -104,6 +104,7 @@ def _load() -> None:
         monitoring,
         references,
         repository,
+        schedule,
         schema,
         segment,
         tiers,

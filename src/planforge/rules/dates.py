@@ -11,6 +11,8 @@ from planforge.diagnostics import Severity
 from planforge.model import Phase, Plan, Task
 from planforge.rules import Finding, rule
 from planforge.rules.common import by_id, label
+from planforge.schedule.calendar import OutOfCalendar, WorkCalendar
+from planforge.source import Path
 
 
 def _day(d: dt.date, days: int = 1) -> dt.date:
@@ -28,8 +30,8 @@ def _dated_phases(plan: Plan) -> list[Phase]:
 def ends_before_start(plan: Plan) -> Iterator[Finding]:
     """The period, a phase or a task ends before it starts.
 
-    What it checks: `start` ≤ `end` for the period, every phase and every task
-    (both days are included, so a one-day task has start = end).
+    What it checks: `start` ≤ `end` for the period, every phase, every task and
+    every blackout (both days are included, so a one-day task has start = end).
 
     Why it matters: a reversed range is almost always a typo in the month or
     day, and breaks the timetable and every other date check.
@@ -45,6 +47,9 @@ def ends_before_start(plan: Plan) -> Iterator[Finding]:
     items = [(plan.period, "the campaign period")]
     items += [(p, label(p, "phase")) for p in plan.phases]
     items += [(t, label(t, "task")) for t in plan.tasks]
+    items += [
+        (b, "the blackout" + (f" {b.reason}" if b.reason else "")) for b in plan.calendar.blackouts
+    ]
     for item, name in items:
         if item.start and item.end and item.end < item.start:
             yield Finding(
@@ -202,12 +207,25 @@ def task_outside_phase(plan: Plan) -> Iterator[Finding]:
             )
 
 
+_WHAT = {
+    "FS": "it depends on `{p}`, which ends on {pe}",
+    "SS": "it starts with `{p}` (start-to-start), which starts on {ps}",
+    "FF": "it finishes with `{p}` (finish-to-finish), which ends on {pe}",
+    "SF": "it finishes after `{p}` starts (start-to-finish), on {ps}",
+}
+
+
 @rule("PF306", "starts-before-predecessor")
 def starts_before_predecessor(plan: Plan) -> Iterator[Finding]:
-    """A task starts before a task it depends on has ended.
+    """A task starts (or ends) before a dependency allows.
 
-    What it checks: dependencies are finish-to-start: a task starts after every
-    task in its `depends_on` ends (the day after, at the earliest).
+    What it checks: every dependency in `depends_on` holds, counted in working
+    days n(d) on the plan's calendar. For predecessor P and this task S:
+    finish-to-start (an id, or `type: FS`): S starts after P ends, at the
+    earliest on working day n(P.end) + 1 + lag; `SS`: S starts on or after
+    n(P.start) + lag; `FF`: S ends on or after n(P.end) + lag; `SF`: S ends on
+    or after n(P.start) + lag. A lag in `d` counts calendar days and then moves
+    to the next working day.
 
     Why it matters: the timetable promises an order of work; a task scheduled
     before its input exists will slip, and everything after it.
@@ -219,46 +237,93 @@ def starts_before_predecessor(plan: Plan) -> Iterator[Finding]:
         - {id: materials, depends_on: [segment], start: 2024-04-06}
     """
     tasks = by_id(plan.tasks)
+    cal = plan.calendar
     for task in plan.tasks:
-        if task.start is None:
-            continue
-        for dep_id in task.depends_on:
-            dep = tasks.get(dep_id)
-            if dep is None or dep is task or dep.end is None:
+        for dep in task.dependencies:
+            pred = tasks.get(dep.task or "")
+            if pred is None or pred is task or dep.bound is None:
                 continue
-            if task.start <= dep.end:
-                yield Finding(
-                    (*task.path, "start"),
-                    f"{label(task, 'task')} starts on {task.start}, but it depends on"
-                    f" `{dep_id}`, which ends on {dep.end}; start on {_day(dep.end)} or later",
-                    ((f"`{dep_id}` ends here", (*dep.path, "end")),),
-                )
+            assert pred.start and pred.end
+            on_start = dep.type in ("FS", "SS")
+            mine = task.start if on_start else task.end
+            if mine is None:
+                continue
+            allowed = dep.bound
+            if on_start:
+                try:
+                    lead = dep.lag_span is not None and dep.lag_span.days < 0
+                    after = pred.end if dep.type == "FS" and not lead else None
+                    allowed = _earliest(cal, dep.bound, after)
+                except OutOfCalendar:
+                    continue
+            if mine >= allowed:
+                continue
+            suggest = dep.bound if cal.declared or not on_start else allowed
+            what = _WHAT[dep.type].format(p=dep.task, pe=pred.end, ps=pred.start)
+            lag = f" with a lag of {dep.lag_span}" if dep.lag_span and dep.lag_span.days else ""
+            verb = "starts" if on_start else "ends"
+            where = (*task.path, "start" if on_start else "end")
+            if (task.written_start if on_start else task.written_end) is None:
+                where = dep.path
+            pred_key = "end" if dep.type in ("FS", "FF") else "start"
+            yield Finding(
+                where,
+                f"{label(task, 'task')} {verb} on {mine}, but {what}{lag}; {verb[:-1]} on"
+                f" {suggest} or later",
+                ((f"`{dep.task}` {pred_key}s here", _date_path(pred, pred_key)),),
+            )
+
+
+def _earliest(cal: WorkCalendar, bound: dt.date, pred_end: dt.date | None) -> dt.date:
+    """The earliest day a start can be written and still count as on/after ``bound``.
+
+    A start on a day off counts from the next working day, so the day after the
+    working day before ``bound`` already qualifies (a Saturday start after a
+    Friday end); a finish-to-start task never starts on its predecessor's last day.
+    """
+    day = cal.working_day(cal.ordinal_from(bound) - 1) + dt.timedelta(days=1)
+    if pred_end is not None and day <= pred_end:
+        day = pred_end + dt.timedelta(days=1)
+    return day
+
+
+def _date_path(task: Task, which: str) -> Path:
+    from planforge.rules.schedule import date_path
+
+    return date_path(task, which)
 
 
 @rule("PF307", "dependency-cycle")
 def dependency_cycle(plan: Plan) -> Iterator[Finding]:
     """Tasks depend on each other in a circle.
 
-    What it checks: following `depends_on` from any task never leads back to it.
-    The message shows the whole circle.
+    What it checks: following `depends_on` (of any type: FS, SS, FF, SF) from any
+    task never leads back to it. The message shows the whole circle, with the
+    type of each dependency that is not finish-to-start.
 
     Why it matters: in a circle every task waits for another, so none can start.
 
     Example fix:
         # before
         - {id: stats, depends_on: [survey]}
-        - {id: survey, depends_on: [stats]}
+        - {id: survey, depends_on: [{task: stats, type: SS}]}
         # after: decide which comes first
         - {id: stats, depends_on: []}
-        - {id: survey, depends_on: [stats]}
+        - {id: survey, depends_on: [{task: stats, type: SS}]}
     """
     tasks = by_id(plan.tasks)
     for cycle, closing in _cycles(tasks):
         where: Task = tasks[cycle[-2]]
-        index = where.depends_on.index(closing)
-        path = " → ".join(f"`{t}`" for t in cycle)
+        dep = next(d for d in where.dependencies if d.task == closing)
+        path = f"`{cycle[0]}`"
+        for before, after in itertools.pairwise(cycle):
+            edge = next(d for d in tasks[before].dependencies if d.task == after)
+            kind = edge.type if edge.type != "FS" else ""
+            if edge.lag_span and edge.lag_span.days:
+                kind = f"{kind or 'FS'}, lag {edge.lag_span}"
+            path += f" → `{after}`" + (f" ({kind})" if kind else "")
         yield Finding(
-            (*where.path, "depends_on", index),
+            dep.path,
             f"tasks depend on each other in a circle: {path} (each waits for the next,"
             " so none can start)",
         )
