@@ -54,6 +54,10 @@ def prepare(plan: Plan, rules: Rules) -> Prepared:
     for path, rule in _rule_paths(plan, rules):
         try:
             compiled[id(rule)] = compiler.condition(rule)
+        except RecursionError:
+            raise DataError(
+                "the rule is nested too deeply: write it with fewer parentheses", path
+            ) from None
         except RuleError as exc:
             if frame.head(1).collect().height == 0:
                 raise EmptySource from None  # no rows: the column types mean nothing
