@@ -803,9 +803,13 @@ def segment(
 
         click.echo(statement(result.plan, dialect, table))
         return
-    from planforge.segment.command import summary_text, write_tier_list
+    from planforge.segment.command import TooBig, summary_text, write_tier_list
 
-    written = write_tier_list(result.plan, output, formats, _progress)
+    try:
+        written = write_tier_list(result.plan, output, formats, _progress)
+    except TooBig as exc:
+        click.echo(f"{plan}: {exc}", err=True)
+        ctx.exit(EXIT_FINDINGS)
     click.echo(summary_text(result.plan), nl=False)
     for path in written:
         click.echo(f"wrote {path}")

@@ -133,3 +133,8 @@ def test_the_parser_never_crashes_and_only_allowed_nodes_pass(text: str) -> None
 def test_any_other_function_is_always_refused(func: str, arg: str) -> None:
     with pytest.raises(ForbiddenError):
         parse_rule(f"{func}({arg}) > 1")
+
+
+def test_a_rule_nested_beyond_reason_is_a_planner_error() -> None:
+    with pytest.raises(RuleError, match="nested too deeply"):
+        parse_rule("(" * 600 + "x > 1" + ")" * 600)

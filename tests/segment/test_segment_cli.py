@@ -220,3 +220,14 @@ def test_sql_prints_one_statement_with_an_explicit_group_by(workdir: Path, diale
     import sqlglot
 
     assert sqlglot.parse_one(sql.rstrip().rstrip(";"), read=dialect).find(sqlglot.exp.Group)
+
+
+def test_too_many_customers_for_a_sheet_is_refused_before_writing(
+    workdir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("planforge.segment.command.XLSX_ROWS", 10)
+    out = workdir / "out"
+    result = CliRunner().invoke(main, ["segment", str(workdir / PLAN.name), "-o", str(out)])
+    assert result.exit_code == 1
+    assert "more than an XLSX sheet holds" in result.output and "--format csv" in result.output
+    assert not out.exists()
