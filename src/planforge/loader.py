@@ -14,14 +14,16 @@ from __future__ import annotations
 
 import hashlib
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
 
 import yaml
 
-from planforge.diagnostics import Diagnostic, Location, Related, Severity
+from planforge import ime
+from planforge.diagnostics import Diagnostic, Edit, Fix, Location, Related, Severity
 from planforge.encoding import DecodeError, decode
+from planforge.messages import Message, msg
 from planforge.scalars import parse_number, plain_scalar
 from planforge.source import Path, SourceMap
 
@@ -50,11 +52,12 @@ class Document:
 class LoadError(Exception):
     """A problem that stops loading: the file cannot be turned into a plan at all."""
 
-    def __init__(self, code: str, message: str, location: Location) -> None:
+    def __init__(self, code: str, message: str, location: Location, fix: Fix | None = None) -> None:
         super().__init__(message)
         self.code = code
         self.message = message
         self.location = location
+        self.fix = fix
 
 
 def _loc(start: yaml.Mark, end: yaml.Mark | None = None) -> Location:
@@ -100,17 +103,37 @@ def load_bytes(data: bytes, path: str = "<bytes>") -> Document:
 
 
 def load_text(text: str, path: str = "<string>") -> Document:
-    """Load plan text (already decoded). Never raises for bad content: see ``diagnostics``."""
+    """Load plan text (already decoded). Never raises for bad content: see ``diagnostics``.
+
+    Input-method slips (:mod:`planforge.ime`) are reported first; YAML then reads the
+    text with them repaired, so the rest of the plan is still checked.
+    """
     doc = Document(path, text)
+    slips = ime.scan(text)
+    parsed, shifts = ime.repair(text, slips) if slips else (text, {})
     builder = _Builder(doc)
     try:
-        doc.data = builder.build(text)
+        doc.data = builder.build(parsed)
     except LoadError as exc:
         doc.data = None
         doc.diagnostics.append(
-            Diagnostic(exc.code, Severity.ERROR, exc.message, path, exc.location)
+            Diagnostic(exc.code, Severity.ERROR, exc.message, path, exc.location, fix=exc.fix)
         )
+    if shifts:
+        _unshift(doc, shifts)
+    doc.diagnostics[:0] = ime.diagnostics(slips, path)
     return doc
+
+
+def _unshift(doc: Document, shifts: dict[int, list[tuple[int, int]]]) -> None:
+    """Move locations found in the repaired text back to the original's columns."""
+    for table in (doc.source.values, doc.source.keys):
+        for key, loc in table.items():
+            if loc.line in shifts or loc.end_line in shifts:
+                table[key] = ime.unshift(loc, shifts)
+    doc.diagnostics = [
+        replace(d, location=ime.unshift(d.location, shifts)) for d in doc.diagnostics
+    ]
 
 
 @dataclass
@@ -395,10 +418,67 @@ def _syntax_error(exc: yaml.MarkedYAMLError, text: str) -> LoadError:
         return LoadError(
             "PF005", f"the plan nests deeper than {MAX_DEPTH} levels; a plan needs about five", loc
         )
-    hint = ""
+    context = exc.context or ""
+    start = exc.context_mark
+    at = Location(start.line + 1, start.column + 1) if start else loc
+    opened = lines[at.line - 1] if 0 < at.line <= len(lines) else ""
+    if "quoted scalar" in context:
+        quote = opened[at.col - 1 : at.col] or '"'
+        return LoadError(
+            "PF002",
+            msg(
+                "the quote {quote} opened here is never closed, so YAML reads the rest of"
+                " the file as part of this value",
+                quote=f"`{quote}`",
+            ),
+            at,
+            _append_fix(at.line, opened, quote, msg("close the quote at the end of the value")),
+        )
+    if "flow sequence" in context or "flow mapping" in context:
+        bracket = opened[at.col - 1 : at.col] or "["
+        close = "]" if bracket == "[" else "}"
+        return LoadError(
+            "PF002",
+            msg(
+                "the {bracket} opened here is never closed: a list written in brackets"
+                " ends with {close} on the same line",
+                bracket=f"`{bracket}`",
+                close=f"`{close}`",
+            ),
+            at,
+            _append_fix(at.line, opened, close, msg("end the list with {close}", close=close)),
+        )
+    if "simple key" in context and "expected ':'" in problem:
+        return LoadError(
+            "PF002",
+            msg(
+                "this line is neither `key: value` nor a list item `- ...`: is the colon after"
+                " the key missing, or is it text that belongs on the line above?"
+            ),
+            at,
+            Fix(msg("write it as `key: value`, e.g. `title: 老客户唤醒月`")),
+        )
     if "mapping values are not allowed" in problem:
-        hint = " (a value containing `: ` must be put in quotes)"
-    elif "could not find expected ':'" in problem:
-        hint = " (is a `:` missing after a key, or a quote left open?)"
-    context = f"{exc.context}: " if exc.context else ""
-    return LoadError("PF002", f"the YAML cannot be read: {context}{problem}{hint}", loc)
+        colon = line.find(": ")
+        value = line[colon + 2 :].strip() if colon >= 0 else ""
+        fixed = f'{line[:colon].strip()}: "{value}"' if value else ""
+        return LoadError(
+            "PF002",
+            msg("a second `: ` on this line: a value that contains `: ` must be put in quotes"),
+            loc,
+            Fix(msg("type `{fixed}`", fixed=fixed) if fixed else msg("put the value in quotes")),
+        )
+    detail = f"{context}: {problem}" if context else problem
+    return LoadError(
+        "PF002",
+        msg("the YAML cannot be read here ({detail})", detail=detail),
+        loc,
+        Fix(msg("compare the line with a `key: value` line of the example plan")),
+    )
+
+
+def _append_fix(line_no: int, line: str, char: str, text: Message) -> Fix:
+    body = line.rstrip("\r")
+    comment = body.find(" #")
+    end = len(body.rstrip()) if comment < 0 else len(body[:comment].rstrip())
+    return Fix(text, (Edit((line_no, end + 1), (line_no, end + 1), char),))

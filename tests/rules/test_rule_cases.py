@@ -67,6 +67,8 @@ def test_rule_case(code: str, kind: str, case: dict) -> None:
             assert diag.col == want["col"], (diag.line, diag.col, diag.message)
         if "message" in want:
             assert want["message"] in diag.message
+        if "fix" in want:
+            assert diag.fix is not None and want["fix"] in diag.fix.message, diag.fix
 
 
 @pytest.mark.parametrize("rule", all_rules(), ids=lambda r: r.code)

@@ -98,6 +98,7 @@ def _load() -> None:
     from planforge.rules import (  # noqa: F401
         budget,
         dates,
+        input_method,
         kpis,
         loading,
         monitoring,
