@@ -28,9 +28,9 @@ def golden(request: pytest.FixtureRequest):
         if update or not path.exists():
             if not update:
                 pytest.fail(f"{path.name} is missing; run pytest --update-golden to create it")
-            path.write_text(actual, encoding="utf-8")
+            path.write_bytes(actual.encode("utf-8"))
             return
-        expected = path.read_text(encoding="utf-8")
+        expected = path.read_bytes().decode("utf-8")
         assert actual == expected, f"{path.name} differs; run pytest --update-golden if intended"
 
     return check

@@ -155,7 +155,7 @@ def test_validate_never_imports_the_rendering_stack() -> None:
         "import sys; from planforge.cli import main\n"
         "try:\n    main(['validate', 'plans'])\nexcept SystemExit as e:\n    code = e.code\n"
         "bad = [m for m in sys.modules if m.split('.')[0] in "
-        "('weasyprint', 'jinja2', 'pydyf', 'fontTools', 'PIL', 'cffi')]\n"
+        "('weasyprint', 'jinja2', 'pydyf', 'fontTools', 'PIL', 'cffi', 'icalendar', 'xlsxwriter')]\n"
         "print(code, bad)\n"
     )
     result = subprocess.run([PY, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)

@@ -50,3 +50,16 @@ def test_export(plan: str, golden) -> None:
     assert result.exit_code == 0
     json.loads(result.output)
     golden(GOLDEN / f"{Path(plan).stem}.export.json", _stable(result.output))
+
+
+@pytest.mark.parametrize("plan", sorted(p.name for p in PLANS.glob("*.yaml")))
+def test_export_csv(plan: str, golden, tmp_path: Path) -> None:
+    result = run("export", f"plans/{plan}", "--format", "csv", "-o", str(tmp_path))
+    assert result.exit_code == 0, result.output
+    names = sorted(p.name for p in tmp_path.iterdir())
+    stem = Path(plan).stem
+    assert names == sorted(
+        f"{stem}-{t}.csv" for t in ("budget", "evaluation", "tiers", "timetable")
+    )
+    for name in names:
+        golden(GOLDEN / name, (tmp_path / name).read_bytes().decode("utf-8"))

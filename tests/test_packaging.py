@@ -40,6 +40,8 @@ def test_wheel_contains_schema_and_code(wheel: Path) -> None:
     names = zipfile.ZipFile(wheel).namelist()
     assert "planforge/schemas/plan.schema.json" in names
     assert "planforge/cli.py" in names and "planforge/rules/dates.py" in names
+    for starter in ("reactivation", "complaint-recovery", "high-value-retention", "brand-care"):
+        assert f"planforge/scaffold/starters/{starter}.yaml" in names
     assert not any(n.startswith(("tests/", "plans/")) for n in names)
 
 
@@ -80,3 +82,21 @@ def test_installed_wheel_runs_outside_the_checkout(wheel: Path, tmp_path: Path) 
         check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+    made = subprocess.run(
+        [sys.executable, "-m", "planforge", "init", "--start", "2025-03-03", "new.plan.yaml"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert made.returncode == 0, made.stdout + made.stderr
+    checked = subprocess.run(
+        [sys.executable, "-m", "planforge", "validate", "--strict", "new.plan.yaml"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert checked.returncode == 0, checked.stdout + checked.stderr

@@ -140,10 +140,12 @@ def test_locale_override_and_only(tmp_path: Path) -> None:
         ],
     )
     assert result.exit_code == 0, result.output
-    html = (tmp_path / "reactivation-2024q2.html").read_text("utf-8")
+    html = (tmp_path / "reactivation-2024q2.budget-evaluation.html").read_text("utf-8")
     assert '<html lang="en">' in html and "Evaluation form" in html and "CN¥10,000.00" in html
     assert 'id="cover"' not in html and 'id="timetable"' not in html
-    assert not (tmp_path / "reactivation-2024q2.pdf").exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "reactivation-2024q2.budget-evaluation.html"
+    ]
 
 
 def test_invalid_plan_is_not_rendered(tmp_path: Path) -> None:

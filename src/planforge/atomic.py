@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 import tempfile
 
 
@@ -10,9 +11,18 @@ def write_bytes_atomic(path: str | os.PathLike[str], data: bytes) -> None:
     """Write ``data`` to ``path`` via a temporary file in the same folder and a rename.
 
     The folder is created when missing. The rename replaces a symlink at ``path``
-    instead of writing through it.
+    instead of writing through it. A character device or a named pipe at ``path``
+    (``-o /dev/null``, a FIFO) is written to as it is, never replaced by a file.
     """
     target = os.fspath(path)
+    try:
+        mode = os.lstat(target).st_mode
+    except OSError:
+        mode = 0
+    if stat.S_ISCHR(mode) or stat.S_ISFIFO(mode):
+        with open(target, "wb") as fh:
+            fh.write(data)
+        return
     folder = os.path.dirname(os.path.abspath(target))
     os.makedirs(folder, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{os.path.basename(target)}.", suffix=".tmp", dir=folder)

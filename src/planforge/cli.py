@@ -26,6 +26,20 @@ def _debug_option(func: F) -> F:
     )(func)
 
 
+def _document_options(func: F) -> F:
+    """``--locale`` and ``--templates``, shared by the commands that make the document."""
+    func = click.option(
+        "--templates",
+        type=click.Path(exists=True, file_okay=False),
+        help="A folder whose templates or plan.css/brand.css override the built-in ones.",
+    )(func)
+    return click.option(
+        "--locale",
+        type=click.Choice(["zh-CN", "en"]),
+        help="Show the document in this language instead of the plan's.",
+    )(func)
+
+
 class _Group(click.Group):
     """Turns unexpected exceptions into one readable line (a traceback only with --debug)."""
 
@@ -63,6 +77,7 @@ def main(ctx: click.Context, debug: bool) -> None:
     \b
       planforge validate plans/            check every plan, exit 1 on findings
       planforge export plans/x.yaml        print the resolved plan as JSON
+      planforge export plans/x.yaml -f xlsx -o build/   ... or as XLSX, ICS, CSV
       planforge rules                      list every check
       planforge explain PF306              what a check means and how to fix it
     """
@@ -130,6 +145,7 @@ def validate(
     from planforge.check import check_file
     from planforge.discover import DiscoveryError, find_plans
     from planforge.reporters import get
+    from planforge.repository import add_duplicate_ids
 
     debug = debug or ctx.obj.get("debug", False)
     try:
@@ -142,10 +158,18 @@ def validate(
             results.append(check_file(path, debug=debug))
         except OSError as exc:
             raise click.UsageError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    add_duplicate_ids(results)
     stream = sys.stdout if output is None else None
     report = get(fmt)(results, strict=strict, color=fmt == "text" and _color(color, stream))
     _emit(report, output)
     ctx.exit(EXIT_FINDINGS if any(r.failed(strict) for r in results) else EXIT_OK)
+
+
+_EXPORT_FORMATS = ("json", "csv")  # planforge.export.FORMATS, kept import-free
+_NEEDS_OUTPUT = {
+    "xlsx": "writes a binary file: give -o FILE.xlsx (or -o DIR for DIR/<plan id>.xlsx)",
+    "csv": "writes one file per table: give -o DIR (for DIR/<plan id>-<table>.csv)",
+}
 
 
 @main.command()
@@ -156,11 +180,16 @@ def validate(
     "fmt",
     default="json",
     show_default=True,
-    type=click.Choice(["json"]),
-    help="Output format.",
+    type=click.Choice(_EXPORT_FORMATS),
+    help="json: the resolved plan; ics: calendar events; xlsx: timetable, budget with "
+    "formulas, evaluation form; csv: one file per table.",
 )
 @click.option(
-    "-o", "--output", type=click.Path(dir_okay=False), help="Write to FILE instead of stdout."
+    "-o",
+    "--output",
+    type=click.Path(),
+    help="FILE, or DIR for DIR/<plan id>.<format> (csv: DIR/<plan id>-<table>.csv). "
+    "Required for xlsx and csv; json and ics go to stdout without it.",
 )
 @click.option("--strict", is_flag=True, help="Refuse plans with warnings too.")
 @_debug_option
@@ -168,21 +197,31 @@ def validate(
 def export(
     ctx: click.Context, plan: str, fmt: str, output: str | None, strict: bool, debug: bool
 ) -> None:
-    """Print the resolved plan: what you wrote plus everything planforge computes.
+    """Export the resolved plan: what you wrote plus everything planforge computes.
 
-    Line amounts, budget total and subtotals, per-tier customer counts, KPI values
-    from formulas and statuses, the review deadline. Decimals are strings, dates
-    ISO. A plan with errors is not exported: its diagnostics go to stderr (exit 1).
+    json: line amounts, totals and subtotals, tier counts, KPI values and statuses,
+    schedule fields, the review deadline (Decimals as strings, ISO dates). ics: an
+    all-day event per task, occurrence, milestone and the review deadline, with
+    stable UIDs. xlsx: timetable, budget (live formulas) and evaluation sheets.
+    csv: timetable, budget, evaluation and tiers files, UTF-8 with a BOM. The same
+    plan always gives the same bytes. A plan with errors is not exported: its
+    diagnostics go to stderr (exit 1).
 
     \b
-    Example:
+    Examples:
       planforge export plans/reactivation-2024q2.yaml > build/plan.json
+      planforge export plans/reactivation-2024q2.yaml --format ics -o build/plan.ics
+      planforge export plans/reactivation-2024q2.yaml --format xlsx -o build/
+      planforge export plans/reactivation-2024q2.yaml --format csv -o build/csv/
     """
     from planforge.check import check_file
-    from planforge.export import export_json
     from planforge.reporters import get
 
     debug = debug or ctx.obj.get("debug", False)
+    if output is None and fmt in _NEEDS_OUTPUT:
+        raise click.UsageError(f"--format {fmt} {_NEEDS_OUTPUT[fmt]}")
+    if fmt == "csv" and output is not None and os.path.isfile(output):
+        raise click.UsageError(f"{output} is a file; --format csv {_NEEDS_OUTPUT['csv'][:-1]}")
     if not os.path.isfile(plan):
         raise click.UsageError(f"{plan}: no such file")
     try:
@@ -196,7 +235,22 @@ def export(
         ctx.exit(EXIT_FINDINGS)
     if result.diagnostics:
         click.echo(get("text")([result], color=_color(None, sys.stderr)), err=True, nl=False)
-    _emit(export_json(result.plan, plan), output)
+    from planforge.export import files
+
+    made = files(result.plan, plan, fmt)
+    if output is None:
+        click.echo(next(iter(made.values())), nl=False)  # bytes: written as they are
+        return
+    from planforge.atomic import write_bytes_atomic
+
+    into_dir = fmt == "csv" or os.path.isdir(output)
+    for name, data in made.items():
+        target = os.path.join(output, name) if into_dir else output
+        try:
+            write_bytes_atomic(target, data)
+        except OSError as exc:
+            click.echo(f"planforge: cannot write {target}: {exc.strerror or exc}", err=True)
+            ctx.exit(EXIT_FINDINGS)
 
 
 def _csv(
@@ -239,16 +293,7 @@ def _csv(
     callback=_csv(("cover", "tiers", "timetable", "budget", "evaluation"), "section"),
     help="Comma-separated sections: cover, tiers, timetable, budget, evaluation.",
 )
-@click.option(
-    "--locale",
-    type=click.Choice(["zh-CN", "en"]),
-    help="Print in this language instead of the plan's.",
-)
-@click.option(
-    "--templates",
-    type=click.Path(exists=True, file_okay=False),
-    help="A folder whose templates or plan.css/brand.css override the built-in ones.",
-)
+@_document_options
 @click.option(
     "-j",
     "--jobs",
@@ -321,6 +366,141 @@ def render(
     limits = Limits(timeout, memory_limit)
     ok = render_all(files, options, jobs, color=_color(None, sys.stderr), limits=limits)
     ctx.exit(EXIT_OK if ok else EXIT_FINDINGS)
+
+
+def _iso_date(_ctx: click.Context, _param: click.Parameter, value: str | None):
+    import datetime as dt
+
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"{value} is not a date written YYYY-MM-DD") from None
+
+
+@main.command()
+@click.argument("path", type=click.Path(dir_okay=False))
+@click.option(
+    "--template",
+    default="reactivation",
+    show_default=True,
+    type=click.Choice(["reactivation", "complaint-recovery", "high-value-retention", "brand-care"]),
+    help="Campaign type: 老客户激活, 满意度修复, 高价值客户留存, 品牌关怀.",
+)
+@click.option(
+    "--locale",
+    default="zh-CN",
+    show_default=True,
+    type=click.Choice(["zh-CN", "en"]),
+    help="Language of the plan's text.",
+)
+@click.option(
+    "--start",
+    callback=_iso_date,
+    metavar="YYYY-MM-DD",
+    help="First day of the campaign; the dates follow from it (default: next Monday).",
+)
+def init(path: str, template: str, locale: str, start: Any) -> None:
+    """Write a new plan at PATH that validates (--strict) as it stands.
+
+    The id comes from the file name (made unique among the repository's plans);
+    the first line points your editor at the schema. Never overwrites a file.
+
+    \b
+    Examples:
+      planforge init plans/q3-winback.plan.yaml
+      planforge init --template complaint-recovery --locale en plans/recovery.plan.yaml
+      planforge init --start 2025-03-03 plans/spring-care.plan.yaml --template brand-care
+    """
+    import datetime as dt
+    import shlex
+
+    from planforge.scaffold import InitError, create, next_monday
+
+    begin = start or next_monday(dt.date.today())
+    try:
+        made = create(path, template=template, locale=locale, start=begin)
+    except InitError as exc:
+        raise click.UsageError(str(exc)) from None
+    click.echo(f"wrote {made.path} (id `{made.plan_id}`, {template}, starting {begin.isoformat()})")
+    click.echo("\nNext steps:")
+    quoted = shlex.quote(made.path)
+    steps = [
+        "edit the lines marked TODO, the team's names, the budget and the customer count",
+        f"planforge validate {quoted} --strict",
+        f"planforge render {quoted}",
+    ]
+    if made.schema_missing:
+        rel = os.path.relpath(made.schema_missing)
+        folder = os.path.dirname(rel)
+        mkdir = (
+            f"mkdir -p {shlex.quote(folder)} && " if folder and not os.path.isdir(folder) else ""
+        )
+        steps.insert(1, f"{mkdir}planforge schema > {shlex.quote(rel)}   (editor completion)")
+    for i, step in enumerate(steps, 1):
+        click.echo(f"  {i}. {step}")
+
+
+@main.command()
+@click.argument("plan", type=click.Path(exists=True, dir_okay=False))
+@click.option(
+    "--port",
+    default=8765,
+    show_default=True,
+    type=click.IntRange(0, 65535),
+    help="Port on 127.0.0.1 (0: any free port).",
+)
+@_document_options
+@click.option(
+    "--open/--no-open",
+    "open_browser",
+    default=None,
+    help="Open the page in the web browser (default: when run in a terminal).",
+)
+def preview(
+    plan: str, port: int, locale: str | None, templates: str | None, open_browser: bool | None
+) -> None:
+    """Show PLAN's document in the browser, updated each time the file is saved.
+
+    Serves the HTML document on 127.0.0.1 only. The page reloads by itself after
+    each save of the plan or of a template; while the plan has errors it shows
+    them, each at its line. Stop with Ctrl-C.
+
+    \b
+    Examples:
+      planforge preview plans/reactivation-2024q2.yaml
+      planforge preview plans/x.yaml --port 0 --templates branding/ --no-open
+    """
+    from pathlib import Path
+
+    from planforge.preview import Preview, make_server
+    from planforge.render.document import RenderOptions
+
+    options = RenderOptions(
+        formats=("html",),
+        locale=locale,
+        templates=os.path.abspath(templates) if templates else None,
+    )
+    state = Preview(Path(plan).resolve(), options)
+    try:
+        server = make_server(state, port, lambda line: click.echo(line, err=True))
+    except OSError as exc:
+        raise click.UsageError(
+            f"cannot listen on 127.0.0.1:{port}: {exc.strerror or exc}"
+        ) from None
+    url = f"http://127.0.0.1:{server.server_address[1]}/"
+    click.echo(f"previewing {plan} at {url} ({state.summary}); stop with Ctrl-C", err=True)
+    if open_browser if open_browser is not None else sys.stdout.isatty():
+        import webbrowser
+
+        webbrowser.open(url)
+    try:
+        server.serve_forever(poll_interval=0.2)
+    except KeyboardInterrupt:
+        click.echo("preview stopped", err=True)
+    finally:
+        server.server_close()
 
 
 @main.command()

@@ -26,6 +26,7 @@ TESTED_ELSEWHERE = {
     "PF900": "tests/test_check.py::test_a_crashing_rule_becomes_pf900",
     "PF801": "tests/test_render_limits.py::test_a_slow_plan_stops_at_the_time_limit",
     "PF802": "tests/test_render_limits.py::test_a_plan_over_the_memory_limit_is_stopped",
+    "PF211": "tests/test_repository.py::test_validate_names_both_files_at_each_id",
 }
 
 

@@ -9,35 +9,63 @@ from collections.abc import Sequence
 
 import click
 
+from planforge.check import Result
+from planforge.loader import load_file
 from planforge.render.document import Outcome, RenderOptions
 from planforge.render.limits import Limits, run
 from planforge.reporters.text import format_diagnostic
+from planforge.repository import duplicate_ids
 
 
 def report(outcome: Outcome, color: bool) -> None:
     """Tell the user what happened to one plan (files on stdout, problems on stderr)."""
     result = outcome.result
-    if result is not None and result.diagnostics:
-        lines = result.document.text.splitlines()
-        for diag in result.diagnostics:
-            click.echo(format_diagnostic(diag, lines, color) + "\n", err=True)
-    if outcome.limit is not None:
-        lines = result.document.text.splitlines() if result is not None else []
-        click.echo(format_diagnostic(outcome.limit, lines, color) + "\n", err=True)
+    lines = result.document.text.splitlines() if result is not None else []
+    stops = [*outcome.refused, *([outcome.limit] if outcome.limit is not None else [])]
+    for diag in [*(result.diagnostics if result is not None else []), *stops]:
+        click.echo(format_diagnostic(diag, lines, color) + "\n", err=True)
+    if outcome.refused:
+        click.echo(
+            f"{outcome.path}: not rendered: another plan has the same id (see above)", err=True
+        )
     if outcome.error:
         click.echo(f"{outcome.path}: cannot render: {outcome.error}", err=True)
-    elif result is not None and result.failed():
+    elif result is not None and result.failed() and not outcome.refused:
         click.echo(f"{outcome.path}: not rendered: the plan has errors (see above)", err=True)
     for path in outcome.written:
         click.echo(f"wrote {path}")
 
 
+def _refused(files: Sequence[str]) -> dict[str, Outcome]:
+    """Outcomes for the files whose plan id another file also uses (nothing rendered)."""
+    docs = []
+    for path in files:
+        try:
+            docs.append(load_file(path))
+        except OSError:
+            continue  # the worker reports it
+    found = duplicate_ids(docs)
+    out = {}
+    for doc in docs:
+        if doc.path in found:
+            out[doc.path] = Outcome(doc.path, Result(doc.path, doc), refused=found[doc.path])
+    return out
+
+
 def render_all(
     files: Sequence[str], options: RenderOptions, jobs: int, color: bool, limits: Limits
 ) -> bool:
-    """Render ``files``, each in a limited worker; True when every one was rendered."""
+    """Render ``files``, each in a limited worker; True when every one was rendered.
+
+    Plans that share an id are refused (PF211) before anything is rendered, so
+    neither overwrites the other's output; the rest of the batch goes on.
+    """
+    refused = _refused(files)
+    for outcome in refused.values():
+        report(outcome, color)
+    files = [f for f in files if f not in refused]
+    ok = not refused
     show_bar = len(files) > 1 and sys.stderr.isatty() and not os.environ.get("CI")
-    ok = True
     if show_bar:
         outcomes: list[Outcome] = []
         with click.progressbar(

@@ -6,7 +6,6 @@ failed render leaves the previous files untouched.
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,6 +16,7 @@ from planforge.diagnostics import Diagnostic
 from planforge.model import Plan
 from planforge.render import view
 from planforge.render.html import TemplateProblem, builtin_templates, render_html
+from planforge.reproducible import plan_date, plan_datetime
 
 FORMATS = ("html", "pdf")
 
@@ -42,31 +42,32 @@ class Outcome:
     written: list[str] = field(default_factory=list)
     error: str | None = None
     limit: Diagnostic | None = None  # a render limit that stopped this plan (PF801/PF802)
+    refused: list[Diagnostic] = field(default_factory=list)  # why it was not rendered (PF211)
 
     @property
     def ok(self) -> bool:
         return (
             self.error is None
             and self.limit is None
+            and not self.refused
             and self.result is not None
             and not self.result.failed()
         )
 
 
-def plan_date(plan: Plan) -> dt.date:
-    """The date printed as the version date and written as the PDF's creation date.
+def output_stem(plan_id: str, sections: tuple[str, ...]) -> str:
+    """The output file name without its extension: the plan id, plus the sections of a
+    partial render (``--only cover,budget`` -> ``<id>.cover-budget``), so a partial
+    document never overwrites the full one."""
+    if set(sections) >= set(view.SECTIONS):
+        return plan_id
+    return f"{plan_id}.{'-'.join(sections)}"
 
-    ``SOURCE_DATE_EPOCH`` wins when set; otherwise a date from the plan itself (the
-    last approval, else the campaign start), never the clock, so rebuilding an
-    approved plan from git gives the same bytes.
-    """
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch and epoch.strip().isdigit():
-        return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).date()
-    signed = [a.date for a in plan.approvals if a.date]
-    if signed:
-        return max(signed)
-    return plan.period.start or dt.date(1970, 1, 1)
+
+def document_html(plan: Plan, sha256: str, options: RenderOptions) -> str:
+    """The HTML document for a valid, resolved plan (raises :class:`TemplateProblem`)."""
+    info = view.RenderInfo(sha256, plan_date(plan), options.sections, options.locale)
+    return render_html(view.build(plan, info), options.templates)
 
 
 def render_file(path: str, options: RenderOptions) -> Outcome:
@@ -91,10 +92,8 @@ def render_checked(outcome: Outcome, options: RenderOptions) -> Outcome:
         return outcome
     path = outcome.path
     plan = result.plan
-    day = plan_date(plan)
-    info = view.RenderInfo(result.document.sha256, day, options.sections, options.locale)
     try:
-        html = render_html(view.build(plan, info), options.templates)
+        html = document_html(plan, result.document.sha256, options)
     except TemplateProblem as exc:
         outcome.error = str(exc)
         return outcome
@@ -108,9 +107,7 @@ def render_checked(outcome: Outcome, options: RenderOptions) -> Outcome:
         plan_dir = str(Path(path).resolve().parent)
         base = options.templates or str(builtin_templates())
         allowed = [str(builtin_templates()), plan_dir]
-        epoch = str(
-            int(dt.datetime(day.year, day.month, day.day, tzinfo=dt.timezone.utc).timestamp())
-        )
+        epoch = str(int(plan_datetime(plan).timestamp()))
         previous = os.environ.get("SOURCE_DATE_EPOCH")
         os.environ["SOURCE_DATE_EPOCH"] = previous or epoch  # font subsetting timestamps
         try:
@@ -122,7 +119,7 @@ def render_checked(outcome: Outcome, options: RenderOptions) -> Outcome:
             if previous is None:
                 os.environ.pop("SOURCE_DATE_EPOCH", None)
     for fmt, data in files.items():
-        target = os.path.join(options.output, f"{plan.id}.{fmt}")
+        target = os.path.join(options.output, f"{output_stem(plan.id, options.sections)}.{fmt}")
         try:
             write_bytes_atomic(target, data)
         except OSError as exc:

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import functools
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import jinja2
+from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 from markupsafe import Markup
 
 TEMPLATE = "plan.html.j2"
@@ -21,20 +23,69 @@ def builtin_templates() -> Path:
 
 
 class TemplateProblem(RuntimeError):
-    """A company template is missing, malformed or reaches outside its folder."""
+    """A company template is missing, malformed, unsafe or reaches outside its folder."""
 
 
-class ConfinedLoader(jinja2.FileSystemLoader):
-    """A file loader that refuses templates resolving outside its folder (through symlinks)."""
+class ConfinedLoader(jinja2.BaseLoader):
+    """Load templates from one folder, refusing anything that resolves outside it.
 
-    def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str, Any]:
-        source, filename, uptodate = super().get_source(environment, template)
-        roots = [os.path.realpath(p) for p in self.searchpath]
+    The check happens on the resolved path *before* the file is opened, so a symlink
+    pointing at ``/etc/passwd`` is never read. Only regular files are loaded.
+    """
+
+    def __init__(self, folder: str) -> None:
+        self.folder = folder
+        self.root = os.path.realpath(folder)
+
+    def get_source(
+        self, environment: jinja2.Environment, template: str
+    ) -> tuple[str, str, Callable[[], bool]]:
+        pieces = jinja2.loaders.split_template_path(template)  # refuses ".." pieces
+        filename = os.path.join(self.folder, *pieces)
         real = os.path.realpath(filename)
-        if not any(real == r or real.startswith(r + os.sep) for r in roots):
+        if not os.path.lexists(filename):
+            raise jinja2.TemplateNotFound(template)
+        if real != self.root and not real.startswith(self.root + os.sep):
             # Not TemplateNotFound: the loader chain must not fall back silently.
             raise TemplateProblem(f"{filename} resolves outside the template folder")
-        return source, filename, uptodate
+        if not os.path.isfile(real):
+            raise TemplateProblem(f"{filename} is not a regular file")
+        with open(real, "rb") as fh:
+            source = fh.read().decode("utf-8", errors="replace")
+        mtime = os.path.getmtime(real)
+        return source, filename, lambda: os.path.getmtime(real) == mtime
+
+
+class PlanSandbox(ImmutableSandboxedEnvironment):
+    """Jinja's immutable sandbox: no private or internal attributes, no mutation of
+    the context, no unsafe callables. A company's template folder can restyle and
+    restructure the document but cannot run code or read files."""
+
+    intercepted_binops = frozenset({"**", "*"})
+
+    def unsafe_undefined(self, obj: Any, attribute: str) -> Any:
+        """Refuse at once: Jinja would return an Undefined that only fails when printed,
+        which ``map(attribute=...)`` or ``|list`` can turn into harmless-looking text."""
+        raise SecurityError(f"access to `{attribute}` of {type(obj).__name__} is not allowed")
+
+    def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+        if operator == "**" and not (isinstance(right, int) and abs(right) <= 64):
+            raise SecurityError("`**` is limited to small integer powers in templates")
+        if operator == "*" and _repeat_size(left, right) > MAX_REPEAT:
+            raise SecurityError(f"`*` may not build text or lists over {MAX_REPEAT:,} items")
+        return super().call_binop(context, operator, left, right)
+
+
+#: ``"x" * n`` in a template is refused past this size (it would exhaust memory).
+MAX_REPEAT = 1_000_000
+
+
+def _repeat_size(left: Any, right: Any) -> int:
+    """The length ``left * right`` would have when it repeats a sequence, else 0."""
+    for seq, n in ((left, right), (right, left)):
+        if isinstance(seq, (str, list, tuple)) and isinstance(n, int):
+            return len(seq) * n
+    return 0
 
 
 def css_string(text: str) -> Markup:
@@ -71,7 +122,7 @@ def environment(override: str | None = None) -> jinja2.Environment:
     builtin = ConfinedLoader(str(builtin_templates()))
     loaders: list[jinja2.BaseLoader] = [ConfinedLoader(override)] if override else []
     loaders += [builtin, jinja2.PrefixLoader({"planforge": builtin})]
-    env = jinja2.Environment(
+    env = PlanSandbox(
         loader=jinja2.ChoiceLoader(loaders),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
@@ -90,9 +141,34 @@ def render_html(context: dict[str, Any], templates: str | None = None) -> str:
         return environment(templates).get_template(TEMPLATE).render(context)
     except jinja2.TemplateSyntaxError as exc:
         raise TemplateProblem(f"{exc.filename or exc.name}:{exc.lineno}: {exc.message}") from None
+    except SecurityError as exc:
+        raise TemplateProblem(
+            f"{_where(exc)}template refused: {exc} (templates run in a sandbox: they can"
+            " format and arrange the plan, not reach Python internals or files)"
+        ) from None
     except (jinja2.TemplateNotFound, jinja2.UndefinedError) as exc:
-        raise TemplateProblem(f"template problem: {exc}") from None
+        raise TemplateProblem(f"{_where(exc)}template problem: {exc}") from None
     except TemplateProblem:
         raise
     except Exception as exc:  # an expression in a (company) template failed
-        raise TemplateProblem(f"template problem: {type(exc).__name__}: {exc}") from None
+        raise TemplateProblem(
+            f"{_where(exc)}template problem: {type(exc).__name__}: {exc}"
+        ) from None
+
+
+def _where(exc: BaseException) -> str:
+    """``file:line: `` of the innermost template frame in ``exc``'s traceback, or ``""``.
+
+    Jinja rewrites tracebacks so that template code appears at its template's file
+    and line; the innermost such frame is where the failing expression is written.
+    """
+    where = ""
+    tb = exc.__traceback__
+    while tb is not None:
+        filename = tb.tb_frame.f_code.co_filename
+        if filename.endswith((".j2", ".html", ".css")) or tb.tb_frame.f_globals.get(
+            "__jinja_template__"
+        ):
+            where = f"{filename}:{tb.tb_lineno}: "
+        tb = tb.tb_next
+    return where

@@ -18,7 +18,13 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 
 from planforge.diagnostics import Diagnostic, Location, Severity
-from planforge.render.document import Outcome, RenderOptions, check_for_render, render_checked
+from planforge.render.document import (
+    Outcome,
+    RenderOptions,
+    check_for_render,
+    output_stem,
+    render_checked,
+)
 
 MIB = 1024 * 1024
 #: From this many tasks, a limit is blamed on the size of the task list.
@@ -73,8 +79,9 @@ def _remove_partial(outcome: Outcome, options: RenderOptions) -> None:
     plan = outcome.result.plan if outcome.result else None
     if plan is None or not plan.id or not os.path.isdir(options.output):
         return
+    stem = output_stem(plan.id, options.sections)
     for name in os.listdir(options.output):
-        if name.startswith((f".{plan.id}.html.", f".{plan.id}.pdf.")) and name.endswith(".tmp"):
+        if name.startswith((f".{stem}.html.", f".{stem}.pdf.")) and name.endswith(".tmp"):
             os.unlink(os.path.join(options.output, name))
 
 

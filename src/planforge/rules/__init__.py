@@ -103,6 +103,7 @@ def _load() -> None:
         loading,
         monitoring,
         references,
+        repository,
         schema,
         tiers,
     )

@@ -1,4 +1,4 @@
-"""The export end of the pipeline: the resolved plan as JSON-ready data.
+"""``--format json``: the resolved plan as JSON-ready data.
 
 Decimals become strings (exact, never floats), dates ISO strings; internal
 fields (source paths, parse errors) are left out. Renderers use the same data.
@@ -63,3 +63,8 @@ def export_data(plan: Plan, source: str) -> dict[str, Any]:
 def export_json(plan: Plan, source: str) -> str:
     """``planforge export --format json`` output: stable key order, UTF-8, 2-space indent."""
     return json.dumps(export_data(plan, source), ensure_ascii=False, indent=2) + "\n"
+
+
+def export_files(plan: Plan, source: str) -> dict[str, bytes]:
+    """``{"<id>.json": bytes}`` (see :func:`planforge.export.files`)."""
+    return {f"{plan.id}.json": export_json(plan, source).encode("utf-8")}

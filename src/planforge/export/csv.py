@@ -1,0 +1,46 @@
+"""``--format csv``: one file per table, ``<id>-<table>.csv``.
+
+UTF-8 with a byte-order mark (so Excel opens Chinese text correctly), RFC 4180
+(comma, double quotes, CRLF line ends), a header row in the plan's language.
+Decimals are written exactly (``1000.00``, never a float), dates ISO, booleans
+``TRUE``/``FALSE``, percentages as written (``12%``), empty cells for nothing.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from decimal import Decimal
+
+from planforge.export.tables import Cell, Table, build
+from planforge.model import Plan
+
+BOM = "\ufeff"
+
+
+def cell_text(value: Cell) -> str:
+    """One cell as CSV text (exact Decimals, ISO dates)."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, Decimal):
+        return f"{value:f}"
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def table_csv(table: Table) -> str:
+    """``table`` as RFC 4180 text, with the BOM."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow([c.label for c in table.columns])
+    writer.writerows([cell_text(v) for v in row] for row in table.rows)
+    return BOM + out.getvalue()
+
+
+def export_files(plan: Plan, source: str) -> dict[str, bytes]:
+    """``{"<id>-timetable.csv": ..., "<id>-budget.csv": ..., ...}``."""
+    return {f"{plan.id}-{t.name}.csv": table_csv(t).encode("utf-8") for t in build(plan)}

@@ -1,0 +1,243 @@
+"""``planforge preview``: the document in a browser, re-rendered each time the plan is saved.
+
+One warm process serves the HTML document on ``127.0.0.1`` (never another address).
+The page asks ``/__planforge/version`` twice a second; that request checks the plan
+file and the template folder, re-renders when either changed, and the page reloads
+when the version moved. While the plan is invalid, the page shows its diagnostics,
+each at its line with the source excerpt, instead of the document.
+
+What the server hands out: the document, and the images, fonts and stylesheets the
+document refers to, from the template folders and the plan's folder only (the same
+folders the PDF renderer may read). Nothing else: not the plan's data files, not a
+path that leaves those folders, not through a symlink.
+"""
+
+from __future__ import annotations
+
+import html
+import mimetypes
+import os
+import secrets
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from planforge.check import Result, check_file
+from planforge.render.document import RenderOptions, document_html
+from planforge.render.html import TemplateProblem, builtin_templates, environment
+from planforge.reporters.text import format_diagnostic
+
+HOST = "127.0.0.1"
+VERSION_PATH = "/__planforge/version"
+#: Files the server may hand out from the plan's folder: what a document can show.
+ASSET_TYPES = (".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".css", ".woff", ".woff2")
+ASSET_TYPES += (".ttf", ".otf")
+POLL_MS = 500
+
+_TEXTS = {
+    "en": {
+        "invalid": "The plan has errors. Fix them and save: this page updates by itself.",
+        "failed": "The plan could not be rendered.",
+    },
+    "zh-CN": {
+        "invalid": "计划有错误。改正后保存文件，本页会自动更新。",
+        "failed": "计划无法生成文档。",
+    },
+}
+
+
+@dataclass
+class Preview:
+    """The current rendering of one plan, refreshed when its files change."""
+
+    plan: Path
+    options: RenderOptions
+    version: int = 0
+    page: str = ""
+    summary: str = ""
+    nonce: str = field(default_factory=lambda: secrets.token_urlsafe(12))
+    _stamp: tuple = ()
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def roots(self) -> list[str]:
+        """Folders whose files the document may refer to (override first)."""
+        folders = [self.options.templates] if self.options.templates else []
+        return [os.path.realpath(f) for f in (*folders, str(builtin_templates()))]
+
+    def _files_stamp(self) -> tuple:
+        """What identifies the current state of the plan and the template folder."""
+        paths = [self.plan]
+        if self.options.templates:
+            paths += sorted(p for p in Path(self.options.templates).rglob("*") if p.is_file())
+        stamp = []
+        for p in paths:
+            try:
+                st = p.stat()
+                stamp.append((str(p), st.st_mtime_ns, st.st_size))
+            except OSError:
+                stamp.append((str(p), None, None))
+        return tuple(stamp)
+
+    def refresh(self) -> bool:
+        """Re-render when a file changed; True when the page changed."""
+        with self._lock:
+            stamp = self._files_stamp()
+            if stamp == self._stamp:
+                return False
+            self._stamp = stamp
+            environment.cache_clear()  # a template added to the folder must be seen
+            self.page, self.summary = self._render()
+            self.version += 1
+            return True
+
+    def _render(self) -> tuple[str, str]:
+        try:
+            result = check_file(self.plan)
+        except OSError as exc:
+            return self._problem_page(
+                f"{self.plan}: cannot read: {exc.strerror or exc}"
+            ), "unreadable"
+        locale = self._locale(result)
+        if result.failed() or result.plan is None:
+            return self._diagnostics_page(result, locale), f"{result.errors()} errors"
+        try:
+            document = document_html(result.plan, result.document.sha256, self.options)
+        except TemplateProblem as exc:
+            return self._problem_page(
+                f"{_TEXTS[locale]['failed']} {exc}", locale
+            ), "template problem"
+        return self._inject(document), "rendered"
+
+    def _locale(self, result: Result) -> str:
+        data = result.document.data if isinstance(result.document.data, dict) else {}
+        locale = self.options.locale or data.get("locale")
+        return locale if locale in _TEXTS else "en"
+
+    def _script(self) -> str:
+        return (
+            f'<script nonce="{self.nonce}">(function(){{var v="{self.version + 1}";'
+            f'setInterval(function(){{fetch("{VERSION_PATH}",{{cache:"no-store"}})'
+            ".then(function(r){return r.text()}).then(function(t){if(t!==v)location.reload()})"
+            f".catch(function(){{}})}},{POLL_MS})}})();</script>"
+        )
+
+    def _inject(self, document: str) -> str:
+        at = document.rfind("</body>")
+        at = at if at >= 0 else len(document)
+        return document[:at] + self._script() + document[at:]
+
+    def _diagnostics_page(self, result: Result, locale: str) -> str:
+        lines = result.document.text.splitlines()
+        items = "".join(
+            f'<li id="L{d.line}"><pre>{html.escape(format_diagnostic(d, lines))}</pre></li>'
+            for d in result.diagnostics
+        )
+        body = f"<p>{html.escape(_TEXTS[locale]['invalid'])}</p><ol class=diagnostics>{items}</ol>"
+        return self._shell(locale, body)
+
+    def _problem_page(self, message: str, locale: str = "en") -> str:
+        return self._shell(locale, f"<p class=problem>{html.escape(message)}</p>")
+
+    def _shell(self, locale: str, body: str) -> str:
+        title = html.escape(f"planforge preview: {self.plan.name}")
+        style = (
+            "body{font-family:sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem}"
+            "pre{background:#f6f6f6;padding:.6rem;overflow:auto;white-space:pre-wrap}"
+            "li{margin-bottom:1rem}.problem{color:#a00}"
+        )
+        return (
+            f'<!DOCTYPE html><html lang="{locale}"><head><meta charset="utf-8">'
+            f"<title>{title}</title><style>{style}</style></head><body>"
+            f"<h1>{html.escape(self.plan.name)}</h1>{body}{self._script()}</body></html>"
+        )
+
+    def asset(self, url_path: str) -> Path | None:
+        """The file a document URL refers to, if the server may hand it out."""
+        parts = [p for p in unquote(url_path).split("/") if p]
+        if not parts or any(p in (".", "..") or "\\" in p or "\0" in p for p in parts):
+            return None
+        plan_dir = os.path.realpath(self.plan.parent)
+        candidates = [(root, False) for root in self.roots()] + [(plan_dir, True)]
+        for root, restricted in candidates:
+            if restricted and not parts[-1].lower().endswith(ASSET_TYPES):
+                continue
+            path = os.path.join(root, *parts)
+            real = os.path.realpath(path)
+            if not real.startswith(root + os.sep) or not os.path.isfile(real):
+                continue
+            if real.endswith((".j2", ".yaml", ".yml")):  # sources, not assets
+                continue
+            return Path(real)
+        return None
+
+
+def make_handler(preview: Preview, log: Callable[[str], None]) -> type[BaseHTTPRequestHandler]:
+    """The request handler class for ``preview``."""
+
+    class Handler(BaseHTTPRequestHandler):
+        server_version = "planforge-preview"
+        sys_version = ""
+
+        def log_message(self, format: str, *args: object) -> None:
+            pass  # the terminal shows re-renders, not every poll
+
+        def _allowed_host(self) -> bool:
+            """Refuse requests for another host name (DNS rebinding)."""
+            port = self.server.server_address[1]
+            return self.headers.get("Host", "") in (f"{HOST}:{port}", f"localhost:{port}")
+
+        def _send(self, status: HTTPStatus, body: bytes, ctype: str) -> None:
+            self.send_response(status)
+            self.send_header("Content-Type", ctype)
+            self.send_header("Content-Length", str(len(body)))
+            self.send_header("Cache-Control", "no-store")
+            self.send_header("X-Content-Type-Options", "nosniff")
+            self.send_header(
+                "Content-Security-Policy",
+                "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline';"
+                f" script-src 'nonce-{preview.nonce}'; connect-src 'self'; frame-ancestors 'none'",
+            )
+            self.end_headers()
+            if self.command != "HEAD":
+                self.wfile.write(body)
+
+        def do_HEAD(self) -> None:
+            self.do_GET()
+
+        def do_GET(self) -> None:
+            if not self._allowed_host():
+                self._send(HTTPStatus.FORBIDDEN, b"forbidden\n", "text/plain")
+                return
+            path = urlsplit(self.path).path
+            if path == VERSION_PATH:
+                if preview.refresh():
+                    log(f"re-rendered {preview.plan} ({preview.summary})")
+                self._send(HTTPStatus.OK, str(preview.version).encode(), "text/plain")
+            elif path in ("/", "/index.html"):
+                if preview.refresh():
+                    log(f"re-rendered {preview.plan} ({preview.summary})")
+                self._send(HTTPStatus.OK, preview.page.encode("utf-8"), "text/html; charset=utf-8")
+            elif (asset := preview.asset(path)) is not None:
+                ctype = mimetypes.guess_type(asset.name)[0] or "application/octet-stream"
+                self._send(HTTPStatus.OK, asset.read_bytes(), ctype)
+            else:
+                self._send(HTTPStatus.NOT_FOUND, b"not found\n", "text/plain")
+
+        def _refuse(self) -> None:
+            self._send(HTTPStatus.METHOD_NOT_ALLOWED, b"read-only\n", "text/plain")
+
+        do_POST = do_PUT = do_DELETE = do_PATCH = _refuse
+
+    return Handler
+
+
+def make_server(preview: Preview, port: int, log: Callable[[str], None]) -> ThreadingHTTPServer:
+    """A server for ``preview`` on 127.0.0.1:``port`` (0: any free port)."""
+    preview.refresh()
+    server = ThreadingHTTPServer((HOST, port), make_handler(preview, log))
+    server.daemon_threads = True
+    return server

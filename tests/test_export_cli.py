@@ -1,0 +1,100 @@
+"""``planforge export`` through the real command (subprocess), for every format."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import subprocess
+import threading
+from pathlib import Path
+
+from tests.conftest import EXAMPLE, ROOT
+from tests.test_cli import PY, proc
+
+
+def test_json_to_stdout_and_to_a_folder(tmp_path: Path) -> None:
+    out = proc("export", str(EXAMPLE))
+    assert out.returncode == 0, out.stderr
+    assert json.loads(out.stdout)["budget"]["total"] == "10000.00"
+    written = proc("export", str(EXAMPLE), "-o", str(tmp_path))
+    assert written.returncode == 0 and written.stdout == ""
+    assert (tmp_path / "reactivation-2024q2.json").read_text("utf-8") == out.stdout
+
+
+def test_csv_writes_a_file_per_table(tmp_path: Path) -> None:
+    target = tmp_path / "csv"
+    out = proc("export", str(EXAMPLE), "--format", "csv", "-o", str(target))
+    assert out.returncode == 0, out.stderr
+    assert out.stdout == ""
+    names = sorted(p.name for p in target.iterdir())
+    assert names == [
+        f"reactivation-2024q2-{t}.csv" for t in ("budget", "evaluation", "tiers", "timetable")
+    ]
+    text = (target / "reactivation-2024q2-tiers.csv").read_text("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text, newline="")))
+    assert rows[1][:2] == ["high", "高价值客户"]
+
+
+def test_binary_and_multi_file_formats_need_output() -> None:
+    for fmt, hint in (("csv", "-o DIR"),):
+        out = proc("export", str(EXAMPLE), "--format", fmt)
+        assert out.returncode == 2
+        assert out.stdout == "" and hint in out.stderr and "Traceback" not in out.stderr
+
+
+def test_csv_refuses_a_file_as_folder(tmp_path: Path) -> None:
+    existing = tmp_path / "x.csv"
+    existing.write_text("keep", "utf-8")
+    out = proc("export", str(EXAMPLE), "--format", "csv", "-o", str(existing))
+    assert out.returncode == 2 and "is a file" in out.stderr
+    assert existing.read_text("utf-8") == "keep"
+
+
+def test_invalid_plan_is_not_exported_in_any_format(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(EXAMPLE.read_text("utf-8").replace("  total: 10000", "  total: 9000"), "utf-8")
+    for fmt in ("json", "csv"):
+        target = tmp_path / f"out-{fmt}"
+        out = proc("export", str(bad), "--format", fmt, "-o", str(target))
+        assert out.returncode == 1, fmt
+        assert "PF403" in out.stderr and out.stdout == ""
+        assert not target.exists()
+
+
+def test_unwritable_output_is_a_message(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("x", "utf-8")
+    out = proc("export", str(EXAMPLE), "-o", str(blocker / "sub" / "plan.json"))
+    assert out.returncode == 1
+    assert "cannot write" in out.stderr and "Traceback" not in out.stderr
+
+
+def test_json_export_imports_neither_icalendar_nor_xlsxwriter(tmp_path: Path) -> None:
+    code = (
+        "import sys; from planforge.cli import main\n"
+        "try:\n    main(['export', 'plans/reactivation-2024q2.yaml', '-o', sys.argv[1]])\n"
+        "except SystemExit as e:\n    code = e.code\n"
+        "print(code, [m for m in sys.modules if m.split('.')[0] in ('icalendar', 'xlsxwriter')])\n"
+    )
+    result = subprocess.run(
+        [PY, "-c", code, str(tmp_path / "plan.json")],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert result.stdout.strip().endswith("[]"), result.stdout
+
+
+def test_a_named_pipe_is_written_to_not_replaced(tmp_path: Path) -> None:
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    got: list[bytes] = []
+    reader = threading.Thread(target=lambda: got.append(fifo.read_bytes()))
+    reader.start()
+    out = proc("export", str(EXAMPLE), "-o", str(fifo))
+    reader.join(timeout=60)
+    assert out.returncode == 0, out.stderr
+    assert fifo.is_fifo() and got[0].startswith(b"{")

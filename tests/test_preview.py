@@ -1,0 +1,258 @@
+"""``planforge preview``: the server's answers, its confinement, and a real browser that
+sees the document change when the plan is saved."""
+
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from planforge.preview import VERSION_PATH, Preview, make_server
+from planforge.render.document import RenderOptions
+from tests.conftest import EXAMPLE
+
+TITLE = "老客户唤醒月"
+
+
+@pytest.fixture
+def plan(tmp_path: Path) -> Path:
+    target = tmp_path / "plans" / "plan.yaml"
+    target.parent.mkdir()
+    shutil.copy(EXAMPLE, target)
+    return target
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text("utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), "utf-8")
+
+
+class Client:
+    """Requests to a preview server running in a thread of this process."""
+
+    def __init__(self, plan: Path, templates: str | None = None) -> None:
+        self.preview = Preview(
+            plan.resolve(), RenderOptions(formats=("html",), templates=templates)
+        )
+        self.log: list[str] = []
+        self.server = make_server(self.preview, 0, self.log.append)
+        self.port = self.server.server_address[1]
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def get(self, path: str, host: str | None = None, method: str = "GET"):
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+        conn.request(method, path, headers={"Host": host or f"127.0.0.1:{self.port}"})
+        resp = conn.getresponse()
+        return resp.status, resp.read().decode("utf-8", "replace"), resp
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def client(plan: Path) -> Iterator[Client]:
+    c = Client(plan)
+    yield c
+    c.close()
+
+
+def test_serves_the_document_with_the_reload_script(client: Client) -> None:
+    status, body, resp = client.get("/")
+    assert status == 200
+    assert f"<title>{TITLE}</title>" in body and "宣传海报" in body
+    assert f'fetch("{VERSION_PATH}"' in body
+    nonce = client.preview.nonce
+    assert f'<script nonce="{nonce}">' in body
+    assert f"script-src 'nonce-{nonce}'" in resp.getheader("Content-Security-Policy")
+    assert client.server.server_address[0] == "127.0.0.1"
+
+
+def test_a_save_bumps_the_version_and_re_renders(client: Client, plan: Path) -> None:
+    assert client.get(VERSION_PATH)[1] == "1"
+    assert client.get(VERSION_PATH)[1] == "1"  # nothing changed
+    edit(plan, f"title: {TITLE}", "title: 春季唤醒计划")
+    assert client.get(VERSION_PATH)[1] == "2"
+    assert "<title>春季唤醒计划</title>" in client.get("/")[1]
+    assert any("re-rendered" in line for line in client.log)
+
+
+def test_an_invalid_plan_shows_its_diagnostics_at_their_lines(client: Client, plan: Path) -> None:
+    edit(plan, "amount: 1000", "amount: 1200")
+    status, body, _ = client.get("/")
+    assert status == 200
+    assert "计划有错误" in body  # in the plan's language
+    assert "PF401" in body and "PF403" in body
+    assert 'id="L143"' in body and "143 |       amount: 1200" in body
+    assert f'fetch("{VERSION_PATH}"' in body  # it still reloads once fixed
+    edit(plan, "amount: 1200", "amount: 1000")
+    assert "宣传海报" in client.get("/")[1]
+
+
+def test_serves_nothing_outside_its_folders(client: Client, plan: Path) -> None:
+    (plan.parent / "customers.csv").write_text("客户编号,手机\nC1,13800000000\n", "utf-8")
+    (plan.parent / "logo.png").write_bytes(b"\x89PNG fake")
+    os.symlink("/etc/hostname", plan.parent / "host.png")
+    assert client.get("/logo.png")[0] == 200
+    assert client.get("/plan.css")[0] == 200  # the built-in stylesheet
+    for path in (
+        "/customers.csv",  # plan folder: only images, fonts and stylesheets
+        "/plan.yaml",
+        "/host.png",  # a symlink leading outside
+        "/../../etc/passwd",
+        "/%2e%2e/%2e%2e/etc/passwd",
+        "/sections/cover.html.j2",  # template sources are not assets
+        "/nothing-here.css",
+    ):
+        assert client.get(path)[0] == 404, path
+
+
+def test_refuses_other_hosts_and_writes(client: Client) -> None:
+    assert client.get("/", host="attacker.example:80")[0] == 403  # DNS rebinding
+    assert client.get("/", method="POST")[0] == 405
+    assert client.get("/", method="HEAD")[0] == 200
+
+
+def test_template_changes_re_render_too(plan: Path, tmp_path: Path) -> None:
+    brand = tmp_path / "branding"
+    brand.mkdir()
+    (brand / "brand.css").write_text("h1 { color: #111; }", "utf-8")
+    c = Client(plan, str(brand))
+    try:
+        assert "#111" in c.get("/")[1]
+        time.sleep(0.01)
+        (brand / "brand.css").write_text("h1 { color: #8a1538; }", "utf-8")
+        assert c.get(VERSION_PATH)[1] == "2"
+        assert "#8a1538" in c.get("/")[1]
+        (brand / "plan.html.j2").write_text("{{ lipsum.__globals__ }}", "utf-8")
+        body = c.get("/")[1]
+        assert "template refused" in body and "__globals__" in body
+    finally:
+        c.close()
+
+
+# -- a real browser -------------------------------------------------------------------
+
+
+def chromium() -> str | None:
+    for name in ("chromium", "chromium-browser", "google-chrome"):
+        if found := shutil.which(name):
+            return found
+    return None
+
+
+def wait_for(check: Callable[[], str | None], what: str, timeout: float = 60) -> str:
+    deadline = time.monotonic() + timeout
+    last = None
+    while time.monotonic() < deadline:
+        last = check()
+        if last:
+            return last
+        time.sleep(0.2)
+    pytest.fail(f"timed out waiting for {what} (last: {last!r})")
+
+
+class Browser:
+    """Headless Chromium driven over the DevTools protocol."""
+
+    def __init__(self, binary: str, url: str) -> None:
+        import websocket
+
+        self.profile = tempfile.mkdtemp(prefix="planforge-chromium-")
+        self.proc = subprocess.Popen(
+            [
+                binary,
+                "--headless=new",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--no-first-run",
+                f"--user-data-dir={self.profile}",
+                "--remote-debugging-port=0",
+                url,
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        active = Path(self.profile) / "DevToolsActivePort"
+        port = wait_for(
+            lambda: active.exists() and active.read_text().split("\n")[0], "Chromium to start"
+        )
+        target = wait_for(lambda: self._page(int(port)), "the page target")
+        self.ws = websocket.create_connection(target, timeout=30)
+        self.ids = 0
+
+    @staticmethod
+    def _page(port: int) -> str | None:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        conn.request("GET", "/json/list")
+        pages = [t for t in json.loads(conn.getresponse().read()) if t.get("type") == "page"]
+        return pages[0]["webSocketDebuggerUrl"] if pages else None
+
+    def evaluate(self, expression: str) -> str | None:
+        self.ids += 1
+        self.ws.send(
+            json.dumps(
+                {
+                    "id": self.ids,
+                    "method": "Runtime.evaluate",
+                    "params": {"expression": expression, "returnByValue": True},
+                }
+            )
+        )
+        while True:
+            answer = json.loads(self.ws.recv())
+            if answer.get("id") == self.ids:
+                return answer.get("result", {}).get("result", {}).get("value")
+
+    def close(self) -> None:
+        self.ws.close()
+        self.proc.kill()
+        self.proc.wait(timeout=30)
+        shutil.rmtree(self.profile, ignore_errors=True)
+
+
+def test_a_real_browser_sees_each_save(plan: Path) -> None:
+    binary = chromium()
+    if binary is None:
+        if os.environ.get("CI"):
+            pytest.fail("Chromium is missing: ./dev test installs it (package `chromium`)")
+        pytest.skip("no Chromium on this machine (./dev test installs it)")
+    server = subprocess.Popen(
+        [sys.executable, "-m", "planforge", "preview", str(plan), "--port", "0", "--no-open"],
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    browser = None
+    try:
+        assert server.stderr is not None
+        line = server.stderr.readline()
+        assert "previewing" in line, line
+        url = line.split(" at ", 1)[1].split(" ", 1)[0]
+        browser = Browser(binary, url)
+        heading = "document.querySelector('h1') && document.querySelector('h1').textContent"
+        wait_for(lambda: browser.evaluate(heading) == TITLE, "the document")
+        edit(plan, f"title: {TITLE}", "title: 春季唤醒计划")
+        wait_for(lambda: browser.evaluate(heading) == "春季唤醒计划", "the saved title")
+        edit(plan, "amount: 1000", "amount: 1200")
+        wait_for(
+            lambda: "PF401" in (browser.evaluate("document.body.innerText") or ""),
+            "the diagnostics",
+        )
+        edit(plan, "amount: 1200", "amount: 1000")
+        wait_for(lambda: browser.evaluate(heading) == "春季唤醒计划", "the document again")
+    finally:
+        if browser is not None:
+            browser.close()
+        server.terminate()
+        server.wait(timeout=30)
