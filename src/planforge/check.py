@@ -22,6 +22,7 @@ from planforge.schema import check_schema
 #: (PF203 suggests the right one). Other rules never hide a schema error: a negative
 #: amount is reported as such even if PF401 also finds it disagrees.
 _GENERIC = {"PF103", "PF104"}
+_KNOCKS_ON = {"PF103"}
 _SAYS_IT_BETTER = {"PF202", "PF203", "PF204", "PF205", "PF601", "PF602", "PF603", "PF701", "PF702"}
 
 
@@ -65,6 +66,11 @@ def check_document(doc: Document, *, debug: bool = False) -> Result:
     schema_diags = [
         d for d in schema_diags if d.code not in _GENERIC or (d.line, d.col) not in taken
     ]
+    # A value of the wrong type is left out of the resolved plan, so a rule may then
+    # report it as missing on the same line (PF402 after PF103 on `amount: ¥500`): that
+    # knock-on finding says nothing new.
+    ignored = {d.line for d in schema_diags if d.code in _KNOCKS_ON}
+    rule_diags = [d for d in rule_diags if d.line not in ignored]
     result.plan = plan
     result.diagnostics = sorted(
         result.diagnostics + schema_diags + rule_diags, key=Diagnostic.sort_key
@@ -98,4 +104,5 @@ def _diagnostic(rule_: Rule, finding: Finding, doc: Document) -> Diagnostic:
         quoted = line[loc.col - 1 : loc.col] in ("'", '"')
         loc = Location(loc.line, loc.col + finding.offset + int(quoted))
     related = tuple(Related(msg, source.value(path)) for msg, path in finding.related)
-    return Diagnostic(rule_.code, rule_.severity, finding.message, doc.path, loc, related)
+    fix = finding.fix.fix(loc) if finding.fix else None
+    return Diagnostic(rule_.code, rule_.severity, finding.message, doc.path, loc, related, fix)

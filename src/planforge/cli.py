@@ -26,6 +26,43 @@ def _debug_option(func: F) -> F:
     )(func)
 
 
+def _lang_callback(ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
+    if value is not None:
+        ctx.ensure_object(dict)
+        ctx.find_root().ensure_object(dict)
+        ctx.find_root().obj["lang"] = value
+    return value
+
+
+def _lang_option(func: F) -> F:
+    """``--lang``: the language of messages (else PLANFORGE_LANG, LC_ALL, LC_MESSAGES, LANG)."""
+    return click.option(
+        "--lang",
+        type=click.Choice(["zh-CN", "en"], case_sensitive=False),
+        callback=_lang_callback,
+        expose_value=False,
+        is_eager=True,
+        help="Language of the messages: zh-CN or en (default: PLANFORGE_LANG, then LC_ALL, "
+        "LC_MESSAGES, LANG, then English).",
+    )(func)
+
+
+def _lang() -> str:
+    """The language chosen for this run."""
+    from planforge.i18n import choose
+
+    ctx = click.get_current_context(silent=True)
+    option = ctx.find_root().obj.get("lang") if ctx and ctx.find_root().obj else None
+    return choose(option)
+
+
+def _say(template: str, **args: Any) -> str:
+    """A CLI message in the run's language."""
+    from planforge.messages import Message
+
+    return Message(template, **args).localize(_lang())
+
+
 def _document_options(func: F) -> F:
     """``--locale`` and ``--templates``, shared by the commands that make the document."""
     func = click.option(
@@ -67,6 +104,7 @@ class _Group(click.Group):
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "-V", "--version", prog_name="planforge")
+@_lang_option
 @_debug_option
 @click.pass_context
 def main(ctx: click.Context, debug: bool) -> None:
@@ -119,6 +157,13 @@ def _emit(text: str, output: str | None) -> None:
 @click.option(
     "--color/--no-color", default=None, help="Colour the text report (default: on a terminal)."
 )
+@click.option(
+    "--fix",
+    is_flag=True,
+    help="Apply the exact, safe fixes in place (full-width punctuation, curly quotes, "
+    "currency case, quoting), then report what is left.",
+)
+@_lang_option
 @_debug_option
 @click.pass_context
 def validate(
@@ -128,6 +173,7 @@ def validate(
     strict: bool,
     output: str | None,
     color: bool | None,
+    fix: bool,
     debug: bool,
 ) -> None:
     """Check plan files: schema, references, dates, budget, tiers, KPIs.
@@ -141,6 +187,7 @@ def validate(
       planforge validate plans/reactivation-2024q2.yaml --strict
       planforge validate --format github plans/
       planforge validate --format sarif -o planforge.sarif
+      planforge validate --fix --lang zh-CN plans/x.yaml
     """
     from planforge.check import check_file
     from planforge.discover import DiscoveryError, find_plans
@@ -148,6 +195,7 @@ def validate(
     from planforge.repository import add_duplicate_ids
 
     debug = debug or ctx.obj.get("debug", False)
+    lang = _lang()
     try:
         files = find_plans(paths or ["plans"])
     except DiscoveryError as exc:
@@ -155,14 +203,45 @@ def validate(
     results = []
     for path in files:
         try:
-            results.append(check_file(path, debug=debug))
+            result = check_file(path, debug=debug)
+            if fix:
+                result = _fix(path, result, lang, debug)
+            results.append(result)
         except OSError as exc:
-            raise click.UsageError(f"{path}: cannot read: {exc.strerror or exc}") from None
+            raise click.UsageError(
+                _say("{path}: cannot read: {error}", path=path, error=exc.strerror or exc)
+            ) from None
     add_duplicate_ids(results)
     stream = sys.stdout if output is None else None
-    report = get(fmt)(results, strict=strict, color=fmt == "text" and _color(color, stream))
+    colored = fmt == "text" and _color(color, stream)
+    report = get(fmt)(results, strict=strict, color=colored, lang=lang)
     _emit(report, output)
     ctx.exit(EXIT_FINDINGS if any(r.failed(strict) for r in results) else EXIT_OK)
+
+
+def _fix(path: str, result: Any, lang: str, debug: bool) -> Any:
+    """Apply the safe fixes to ``path``, say what changed (on stderr), and check it again."""
+    from planforge.check import check_file
+    from planforge.fixer import fix_file
+    from planforge.messages import localize
+
+    for _ in range(3):  # a fix can make another one possible; three rounds are plenty
+        fixed = fix_file(path, result.diagnostics)
+        if not fixed:
+            break
+        for d in fixed:
+            what = localize(d.fix.message, lang)
+            click.echo(
+                _say(
+                    "{where}: fixed [{code}] {what}",
+                    where=f"{path}:{d.line}:{d.col}",
+                    code=d.code,
+                    what=what,
+                ),
+                err=True,
+            )
+        result = check_file(path, debug=debug)
+    return result
 
 
 _EXPORT_FORMATS = ("json", "csv")  # planforge.export.FORMATS, kept import-free

@@ -61,6 +61,22 @@ class Fix:
 
 
 @dataclass(frozen=True)
+class Suggestion:
+    """A fix as a check proposes it: words, and the new text for the value it points at."""
+
+    message: str
+    replace: str | None = None  # replaces the whole value (or key) the finding points at
+    safe: bool = False
+
+    def fix(self, loc: Location) -> Fix:
+        """The fix, with an edit over ``loc`` when the suggestion replaces text there."""
+        if self.replace is None or loc.end_line is None or loc.end_col is None:
+            return Fix(self.message)
+        edit = Edit((loc.line, loc.col), (loc.end_line, loc.end_col), self.replace)
+        return Fix(self.message, (edit,), self.safe)
+
+
+@dataclass(frozen=True)
 class Diagnostic:
     """One finding in one file."""
 

@@ -16,6 +16,8 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal, DivisionByZero, InvalidOperation, localcontext
 
+from planforge.messages import msg
+
 MAX_DEPTH = 32
 _TOKEN = re.compile(
     r"\s*(?:(?P<num>[0-9]+(?:\.[0-9]+)?)|(?P<name>[A-Za-z_][A-Za-z0-9_]*)|(?P<op>[-+*/()]))"
@@ -70,7 +72,10 @@ def _tokenize(text: str) -> list[tuple[str, str, int]]:
         if not m:
             bad = len(text[pos:]) - len(text[pos:].lstrip())
             raise FormulaError(
-                f"`{text[pos + bad]}` cannot appear in a formula (use + - * / and parentheses)",
+                msg(
+                    "`{char}` cannot appear in a formula (use + - * / and parentheses)",
+                    char=text[pos + bad],
+                ),
                 pos + bad + 1,
             )
         kind = m.lastgroup or "op"
@@ -92,14 +97,14 @@ class _Parser:
     def take(self) -> tuple[str, str, int]:
         tok = self.peek()
         if tok is None:
-            raise FormulaError("the formula ends too early", len(self.text) + 1)
+            raise FormulaError(msg("the formula ends too early"), len(self.text) + 1)
         self.i += 1
         return tok
 
     def expr(self) -> Expr:
         self.depth += 1
         if self.depth > MAX_DEPTH:
-            raise FormulaError("the formula nests too deeply", self.tokens[self.i - 1][2])
+            raise FormulaError(msg("the formula nests too deeply"), self.tokens[self.i - 1][2])
         node = self.term()
         while (tok := self.peek()) and tok[1] in "+-" and tok[0] == "op":
             self.take()
@@ -120,7 +125,7 @@ class _Parser:
             self.take()
             self.depth += 1
             if self.depth > MAX_DEPTH:
-                raise FormulaError("the formula nests too deeply", tok[2])
+                raise FormulaError(msg("the formula nests too deeply"), tok[2])
             node = Neg(self.unary())
             self.depth -= 1
             return node
@@ -136,21 +141,23 @@ class _Parser:
             node = self.expr()
             close = self.peek()
             if close is None or close[1] != ")":
-                raise FormulaError("a `(` is never closed", col)
+                raise FormulaError(msg("a `(` is never closed"), col)
             self.take()
             return node
-        raise FormulaError(f"expected a number, a name or `(` but found `{text}`", col)
+        raise FormulaError(
+            msg("expected a number, a name or `(` but found `{text}`", text=text), col
+        )
 
 
 def parse(text: str) -> Expr:
     """Parse ``text`` into an expression tree. Raises :class:`FormulaError`."""
     parser = _Parser(text)
     if not parser.tokens:
-        raise FormulaError("the formula is empty")
+        raise FormulaError(msg("the formula is empty"))
     node = parser.expr()
     extra = parser.peek()
     if extra is not None:
-        raise FormulaError(f"unexpected `{extra[1]}`", extra[2])
+        raise FormulaError(msg("unexpected `{text}`", text=extra[1]), extra[2])
     return node
 
 
@@ -174,7 +181,7 @@ def evaluate(node: Expr, env: dict[str, Decimal]) -> Decimal:
         try:
             return _eval(node, env)
         except (DivisionByZero, InvalidOperation):
-            raise Undefined("division by zero") from None
+            raise Undefined(msg("division by zero")) from None
 
 
 def _eval(node: Expr, env: dict[str, Decimal]) -> Decimal:

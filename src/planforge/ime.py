@@ -279,19 +279,22 @@ class _Scanner:
 
     def flow(self, num: int, at: int, plain: str) -> None:
         close = "]" if plain[0] == "[" else "}"
-        depth, quote, commas = 0, "", []
+        opened: list[str] = []
+        quote, commas = "", []
         for i, c in enumerate(plain):
             if quote:
                 quote = "" if c == quote else quote
             elif c in "\"'" and (i == 0 or plain[i - 1] in "[{, "):
                 quote = c
             elif c in "[{":
-                depth += 1
+                opened.append(c)
             elif c in "]}":
-                depth -= 1
-                if depth == 0:
+                opened.pop() if opened else None
+                if not opened:
                     break
-            elif c in _COMMAS:
+            elif c in _COMMAS and (
+                opened[-1:] == ["["] or _KEY.match(plain, i + 1 + _spaces(plain, i + 1))
+            ):
                 commas.append(i)
         if commas:
             chars = "".join(sorted({plain[i] for i in commas}, key=plain.index))
@@ -366,6 +369,10 @@ def plan_keys() -> frozenset[str]:
         elif isinstance(node, list):
             stack.extend(node)
     return frozenset(keys)
+
+
+def _spaces(text: str, at: int) -> int:
+    return len(text[at:]) - len(text[at:].lstrip(" "))
 
 
 def _ascii(text: str) -> str:

@@ -83,9 +83,12 @@ def load_bytes(data: bytes, path: str = "<bytes>") -> Document:
             Diagnostic(
                 "PF006",
                 Severity.ERROR,
-                f"the file is larger than {MAX_BYTES // (1024 * 1024)} MB; a plan is"
-                " a few hundred kilobytes at most: split it or check it is the right file",
+                msg(
+                    "the file is larger than {mb} MB; a plan is a few hundred kilobytes at most",
+                    mb=MAX_BYTES // (1024 * 1024),
+                ),
                 path,
+                fix=Fix(msg("split it, or check it is the right file")),
             )
         )
         return doc
@@ -94,7 +97,14 @@ def load_bytes(data: bytes, path: str = "<bytes>") -> Document:
     except DecodeError as exc:
         doc = Document(path, sha256=digest)
         doc.diagnostics.append(
-            Diagnostic("PF001", Severity.ERROR, exc.message, path, Location(exc.line, exc.col))
+            Diagnostic(
+                "PF001",
+                Severity.ERROR,
+                exc.message,
+                path,
+                Location(exc.line, exc.col),
+                fix=Fix(msg("save the file as UTF-8 (in your editor: Save with encoding → UTF-8)")),
+            )
         )
         return doc
     doc = load_text(text, path)
@@ -171,10 +181,15 @@ class _Builder:
         }
 
     def error(
-        self, code: str, message: str, loc: Location, related: tuple[Related, ...] = ()
+        self,
+        code: str,
+        message: str,
+        loc: Location,
+        related: tuple[Related, ...] = (),
+        fix: Fix | None = None,
     ) -> None:
         self.doc.diagnostics.append(
-            Diagnostic(code, Severity.ERROR, message, self.doc.path, loc, related)
+            Diagnostic(code, Severity.ERROR, message, self.doc.path, loc, related, fix)
         )
 
     def build(self, text: str) -> dict[str, Any]:
@@ -186,20 +201,31 @@ class _Builder:
         except yaml.reader.ReaderError as exc:
             raise _reader_error(exc, text) from None
         except yaml.YAMLError as exc:  # pragma: no cover - libyaml errors always carry a mark
-            raise LoadError("PF002", f"the YAML cannot be read: {exc}", Location()) from None
+            raise LoadError(
+                "PF002", msg("the YAML cannot be read: {error}", error=str(exc)), Location()
+            ) from None
         if not self.root_set or self.root is None:
             raise LoadError(
                 "PF006",
-                "the file is empty: a plan starts with `planforge: 1` followed by its blocks",
+                msg("the file is empty"),
                 Location(),
+                Fix(
+                    msg(
+                        "start with `planforge: 1` followed by the plan's blocks, or run `planforge init`"
+                    )
+                ),
             )
         if not isinstance(self.root, dict):
-            kind = "a list" if isinstance(self.root, list) else f"the single value {self.root!r}"
+            kind = (
+                msg("a list")
+                if isinstance(self.root, list)
+                else msg("the single value `{value}`", value=self.root)
+            )
             raise LoadError(
                 "PF006",
-                f"the file holds {kind}, not a plan: a plan is a set of `key: value` blocks"
-                " starting with `planforge: 1`",
+                msg("the file holds {kind}, not a plan", kind=kind),
                 self.source.value(()),
+                Fix(msg("a plan is a set of `key: value` blocks starting with `planforge: 1`")),
             )
         return self.root
 
@@ -215,9 +241,9 @@ class _Builder:
         if self.documents > 1:
             raise LoadError(
                 "PF006",
-                "the file holds more than one YAML document (a second `---`):"
-                " keep one plan per file",
+                msg("the file holds more than one YAML document (a second `---`)"),
                 _loc(ev.start_mark),
+                Fix(msg("keep one plan per file")),
             )
 
     def child_path(self) -> Path | None:
@@ -249,23 +275,32 @@ class _Builder:
         assert isinstance(top.container, dict)
         name = ev.value
         if ev.tag not in (None, "!", _STD + "str"):
-            self.error("PF004", f"a key cannot carry the tag `{ev.tag}`", loc)
+            self.error(
+                "PF004",
+                msg("a key cannot carry the tag `{tag}`", tag=ev.tag),
+                loc,
+                fix=Fix(msg("remove the tag")),
+            )
         if plain and name == "<<" and ev.tag is None:
             self.error(
                 "PF004",
-                "merge keys (`<<: *anchor`) are a YAML 1.1 feature planforge does not"
-                " support: write the keys out",
+                msg("merge keys (`<<: *anchor`) are a YAML 1.1 feature planforge does not support"),
                 loc,
+                fix=Fix(msg("write the keys out instead of `<<`")),
             )
             name = None
         elif name in top.container:
             first = self.source.keys.get((*top.path, name), Location())
             self.error(
                 "PF003",
-                f"the key `{name}` appears twice in this block (first on line {first.line});"
-                " keep one",
+                msg(
+                    "the key `{name}` appears twice in this block (first on line {line})",
+                    name=name,
+                    line=first.line,
+                ),
                 loc,
-                (Related(f"`{name}` first defined here", first),),
+                (Related(msg("`{name}` first defined here", name=name), first),),
+                Fix(msg("keep one of the two `{name}` lines and delete the other", name=name)),
             )
             name = None
         top.key = name
@@ -288,31 +323,37 @@ class _Builder:
             }[tag]
             if ok:
                 return value
-            self.error("PF004", f"`{ev.value}` does not fit its tag `{tag}`", loc)
+            self.error(
+                "PF004",
+                msg("`{value}` does not fit its tag `{tag}`", value=ev.value, tag=tag),
+                loc,
+                fix=Fix(msg("remove the tag")),
+            )
             return None
         self.unsupported_tag(tag, loc)
         return None
 
     def unsupported_tag(self, tag: str, loc: Location) -> None:
         short = tag.replace(_STD, "!!")
-        extra = " (it could run code)" if "python" in tag else ""
-        self.error(
-            "PF004",
-            f"the tag `{short}` is not allowed in a plan{extra}; remove it",
-            loc,
+        message = (
+            msg("the tag `{tag}` is not allowed in a plan (it could run code)", tag=short)
+            if "python" in tag
+            else msg("the tag `{tag}` is not allowed in a plan", tag=short)
         )
+        self.error("PF004", message, loc, fix=Fix(msg("remove `{tag}`", tag=short)))
 
     def start(self, ev: yaml.MappingStartEvent | yaml.SequenceStartEvent) -> None:
         loc = _loc(ev.start_mark)
         top = self.stack[-1] if self.stack else None
         if top is not None and isinstance(top.container, dict) and not top.has_key:
-            raise LoadError("PF002", "a key must be plain text, not a list or a block", loc)
-        if len(self.stack) >= MAX_DEPTH:
             raise LoadError(
-                "PF005",
-                f"the plan nests deeper than {MAX_DEPTH} levels; a plan needs about five",
+                "PF002",
+                msg("a key must be plain text, not a list or a block"),
                 loc,
+                Fix(msg("write `key: value`")),
             )
+        if len(self.stack) >= MAX_DEPTH:
+            raise _too_deep(loc)
         is_map = isinstance(ev, yaml.MappingStartEvent)
         path = self.child_path()
         frame = _Frame({} if is_map else [], path or (), ev.anchor, discard=path is None)
@@ -338,23 +379,34 @@ class _Builder:
         loc = _loc(ev.start_mark, ev.end_mark)
         if ev.anchor in self.open_anchors:
             raise LoadError(
-                "PF005", f"the alias `*{ev.anchor}` refers to a block that contains it", loc
+                "PF005",
+                msg("the alias `*{name}` refers to a block that contains it", name=ev.anchor),
+                loc,
+                Fix(msg("write the values out instead of the alias")),
             )
         if ev.anchor not in self.anchors:
             raise LoadError(
-                "PF002", f"the alias `*{ev.anchor}` has no matching `&{ev.anchor}`", loc
+                "PF002",
+                msg("the alias `*{name}` has no matching `&{name}`", name=ev.anchor),
+                loc,
+                Fix(msg('a value starting with `*` must be quoted: `"*{name}"`', name=ev.anchor)),
             )
         value, size = self.anchors[ev.anchor]
         self.alias_nodes += size
         if self.alias_nodes > MAX_ALIAS_NODES:
             raise LoadError(
                 "PF005",
-                f"aliases expand to more than {MAX_ALIAS_NODES:,} values (an 'alias bomb');"
-                " write the repeated parts out or use fewer nested aliases",
+                msg(
+                    "aliases expand to more than {limit} values (an 'alias bomb')",
+                    limit=f"{MAX_ALIAS_NODES:,}",
+                ),
                 loc,
+                Fix(msg("write the repeated parts out, or use fewer nested aliases")),
             )
         if self.stack and isinstance(self.stack[-1].container, dict) and not self.stack[-1].has_key:
-            raise LoadError("PF002", "an alias cannot be used as a key", loc)
+            raise LoadError(
+                "PF002", msg("an alias cannot be used as a key"), loc, Fix(msg("write the key out"))
+            )
         self.add(value, loc, size)
 
     def add(self, value: Any, loc: Location | None, size: int) -> None:
@@ -393,9 +445,22 @@ def _reader_error(exc: yaml.reader.ReaderError, text: str) -> LoadError:
     char = exc.character if isinstance(exc.character, int) else ord(str(exc.character)[:1] or "\0")
     return LoadError(
         "PF002",
-        f"the character U+{char:04X} is not allowed in YAML (control characters often come"
-        " from text copied out of Word or Excel); delete it",
+        msg(
+            "the character U+{code} is not allowed in YAML (control characters often come"
+            " from text copied out of Word or Excel)",
+            code=f"{char:04X}",
+        ),
         Location(line, col),
+        Fix(msg("delete it"), (Edit((line, col), (line, col + 1), ""),)),
+    )
+
+
+def _too_deep(loc: Location) -> LoadError:
+    return LoadError(
+        "PF005",
+        msg("the plan nests deeper than {limit} levels; a plan needs about five", limit=MAX_DEPTH),
+        loc,
+        Fix(msg("flatten the blocks: a plan needs about five levels")),
     )
 
 
@@ -410,14 +475,12 @@ def _syntax_error(exc: yaml.MarkedYAMLError, text: str) -> LoadError:
         tab_col = line.find("\t") + 1 if "\t" in line else loc.col
         return LoadError(
             "PF002",
-            "a tab character is used for indentation; YAML needs spaces (set your editor"
-            " to insert spaces)",
+            msg("a tab character is used for indentation; YAML needs spaces"),
             Location(loc.line, tab_col),
+            Fix(msg("indent with spaces (set your editor to insert spaces for Tab)")),
         )
     if "maximum nesting depth" in problem:  # PyYAML >= 6.0.3 stops deep flow nesting itself
-        return LoadError(
-            "PF005", f"the plan nests deeper than {MAX_DEPTH} levels; a plan needs about five", loc
-        )
+        return _too_deep(loc)
     context = exc.context or ""
     start = exc.context_mark
     at = Location(start.line + 1, start.column + 1) if start else loc

@@ -167,6 +167,7 @@ class KPI:
     formula_expr: Expr | None = internal()
     formula_error: str | None = internal()
     formula_error_column: int = internal(1)
+    formula_fix: str | None = internal()
     formula_value: Quantity | None = None
     formula_undefined: str | None = internal()
     value: Quantity | None = None
@@ -251,6 +252,9 @@ class Plan:
     budget: Budget = field(default_factory=Budget)
     kpis: list[KPI] = field(default_factory=list)
     measures: dict[str, Decimal] = field(default_factory=dict)
+    #: Every measure the plan declares, recorded (a number) or not yet (``~``); None
+    #: when the plan has no ``measures`` block (then no formula name can be checked).
+    measure_names: frozenset[str] | None = internal()
     monitoring: list[Monitor] = field(default_factory=list)
     review: Review | None = None
     approvals: list[Approval] = field(default_factory=list)

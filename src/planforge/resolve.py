@@ -14,11 +14,13 @@ Computed here, all in exact Decimal arithmetic:
 
 from __future__ import annotations
 
+import difflib
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from planforge import formula as formulas
 from planforge.dates import add_working_days, parse_date, span_days
+from planforge.messages import msg
 from planforge.model import (
     KPI,
     Approval,
@@ -132,6 +134,7 @@ def resolve(data: dict[str, Any]) -> Plan:
     plan.budget = _budget(raw.child("budget"), currency, plan.scope.customers)
     measures = raw.data.get("measures")
     if isinstance(measures, dict):
+        plan.measure_names = frozenset(str(k) for k in measures)
         plan.measures = {
             k: Decimal(v) for k, v in measures.items() if is_number(v) and abs(v) < _LIMIT
         }
@@ -301,13 +304,13 @@ def _kpi(r: _Raw, plan: Plan) -> KPI:
         try:
             kpi.target = parse_target(kpi.target_text)
         except ValueError as exc:
-            kpi.target_error = str(exc)
+            kpi.target_error = exc.args[0]
     kpi.actual_text = r.data.get("actual")
     if kpi.actual_text is not None:
         try:
             kpi.actual = parse_quantity(kpi.actual_text)
         except ValueError as exc:
-            kpi.actual_error = str(exc)
+            kpi.actual_error = exc.args[0]
     kpi.formula = r.text("formula")
     if kpi.formula is not None:
         _formula(kpi, plan)
@@ -335,15 +338,29 @@ def _formula(kpi: KPI, plan: Plan) -> None:
     try:
         kpi.formula_expr = formulas.parse(kpi.formula)
     except formulas.FormulaError as exc:
-        kpi.formula_error, kpi.formula_error_column = str(exc), exc.column
+        kpi.formula_error, kpi.formula_error_column = exc.args[0], exc.column
         return
     env = formula_env(plan)
     used = formulas.names(kpi.formula_expr)
     unknown = [n for n in used if n.name not in env and n.name not in BUILTINS]
-    if unknown and plan.measures:
+    declared = plan.measure_names
+    unknown = [n for n in unknown if declared is not None and n.name not in declared]
+    if unknown:
         first = unknown[0]
-        known = ", ".join(sorted(set(plan.measures) | set(BUILTINS)))
-        kpi.formula_error = f"`{first.name}` is not a measure or built-in (known: {known})"
+        known = sorted(declared | set(BUILTINS))  # type: ignore[operator]
+        close = difflib.get_close_matches(first.name, known, n=1, cutoff=0.6)
+        kpi.formula_error = msg(
+            "`{name}` is not a measure or built-in (known: {known})",
+            name=first.name,
+            known=", ".join(known),
+        )
+        kpi.formula_fix = (
+            msg("write `{close}`", close=close[0])
+            if close
+            else msg(
+                "declare it under `measures` (`{name}: ~` until it is recorded)", name=first.name
+            )
+        )
         kpi.formula_error_column = first.column
         return
     if any(n.name not in env for n in used):
@@ -351,7 +368,7 @@ def _formula(kpi: KPI, plan: Plan) -> None:
     try:
         value = formulas.evaluate(kpi.formula_expr, env)
     except formulas.Undefined as exc:
-        kpi.formula_undefined = str(exc)
+        kpi.formula_undefined = exc.args[0]
         return
     percent = kpi.target is not None and kpi.target.percent
     if percent:
@@ -375,13 +392,13 @@ def _monitor(r: _Raw, kpis: dict[str, KPI]) -> Monitor:
         try:
             mon.when = parse_threshold(mon.when_text)
         except ValueError as exc:
-            mon.when_error = str(exc)
+            mon.when_error = exc.args[0]
     raw_within = r.data.get("respond_within")
     if raw_within is not None:
         try:
             mon.respond_within_hours = parse_duration_hours(raw_within)
         except ValueError as exc:
-            mon.respond_error = str(exc)
+            mon.respond_error = exc.args[0]
     kpi = kpis.get(mon.kpi or "")
     if mon.when and kpi and kpi.value and kpi.value.percent == mon.when.percent:
         mon.triggered = mon.when.satisfied_by(kpi.value)

@@ -47,6 +47,10 @@ def _plan_bytes(case: dict) -> bytes:
     return text.encode(case.get("encoding", "utf-8"))
 
 
+def _fix(diag) -> str:
+    return diag.fix.message if diag.fix else ""
+
+
 @pytest.mark.parametrize(
     ("code", "kind", "case"),
     _load_cases(),
@@ -66,8 +70,8 @@ def test_rule_case(code: str, kind: str, case: dict) -> None:
         assert diag.line == want["line"], (diag.line, diag.col, diag.message)
         if "col" in want:
             assert diag.col == want["col"], (diag.line, diag.col, diag.message)
-        if "message" in want:
-            assert want["message"] in diag.message
+        if "message" in want:  # a fragment of the message or of its fix
+            assert want["message"] in diag.message + "\n" + _fix(diag), (diag.message, _fix(diag))
         if "fix" in want:
             assert diag.fix is not None and want["fix"] in diag.fix.message, diag.fix
 

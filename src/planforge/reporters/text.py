@@ -7,7 +7,8 @@ from collections.abc import Sequence
 
 from planforge.check import Result
 from planforge.diagnostics import Diagnostic, Severity
-from planforge.reporters import totals
+from planforge.messages import localize, msg
+from planforge.reporters import fix_text, totals
 
 _STYLE = {
     "error": "\033[1;31m",
@@ -52,15 +53,25 @@ def snippet(lines: list[str], diag: Diagnostic, color: bool = False) -> list[str
     ]
 
 
-def format_diagnostic(diag: Diagnostic, lines: list[str], color: bool = False) -> str:
-    """One diagnostic as text, with its snippet and related locations."""
+def format_diagnostic(
+    diag: Diagnostic, lines: list[str], color: bool = False, lang: str | None = None
+) -> str:
+    """One diagnostic as text, with its snippet, related locations and fix."""
     head = (
         f"{_paint(f'{diag.path}:{diag.line}:{diag.col}', 'bold', color)}: "
-        f"{_paint(f'{diag.severity.value}[{diag.code}]', diag.severity.value, color)} {diag.message}"
+        f"{_paint(f'{diag.severity.value}[{diag.code}]', diag.severity.value, color)}"
+        f" {localize(diag.message, lang)}"
     )
     out = [head, *snippet(lines, diag, color)]
     for rel in diag.related:
-        out.append(f"  = note: {rel.message} (line {rel.location.line}, column {rel.location.col})")
+        where = msg(
+            "line {line}, column {col}", line=rel.location.line, col=rel.location.col
+        ).localize(lang)
+        out.append(f"  = {msg('note').localize(lang)}: {localize(rel.message, lang)} ({where})")
+    fix = fix_text(diag, lang)
+    if fix:
+        label = (msg("fix") if diag.fix else msg("example")).localize(lang)
+        out.append(f"  = {label}: " + fix.replace("\n", "\n" + " " * (len(label) + 6)))
     return "\n".join(out)
 
 
@@ -80,13 +91,18 @@ def summary(results: Sequence[Result], strict: bool) -> str:
 
 
 def render(
-    results: Sequence[Result], *, strict: bool = False, color: bool = False, **_: object
+    results: Sequence[Result],
+    *,
+    strict: bool = False,
+    color: bool = False,
+    lang: str | None = None,
+    **_: object,
 ) -> str:
     """The whole text report."""
     blocks = []
     for result in results:
         lines = result.document.text.splitlines()
-        blocks += [format_diagnostic(d, lines, color) for d in result.diagnostics]
+        blocks += [format_diagnostic(d, lines, color, lang) for d in result.diagnostics]
     t = totals(results, strict)
     style = "green" if not t["failed"] else "error" if t["errors"] else "warning"
     blocks.append(_paint(summary(results, strict), style, color))
