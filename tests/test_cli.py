@@ -76,19 +76,22 @@ def test_strict_fails_on_warnings(tmp_path: Path) -> None:
     assert strict.exit_code == 1 and "PF304" in strict.output
 
 
-def test_unreadable_file_is_a_usage_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_an_unreadable_file_is_its_own_diagnostic(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     plan = tmp_path / "secret.yaml"
     plan.write_text("a: 1", "utf-8")
-    real_open = open
+    real_open = os.open
 
     def deny(path, *args, **kwargs):
         if str(path) == str(plan):
             raise PermissionError(13, "Permission denied")
         return real_open(path, *args, **kwargs)
 
-    monkeypatch.setattr("builtins.open", deny)  # root reads every file, so simulate it
+    monkeypatch.setattr("os.open", deny)  # root reads every file, so simulate it
     result = run("validate", str(plan))
-    assert result.exit_code == 2 and "Permission denied" in result.output
+    assert result.exit_code == 1 and "PF008" in result.output
+    assert "Permission denied" in result.output
 
 
 def test_output_file(tmp_path: Path) -> None:
@@ -155,7 +158,8 @@ def test_validate_never_imports_the_rendering_stack() -> None:
         "import sys; from planforge.cli import main\n"
         "try:\n    main(['validate', 'plans'])\nexcept SystemExit as e:\n    code = e.code\n"
         "bad = [m for m in sys.modules if m.split('.')[0] in "
-        "('weasyprint', 'jinja2', 'pydyf', 'fontTools', 'PIL', 'cffi', 'icalendar', 'xlsxwriter')]\n"
+        "('weasyprint', 'jinja2', 'pydyf', 'fontTools', 'PIL', 'cffi', 'icalendar', 'xlsxwriter',"
+        " 'holidays')]\n"
         "print(code, bad)\n"
     )
     result = subprocess.run([PY, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)

@@ -38,7 +38,7 @@ def test_csv_writes_a_file_per_table(tmp_path: Path) -> None:
 
 
 def test_binary_and_multi_file_formats_need_output() -> None:
-    for fmt, hint in (("csv", "-o DIR"),):
+    for fmt, hint in (("xlsx", "-o FILE.xlsx"), ("csv", "-o DIR")):
         out = proc("export", str(EXAMPLE), "--format", fmt)
         assert out.returncode == 2
         assert out.stdout == "" and hint in out.stderr and "Traceback" not in out.stderr
@@ -55,7 +55,7 @@ def test_csv_refuses_a_file_as_folder(tmp_path: Path) -> None:
 def test_invalid_plan_is_not_exported_in_any_format(tmp_path: Path) -> None:
     bad = tmp_path / "bad.yaml"
     bad.write_text(EXAMPLE.read_text("utf-8").replace("  total: 10000", "  total: 9000"), "utf-8")
-    for fmt in ("json", "csv"):
+    for fmt in ("json", "ics", "xlsx", "csv"):
         target = tmp_path / f"out-{fmt}"
         out = proc("export", str(bad), "--format", fmt, "-o", str(target))
         assert out.returncode == 1, fmt
@@ -98,3 +98,34 @@ def test_a_named_pipe_is_written_to_not_replaced(tmp_path: Path) -> None:
     reader.join(timeout=60)
     assert out.returncode == 0, out.stderr
     assert fifo.is_fifo() and got[0].startswith(b"{")
+
+
+def test_ics_to_stdout_equals_the_file(tmp_path: Path) -> None:
+    from icalendar import Calendar
+
+    out = subprocess.run(
+        [PY, "-m", "planforge", "export", str(EXAMPLE), "--format", "ics"],
+        cwd=ROOT,
+        capture_output=True,
+        check=False,
+    )
+    assert out.returncode == 0, out.stderr
+    target = tmp_path / "plan.ics"
+    assert proc("export", str(EXAMPLE), "-f", "ics", "-o", str(target)).returncode == 0
+    assert target.read_bytes() == out.stdout
+    cal = Calendar.from_ical(out.stdout)
+    assert len(cal.walk("VEVENT")) == 7  # six tasks and the review
+
+
+def test_xlsx_to_a_file_or_folder_same_bytes(tmp_path: Path) -> None:
+    import openpyxl
+
+    named = tmp_path / "budget.xlsx"
+    assert proc("export", str(EXAMPLE), "-f", "xlsx", "-o", str(named)).returncode == 0
+    folder = tmp_path / "new" / ""
+    out = proc("export", str(EXAMPLE), "-f", "xlsx", "-o", str(folder) + "/")
+    assert out.returncode == 0, out.stderr
+    again = tmp_path / "new" / "reactivation-2024q2.xlsx"
+    assert again.read_bytes() == named.read_bytes()  # two processes, the same bytes
+    wb = openpyxl.load_workbook(named)
+    assert wb.sheetnames[1] == "预算表" and wb["预算表"]["F2"].value == "=ROUND(C2*E2,2)"

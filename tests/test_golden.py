@@ -63,3 +63,11 @@ def test_export_csv(plan: str, golden, tmp_path: Path) -> None:
     )
     for name in names:
         golden(GOLDEN / name, (tmp_path / name).read_bytes().decode("utf-8"))
+
+
+@pytest.mark.parametrize("plan", sorted(p.name for p in PLANS.glob("*.yaml")))
+def test_export_ics(plan: str, golden) -> None:
+    result = run("export", f"plans/{plan}", "--format", "ics")
+    assert result.exit_code == 0, result.output
+    assert result.stdout_bytes.count(b"\r\n") == result.stdout_bytes.count(b"\n")
+    golden(GOLDEN / f"{Path(plan).stem}.ics", _stable(result.stdout_bytes.decode("utf-8")))

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from planforge.dates import add_working_days, parse_date, span_days, why_not_a_date
+from planforge.dates import parse_date, span_days, why_not_a_date
 from planforge.money import CURRENCIES, fits_currency, minor_units, round_money
 from planforge.schema import schema
 
@@ -44,13 +44,6 @@ def test_impossible_dates(text: str, reason: str) -> None:
     assert parse_date(text) is None
     message, fix = why_not_a_date(text)
     assert reason in message + " " + fix.message
-
-
-def test_working_days_skip_weekends() -> None:
-    # 2024-06-30 is a Sunday: 3 working days later is Wednesday 2024-07-03
-    assert add_working_days(dt.date(2024, 6, 30), 3) == dt.date(2024, 7, 3)
-    assert add_working_days(dt.date(2024, 7, 5), 1) == dt.date(2024, 7, 8)  # Friday -> Monday
-    assert add_working_days(dt.date(2024, 7, 5), 0) == dt.date(2024, 7, 5)
 
 
 def test_span_is_inclusive() -> None:

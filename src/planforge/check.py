@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 
+from planforge.bounds import arithmetic
 from planforge.diagnostics import Diagnostic, Location, Related, Severity
 from planforge.loader import Document, load_file
 from planforge.model import Plan
@@ -23,6 +24,8 @@ from planforge.schema import check_schema
 #: amount is reported as such even if PF401 also finds it disagrees.
 _GENERIC = {"PF103", "PF104"}
 _KNOCKS_ON = {"PF103"}
+#: The loader's bounds: the value became None, so the schema's "not a number" is noise.
+_OUT_OF_BOUNDS = {"PF106", "PF108"}
 _SAYS_IT_BETTER = {"PF202", "PF203", "PF204", "PF205", "PF601", "PF602", "PF603", "PF701", "PF702"}
 
 
@@ -52,10 +55,36 @@ def check_file(path: str | os.PathLike[str], *, debug: bool = False) -> Result:
 
 
 def check_document(doc: Document, *, debug: bool = False) -> Result:
-    """Run the schema and every rule over a loaded document; all findings, sorted."""
+    """Run the schema and every rule over a loaded document; all findings, sorted.
+
+    Everything runs in planforge's decimal context. Should planforge itself fail on
+    this document, that is this document's PF900, never an exception for the batch.
+    """
     result = Result(doc.path, doc, diagnostics=list(doc.diagnostics))
     if doc.data is None:
         return result
+    with arithmetic():
+        try:
+            return _check(doc, result, debug)
+        except Exception as exc:
+            if debug:
+                raise
+            result.plan = None
+            result.diagnostics.append(_internal(doc, "while checking this plan", exc))
+            return result
+
+
+def _internal(doc: Document, where: str, exc: BaseException) -> Diagnostic:
+    return Diagnostic(
+        "PF900",
+        Severity.ERROR,
+        f"planforge failed {where} ({type(exc).__name__}: {exc});"
+        " this is a bug: rerun with --debug and report it",
+        doc.path,
+    )
+
+
+def _check(doc: Document, result: Result, debug: bool) -> Result:
     schema_diags = check_schema(doc)
     plan = resolve(doc.data)
     rule_diags: list[Diagnostic] = []
@@ -63,6 +92,7 @@ def check_document(doc: Document, *, debug: bool = False) -> Result:
         if rule_.check is not None:
             rule_diags += _run(rule_, plan, doc, debug)
     taken = {(d.line, d.col) for d in rule_diags if d.code in _SAYS_IT_BETTER}
+    taken |= {(d.line, d.col) for d in doc.diagnostics if d.code in _OUT_OF_BOUNDS}
     schema_diags = [
         d for d in schema_diags if d.code not in _GENERIC or (d.line, d.col) not in taken
     ]
@@ -85,15 +115,7 @@ def _run(rule_: Rule, plan: Plan, doc: Document, debug: bool) -> list[Diagnostic
     except Exception as exc:
         if debug:
             raise
-        return [
-            Diagnostic(
-                "PF900",
-                Severity.ERROR,
-                f"planforge failed in rule {rule_.code} ({type(exc).__name__}: {exc});"
-                " this is a bug: rerun with --debug and report it",
-                doc.path,
-            )
-        ]
+        return [_internal(doc, f"in rule {rule_.code}", exc)]
 
 
 def _diagnostic(rule_: Rule, finding: Finding, doc: Document) -> Diagnostic:

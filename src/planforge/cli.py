@@ -244,7 +244,7 @@ def _fix(path: str, result: Any, lang: str, debug: bool) -> Any:
     return result
 
 
-_EXPORT_FORMATS = ("json", "csv")  # planforge.export.FORMATS, kept import-free
+_EXPORT_FORMATS = ("json", "ics", "xlsx", "csv")  # planforge.export.FORMATS, kept import-free
 _NEEDS_OUTPUT = {
     "xlsx": "writes a binary file: give -o FILE.xlsx (or -o DIR for DIR/<plan id>.xlsx)",
     "csv": "writes one file per table: give -o DIR (for DIR/<plan id>-<table>.csv)",
@@ -322,7 +322,7 @@ def export(
         return
     from planforge.atomic import write_bytes_atomic
 
-    into_dir = fmt == "csv" or os.path.isdir(output)
+    into_dir = fmt == "csv" or os.path.isdir(output) or output.endswith(("/", os.sep))
     for name, data in made.items():
         target = os.path.join(output, name) if into_dir else output
         try:

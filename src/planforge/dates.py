@@ -6,6 +6,7 @@ import calendar
 import datetime as dt
 import re
 
+from planforge.bounds import date_in_range, date_problem
 from planforge.diagnostics import Suggestion
 from planforge.messages import Message, msg
 
@@ -13,6 +14,12 @@ _ISO = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
 
 
 def parse_date(text: object) -> dt.date | None:
+    """``'2024-04-01'`` -> date; None unless a real YYYY-MM-DD date within the plan bounds."""
+    day = real_date(text)
+    return day if day is not None and date_in_range(day) else None
+
+
+def real_date(text: object) -> dt.date | None:
     """``'2024-04-01'`` -> date; None for anything that is not a real YYYY-MM-DD date."""
     if not isinstance(text, str):
         return None
@@ -27,6 +34,9 @@ def parse_date(text: object) -> dt.date | None:
 
 def why_not_a_date(text: str) -> tuple[Message, Suggestion]:
     """Why ``text`` is not a real date (``2024-02-30``: February 2024 has 29 days), and a fix."""
+    day = real_date(text)
+    if day is not None:
+        return date_problem(day), Suggestion(msg("use a date between 1970 and 2199"))
     m = _ISO.fullmatch(text)
     if not m:
         loose = re.fullmatch(
@@ -62,16 +72,6 @@ def why_not_a_date(text: str) -> tuple[Message, Suggestion]:
         ),
         Suggestion(msg("the last day of that month is {fixed}", fixed=fixed), fixed),
     )
-
-
-def add_working_days(start: dt.date, days: int) -> dt.date:
-    """The date ``days`` working days (Monday to Friday) after ``start``."""
-    current = start
-    while days > 0:
-        current += dt.timedelta(days=1)
-        if current.weekday() < 5:
-            days -= 1
-    return current
 
 
 def span_days(start: dt.date, end: dt.date) -> int:

@@ -14,11 +14,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from decimal import Decimal, DivisionByZero, InvalidOperation, localcontext
+from decimal import Decimal, DecimalException
 
+from planforge.bounds import MAX_FORMULA, MAX_MAGNITUDE, MAX_NESTING, arithmetic, read_number
 from planforge.messages import msg
 
-MAX_DEPTH = 32
+MAX_DEPTH = MAX_NESTING
 _TOKEN = re.compile(
     r"\s*(?:(?P<num>[0-9]+(?:\.[0-9]+)?)|(?P<name>[A-Za-z_][A-Za-z0-9_]*)|(?P<op>[-+*/()]))"
 )
@@ -134,7 +135,10 @@ class _Parser:
     def primary(self) -> Expr:
         kind, text, col = self.take()
         if kind == "num":
-            return Num(Decimal(text))
+            try:
+                return Num(read_number(text))
+            except ValueError as exc:
+                raise FormulaError(str(exc), col) from None
         if kind == "name":
             return Name(text, col)
         if text == "(":
@@ -151,6 +155,16 @@ class _Parser:
 
 def parse(text: str) -> Expr:
     """Parse ``text`` into an expression tree. Raises :class:`FormulaError`."""
+    if len(text) > MAX_FORMULA:
+        raise FormulaError(
+            msg(
+                "the formula is {length} characters long; planforge reads formulas of at most"
+                " {limit} characters: split it into measures",
+                length=f"{len(text):,}",
+                limit=MAX_FORMULA,
+            ),
+            MAX_FORMULA + 1,
+        )
     parser = _Parser(text)
     if not parser.tokens:
         raise FormulaError(msg("the formula is empty"))
@@ -173,15 +187,25 @@ def names(node: Expr) -> list[Name]:
 
 
 def evaluate(node: Expr, env: dict[str, Decimal]) -> Decimal:
-    """Exact value of ``node``; every name must be in ``env``. Raises :class:`Undefined`."""
-    with localcontext() as ctx:
-        ctx.prec = 28
-        ctx.traps[DivisionByZero] = True
-        ctx.traps[InvalidOperation] = True
+    """Value of ``node`` in planforge's decimal context; every name must be in ``env``.
+
+    Raises :class:`Undefined` for a division by zero, and for a value (or a step on
+    the way) beyond the bounds of :mod:`planforge.bounds`.
+    """
+    with arithmetic():
         try:
-            return _eval(node, env)
-        except (DivisionByZero, InvalidOperation):
-            raise Undefined(msg("division by zero")) from None
+            value = _eval(node, env)
+        except DecimalException:
+            raise Undefined(TOO_LARGE) from None
+    if abs(value) >= MAX_MAGNITUDE:
+        raise Undefined(TOO_LARGE)
+    return value
+
+
+TOO_LARGE = msg(
+    "its value is too large or too small to compute: planforge works with numbers below"
+    " 10^15; check the measures it divides by"
+)
 
 
 def _eval(node: Expr, env: dict[str, Decimal]) -> Decimal:
@@ -198,4 +222,6 @@ def _eval(node: Expr, env: dict[str, Decimal]) -> Decimal:
         return left - right
     if node.op == "*":
         return left * right
+    if not right:
+        raise Undefined(msg("division by zero"))
     return left / right

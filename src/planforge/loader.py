@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import stat
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
@@ -21,10 +22,11 @@ from typing import Any
 import yaml
 
 from planforge import ime
+from planforge.bounds import MAX_TEXT
 from planforge.diagnostics import Diagnostic, Edit, Fix, Location, Related, Severity
 from planforge.encoding import DecodeError, decode
 from planforge.messages import Message, msg
-from planforge.scalars import parse_number, plain_scalar
+from planforge.scalars import NumberOutOfBounds, parse_number, plain_scalar
 from planforge.source import Path, SourceMap
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -67,11 +69,62 @@ def _loc(start: yaml.Mark, end: yaml.Mark | None = None) -> Location:
 
 
 def load_file(path: str | os.PathLike[str]) -> Document:
-    """Read and load a plan file. Unreadable files raise ``OSError`` (a usage error)."""
+    """Read and load a plan file; never raises for the file itself.
+
+    Only regular files are read: a FIFO, a device or a directory is PF007 (reading
+    one could hang or never end), a file that cannot be opened (a dangling symlink,
+    no permission) is PF008. The file is opened without blocking and checked again
+    once open, so swapping a FIFO in after the check cannot hang either.
+    """
     name = os.fspath(path)
-    with open(name, "rb") as fh:
-        data = fh.read(MAX_BYTES + 1)
+    try:
+        data = _read_regular(name)
+    except _NotRegular as exc:
+        return _unreadable(name, "PF007", str(exc))
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        if os.path.islink(name) and not os.path.exists(name):
+            reason = f"it is a symbolic link to `{os.readlink(name)}`, which does not exist"
+        return _unreadable(name, "PF008", f"the file cannot be read: {reason}")
     return load_bytes(data, name)
+
+
+class _NotRegular(Exception):
+    pass
+
+
+def _kind(mode: int) -> str | None:
+    if stat.S_ISREG(mode):
+        return None
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    if stat.S_ISFIFO(mode):
+        return "a named pipe (FIFO)"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "not a regular file"
+
+
+def _read_regular(name: str) -> bytes:
+    kind = _kind(os.stat(name).st_mode)
+    if kind is None:
+        fd = os.open(name, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        with os.fdopen(fd, "rb") as fh:
+            kind = _kind(os.fstat(fd).st_mode)
+            if kind is None:
+                return fh.read(MAX_BYTES + 1)
+    raise _NotRegular(
+        f"this is {kind}, not a plan file: planforge reads only regular files; move it out of"
+        " the plans folder or rename it so it does not end in .yaml/.yml"
+    )
+
+
+def _unreadable(name: str, code: str, message: str) -> Document:
+    doc = Document(name)
+    doc.diagnostics.append(Diagnostic(code, Severity.ERROR, message, name))
+    return doc
 
 
 def load_bytes(data: bytes, path: str = "<bytes>") -> Document:
@@ -265,7 +318,7 @@ class _Builder:
         if self.stack and isinstance(self.stack[-1].container, dict) and not self.stack[-1].has_key:
             self.key(ev, loc, plain)
             return
-        value = self.scalar_value(ev, loc, plain)
+        value = self.bounded_value(ev, loc, plain)
         if ev.anchor:
             self.anchors[ev.anchor] = (value, 1)
         self.add(value, loc, 1)
@@ -273,8 +326,11 @@ class _Builder:
     def key(self, ev: yaml.ScalarEvent, loc: Location, plain: bool) -> None:
         top = self.stack[-1]
         assert isinstance(top.container, dict)
-        name = ev.value
-        if ev.tag not in (None, "!", _STD + "str"):
+        name: str | None = ev.value
+        if len(ev.value) > MAX_TEXT:
+            self.error("PF108", _too_long("key", ev.value), loc)
+            name = None
+        elif ev.tag not in (None, "!", _STD + "str"):
             self.error(
                 "PF004",
                 msg("a key cannot carry the tag `{tag}`", tag=ev.tag),
@@ -306,6 +362,17 @@ class _Builder:
         top.key = name
         top.key_loc = loc
         top.has_key = True
+
+    def bounded_value(self, ev: yaml.ScalarEvent, loc: Location, plain: bool) -> Any:
+        """The scalar's value, or None (with a PF106/PF108 error) when it is out of bounds."""
+        if len(ev.value) > MAX_TEXT and not (plain and parse_number_text(ev.value)):
+            self.error("PF108", _too_long("value", ev.value), loc)
+            return None
+        try:
+            return self.scalar_value(ev, loc, plain)
+        except NumberOutOfBounds as exc:
+            self.error("PF106", f"the number `{_clip(ev.value)}` {exc}", loc)
+            return None
 
     def scalar_value(self, ev: yaml.ScalarEvent, loc: Location, plain: bool) -> Any:
         tag = ev.tag
@@ -432,6 +499,25 @@ class _Builder:
         if top.key_loc is not None and not top.discard:
             self.source.keys[path] = top.key_loc
         top.container[key] = value
+
+
+def _clip(text: str, limit: int = 24) -> str:
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def _too_long(what: str, text: str) -> str:
+    return (
+        f"this {what} (`{_clip(text)}`) is {len(text):,} characters long; planforge reads at"
+        f" most {MAX_TEXT:,} characters in one value: shorten it or move it to a document"
+    )
+
+
+def parse_number_text(text: str) -> bool:
+    """True when ``text`` is written like a number (however long)."""
+    try:
+        return parse_number(text) is not None
+    except NumberOutOfBounds:
+        return True
 
 
 def _reader_error(exc: yaml.reader.ReaderError, text: str) -> LoadError:

@@ -109,6 +109,8 @@ class Task:
     free_float: int | None = None  # working days
     critical: bool | None = None
     occurrences: list[Occurrence] = field(default_factory=list)  # recurring tasks only
+    written_start: dt.date | None = internal()  # `start` as written (None: computed)
+    written_end: dt.date | None = internal()  # `end` as written (None: computed)
 
 
 @dataclass
@@ -260,3 +262,5 @@ class Plan:
     approvals: list[Approval] = field(default_factory=list)
     exceeded_margin: Quantity = field(default_factory=lambda: Quantity(Decimal(10), True))
     calendar: WorkCalendar = internal_factory(WorkCalendar)
+    #: Values in text (a share, a margin) whose numbers are out of bounds: (path, why).
+    out_of_bounds: list[tuple[Path, str]] = internal_factory(list)

@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
+from planforge.bounds import read_number
 from planforge.messages import msg
 from planforge.scalars import is_number
 
@@ -45,7 +46,7 @@ def parse_quantity(raw: object) -> Quantity:
     if isinstance(raw, str):
         m = _QTY.fullmatch(raw)
         if m:
-            return Quantity(Decimal(m.group(1)), m.group(2) is not None)
+            return Quantity(read_number(m.group(1)), m.group(2) is not None)
     raise ValueError(msg("`{raw}` is not a number like 4.3 or a percentage like 65%", raw=raw))
 
 
@@ -156,4 +157,4 @@ def parse_duration_hours(text: object) -> Decimal:
                 text=text,
             )
         )
-    return Decimal(m.group(1)) * _HOURS[m.group(2)]
+    return read_number(m.group(1)) * _HOURS[m.group(2)]

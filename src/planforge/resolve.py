@@ -9,7 +9,8 @@ Computed here, all in exact Decimal arithmetic:
   cap and the cost per customer;
 * per-tier customer counts (largest-remainder rounding, so they add up);
 * KPI values from formulas, and each KPI's status;
-* day counts, the review deadline, and whether a monitoring rule has triggered.
+* day counts, the review deadline (on the plan's working-day calendar), and whether a
+  monitoring rule has triggered.
 """
 
 from __future__ import annotations
@@ -19,7 +20,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from planforge import formula as formulas
-from planforge.dates import add_working_days, parse_date, span_days
+from planforge.bounds import NumberOutOfBounds, computed, number_problem
+from planforge.dates import parse_date, span_days
 from planforge.messages import msg
 from planforge.model import (
     KPI,
@@ -47,13 +49,13 @@ from planforge.quantities import (
     parse_threshold,
 )
 from planforge.scalars import is_number
+from planforge.schedule.calendar import OutOfCalendar, calendar_from
 from planforge.source import Path
 
-#: Numbers beyond this are refused by the schema; resolution ignores them too, so
-#: arithmetic on hostile input stays exact and cheap.
-_LIMIT = Decimal("1e15")
 FORMULA_PLACES = Decimal("0.0001")
 BUILTINS = ("customers", "budget_total", "actual_total")
+#: The schema allows a review within 60 working days; resolution never counts further.
+MAX_REVIEW_DAYS = 1000
 
 
 class _Raw:
@@ -68,10 +70,7 @@ class _Raw:
         return value if isinstance(value, str) else None
 
     def number(self, key: str) -> Decimal | None:
-        value = self.data.get(key)
-        if is_number(value) and abs(value) < _LIMIT:
-            return Decimal(value)
-        return None
+        return _bounded(self.data.get(key))
 
     def integer(self, key: str) -> int | None:
         value = self.number(key)
@@ -94,6 +93,13 @@ class _Raw:
         return [_Raw(v, (*self.path, key, i)) for i, v in enumerate(value) if isinstance(v, dict)]
 
 
+def _bounded(value: Any) -> Decimal | None:
+    """A number within planforge's bounds (the loader reports the others), else None."""
+    if is_number(value) and number_problem(Decimal(value)) is None:
+        return Decimal(value)
+    return None
+
+
 def resolve(data: dict[str, Any]) -> Plan:
     """The resolved plan for loaded ``data`` (which need not have passed the schema)."""
     raw = _Raw(data, ())
@@ -114,6 +120,7 @@ def resolve(data: dict[str, Any]) -> Plan:
         scope.path, scope.text("segment"), scope.integer("customers"), scope.texts("departments")
     )
     period = raw.child("period")
+    plan.calendar = calendar_from(raw.data.get("calendar"), plan.locale)
     plan.period = Period(period.path, period.date("start"), period.date("end"))
     plan.period.days = _days(plan.period.start, plan.period.end)
     plan.phases = [_phase(r) for r in raw.items("phases")]
@@ -128,22 +135,21 @@ def resolve(data: dict[str, Any]) -> Plan:
         )
         for r in raw.items("team")
     ]
-    plan.tiers = [_tier(r) for r in raw.items("tiers")]
+    plan.tiers = [_tier(r, plan) for r in raw.items("tiers")]
     plan.tasks = [_task(r) for r in raw.items("tasks")]
     currency = plan.currency if plan.currency in CURRENCIES else "XXX"
     plan.budget = _budget(raw.child("budget"), currency, plan.scope.customers)
     measures = raw.data.get("measures")
     if isinstance(measures, dict):
         plan.measure_names = frozenset(str(k) for k in measures)
-        plan.measures = {
-            k: Decimal(v) for k, v in measures.items() if is_number(v) and abs(v) < _LIMIT
-        }
-    margin = _percent(raw.child("evaluation").text("exceeded_margin"))
+        bounded = {k: _bounded(v) for k, v in measures.items()}
+        plan.measures = {k: v for k, v in bounded.items() if v is not None}
+    margin = _percent(raw.child("evaluation"), "exceeded_margin", plan)
     if margin is not None:
         plan.exceeded_margin = margin
     plan.kpis = [_kpi(r, plan) for r in raw.items("kpis")]
     by_id = {k.id: k for k in plan.kpis if k.id}
-    plan.monitoring = [_monitor(r, by_id) for r in raw.items("monitoring")]
+    plan.monitoring = [_monitor(r, by_id, plan) for r in raw.items("monitoring")]
     if isinstance(raw.data.get("review"), dict):
         plan.review = _review(raw.child("review"), plan)
     team = {p.id: p for p in plan.team if p.id}
@@ -181,26 +187,31 @@ def _task(r: _Raw) -> Task:
         r.texts("resources"),
         r.text("note"),
     )
+    task.written_start, task.written_end = task.start, task.end
     task.days = _days(task.start, task.end)
     return task
 
 
-def _percent(text: str | None) -> Quantity | None:
+def _percent(r: _Raw, key: str, plan: Plan) -> Quantity | None:
+    text = r.text(key)
     if text is None:
         return None
     try:
         q = parse_quantity(text)
+    except NumberOutOfBounds as exc:
+        plan.out_of_bounds.append(((*r.path, key), str(exc)))
+        return None
     except ValueError:
         return None
     return q if q.percent else None
 
 
-def _tier(r: _Raw) -> Tier:
+def _tier(r: _Raw, plan: Plan) -> Tier:
     return Tier(
         r.path,
         r.text("id"),
         r.text("name"),
-        _percent(r.text("share")),
+        _percent(r, "share", plan),
         r.text("criteria"),
         r.texts("needs"),
         r.text("strategy"),
@@ -303,12 +314,16 @@ def _kpi(r: _Raw, plan: Plan) -> KPI:
     if kpi.target_text is not None:
         try:
             kpi.target = parse_target(kpi.target_text)
+        except NumberOutOfBounds as exc:
+            plan.out_of_bounds.append(((*kpi.path, "target"), str(exc)))
         except ValueError as exc:
             kpi.target_error = exc.args[0]
     kpi.actual_text = r.data.get("actual")
     if kpi.actual_text is not None:
         try:
             kpi.actual = parse_quantity(kpi.actual_text)
+        except NumberOutOfBounds as exc:
+            plan.out_of_bounds.append(((*kpi.path, "actual"), str(exc)))
         except ValueError as exc:
             kpi.actual_error = exc.args[0]
     kpi.formula = r.text("formula")
@@ -371,9 +386,11 @@ def _formula(kpi: KPI, plan: Plan) -> None:
         kpi.formula_undefined = exc.args[0]
         return
     percent = kpi.target is not None and kpi.target.percent
-    if percent:
-        value *= 100
-    kpi.formula_value = Quantity(_tidy(value.quantize(FORMULA_PLACES, ROUND_HALF_UP)), percent)
+    shown = computed(lambda: _tidy((value * 100 if percent else value).quantize(FORMULA_PLACES)))
+    if shown is None:
+        kpi.formula_undefined = formulas.TOO_LARGE
+        return
+    kpi.formula_value = Quantity(shown, percent)
 
 
 def _tidy(value: Decimal) -> Decimal:
@@ -383,7 +400,7 @@ def _tidy(value: Decimal) -> Decimal:
     return value.normalize()
 
 
-def _monitor(r: _Raw, kpis: dict[str, KPI]) -> Monitor:
+def _monitor(r: _Raw, kpis: dict[str, KPI], plan: Plan) -> Monitor:
     mon = Monitor(r.path, r.text("kpi"))
     mon.when_text = r.data.get("when")
     mon.action = r.text("action")
@@ -391,12 +408,16 @@ def _monitor(r: _Raw, kpis: dict[str, KPI]) -> Monitor:
     if mon.when_text is not None:
         try:
             mon.when = parse_threshold(mon.when_text)
+        except NumberOutOfBounds as exc:
+            plan.out_of_bounds.append(((*mon.path, "when"), str(exc)))
         except ValueError as exc:
             mon.when_error = exc.args[0]
     raw_within = r.data.get("respond_within")
     if raw_within is not None:
         try:
             mon.respond_within_hours = parse_duration_hours(raw_within)
+        except NumberOutOfBounds as exc:
+            plan.out_of_bounds.append(((*mon.path, "respond_within"), str(exc)))
         except ValueError as exc:
             mon.respond_error = exc.args[0]
     kpi = kpis.get(mon.kpi or "")
@@ -407,6 +428,10 @@ def _monitor(r: _Raw, kpis: dict[str, KPI]) -> Monitor:
 
 def _review(r: _Raw, plan: Plan) -> Review:
     review = Review(r.path, r.integer("within_working_days"), r.text("deliverable"))
-    if review.within_working_days is not None and plan.period.end is not None:
-        review.due = add_working_days(plan.period.end, review.within_working_days)
+    days = review.within_working_days
+    if days is not None and 0 <= days <= MAX_REVIEW_DAYS and plan.period.end is not None:
+        try:
+            review.due = plan.calendar.add_working_days(plan.period.end, days)
+        except OutOfCalendar:
+            review.due = None  # past 9999-12-31: PF310 says why
     return review

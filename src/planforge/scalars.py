@@ -10,7 +10,10 @@ the checks parse them, so that an impossible date is a located error.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from decimal import Decimal
+
+from planforge.bounds import MAX_NUMBER_TEXT, NumberOutOfBounds, number_problem
 
 _NULL = {"", "~", "null", "Null", "NULL"}
 _TRUE = {"true", "True", "TRUE"}
@@ -38,21 +41,35 @@ def plain_scalar(text: str) -> Scalar:
 
 
 def parse_number(text: str) -> Decimal | None:
-    """``text`` as a core-schema number, or None when it is not one."""
+    """``text`` as a core-schema number, or None when it is not one.
+
+    Raises :class:`NumberOutOfBounds` for a number beyond planforge's bounds, before
+    converting it when its text alone is too long.
+    """
     if _INT.fullmatch(text) or _FLOAT.fullmatch(text):
-        return Decimal(text)
+        return _bounded(text, lambda: Decimal(text))
     m = _OCT.fullmatch(text)
     if m:
-        return Decimal(int(m.group(1), 8))
+        return _bounded(text, lambda: Decimal(int(m.group(1), 8)))
     m = _HEX.fullmatch(text)
     if m:
-        return Decimal(int(m.group(1), 16))
+        return _bounded(text, lambda: Decimal(int(m.group(1), 16)))
     m = _INF.fullmatch(text)
     if m:
         return Decimal(f"{m.group(1)}Infinity")
     if _NAN.fullmatch(text):
         return Decimal("NaN")
     return None
+
+
+def _bounded(text: str, convert: Callable[[], Decimal]) -> Decimal:
+    if len(text) > MAX_NUMBER_TEXT:
+        raise NumberOutOfBounds(f"is {len(text):,} characters long, too long for a number")
+    value = convert()
+    problem = number_problem(value)
+    if problem:
+        raise NumberOutOfBounds(problem)
+    return value
 
 
 def is_number(value: object) -> bool:

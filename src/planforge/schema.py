@@ -17,7 +17,7 @@ from decimal import Decimal
 from pathlib import Path as FsPath
 from typing import Any
 
-from planforge.dates import parse_date, why_not_a_date
+from planforge.dates import parse_date, real_date, why_not_a_date
 from planforge.diagnostics import Diagnostic, Severity, Suggestion
 from planforge.loader import Document
 from planforge.messages import msg
@@ -94,7 +94,7 @@ def check_schema(doc: Document) -> list[Diagnostic]:
             diag = Diagnostic(code, Severity.ERROR, message, doc.path, loc, fix=fix)
             out.setdefault((code, loc.line, loc.col, message), diag)
     # A malformed date breaks both its pattern and its format: say it once, as a date.
-    dates = {(d.line, d.col) for d in out.values() if d.code == "PF105"}
+    dates = {(d.line, d.col) for d in out.values() if d.code in ("PF105", "PF107")}
     return [d for d in out.values() if not (d.code == "PF104" and (d.line, d.col) in dates)]
 
 
@@ -213,7 +213,8 @@ def _explain(error: Any) -> Iterator[Explained]:
         return
     if kind == "format" and isinstance(value, str):
         message, fix = why_not_a_date(value)
-        yield "PF105", path, msg("{where}: {why}", where=where, why=message), False, fix
+        code = "PF107" if real_date(value) else "PF105"
+        yield code, path, msg("{where}: {why}", where=where, why=message), False, fix
         return
     yield "PF104", *_value_message(error, path, where, value)
 

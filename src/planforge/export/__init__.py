@@ -25,8 +25,8 @@ __all__ = [
 ]
 
 #: Every ``--format``; the text ones may go to stdout, the others need ``-o``.
-FORMATS = ("json", "csv")
-TEXT_FORMATS = ("json",)
+FORMATS = ("json", "ics", "xlsx", "csv")
+TEXT_FORMATS = ("json", "ics")
 
 
 def files(plan: Plan, source: str, fmt: str) -> dict[str, bytes]:

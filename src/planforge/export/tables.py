@@ -9,6 +9,7 @@ the CSV files name a column the same way.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -32,8 +33,6 @@ EXTRA_LABELS: dict[str, dict[str, str]] = {
         "deadline": "截止日期",
         "unit": "单位",
         "formula": "公式",
-        "yes": "是",
-        "no": "否",
     },
     "en": {
         "id": "ID",
@@ -46,12 +45,20 @@ EXTRA_LABELS: dict[str, dict[str, str]] = {
         "deadline": "Deadline",
         "unit": "Unit",
         "formula": "Formula",
-        "yes": "yes",
-        "no": "no",
     },
 }
 
 TABLES = ("timetable", "budget", "evaluation", "tiers")
+
+_NEWLINES = re.compile(r"\r\n|[\r\x85\u2028\u2029]")
+_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def clean_text(text: str) -> str:
+    """``text`` for a calendar or a spreadsheet cell: line breaks as ``\\n``, tabs kept,
+    other control characters as spaces (RFC 5545 forbids them; XLSX can only store them
+    as ``_x001F_`` escapes, which not every reader decodes). CSV keeps the text exactly."""
+    return _CONTROLS.sub(" ", _NEWLINES.sub("\n", text))
 
 
 def labels(locale: str) -> dict[str, str]:

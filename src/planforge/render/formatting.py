@@ -42,12 +42,17 @@ def number(value: Decimal | int, places: int | None = None) -> str:
     return f"{value:,}"
 
 
+def currency_symbol(currency: str, locale: str) -> str | None:
+    """``¥`` for CNY in zh-CN, ``CN¥`` in en; None where the code itself is clearer."""
+    return _SYMBOLS.get(locale, {}).get(currency)
+
+
 def money(value: Decimal | None, currency: str, locale: str) -> str:
     """``¥1,000.00`` (zh-CN, CNY), ``$14,604.00`` (en, USD), ``CHF 1,000.00`` otherwise."""
     if value is None:
         return ""
     exact = value.quantize(quantum(currency)) if fits_currency(value, currency) else value
-    symbol = _SYMBOLS.get(locale, {}).get(currency)
+    symbol = currency_symbol(currency, locale)
     body = f"{abs(exact):,}"
     sign = "-" if exact < 0 else ""
     return f"{sign}{symbol}{body}" if symbol else f"{sign}{currency} {body}"

@@ -126,6 +126,7 @@ def get(code: str) -> Rule | None:
 def _load() -> None:
     from planforge.rules import (  # noqa: F401
         budget,
+        calendar,
         dates,
         input_method,
         kpis,

@@ -6,14 +6,17 @@ import datetime as dt
 import itertools
 from collections.abc import Iterator
 
+from planforge.bounds import shift
 from planforge.diagnostics import Severity
 from planforge.model import Phase, Plan, Task
 from planforge.rules import Finding, rule
 from planforge.rules.common import by_id, label
 
 
-def _day(d: dt.date) -> dt.date:
-    return d + dt.timedelta(days=1)
+def _day(d: dt.date, days: int = 1) -> dt.date:
+    """The day after ``d`` (or ``days`` away); dates are bounded, so the calendar never ends,
+    and if it did, ``d`` itself."""
+    return shift(d, days) or d
 
 
 def _dated_phases(plan: Plan) -> list[Phase]:
@@ -148,7 +151,7 @@ def phase_gap(plan: Plan) -> Iterator[Finding]:
     if plan.period.start and first.start and first.start > plan.period.start:
         yield Finding(
             (*first.path, "start"),
-            f"no phase covers {plan.period.start} to {first.start - dt.timedelta(days=1)},"
+            f"no phase covers {plan.period.start} to {_day(first.start, -1)},"
             " the start of the campaign period",
         )
     for prev, cur in itertools.pairwise(dated):
@@ -156,7 +159,7 @@ def phase_gap(plan: Plan) -> Iterator[Finding]:
         if cur.start > _day(prev.end):
             yield Finding(
                 (*cur.path, "start"),
-                f"no phase covers {_day(prev.end)} to {cur.start - dt.timedelta(days=1)},"
+                f"no phase covers {_day(prev.end)} to {_day(cur.start, -1)},"
                 f" between {label(prev, 'phase')} and {label(cur, 'phase')}",
             )
     if plan.period.end and last.end and last.end < plan.period.end:

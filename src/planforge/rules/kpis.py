@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from decimal import Decimal
+from decimal import ROUND_HALF_EVEN, Decimal
 
+from planforge import bounds
 from planforge.diagnostics import Severity, Suggestion
 from planforge.messages import msg
 from planforge.model import KPI, Plan
@@ -158,7 +159,10 @@ def formula_disagrees(plan: Plan) -> Iterator[Finding]:
         if kpi.actual.percent != kpi.formula_value.percent:
             continue
         places = decimals(kpi.actual.value)
-        computed = round(kpi.formula_value.value, places)
+        value = kpi.formula_value.value
+        computed = bounds.computed(
+            lambda v=value, p=places: v.quantize(Decimal(1).scaleb(-p), ROUND_HALF_EVEN)
+        )
         if computed != kpi.actual.value:
             shown = f"{computed}{'%' if kpi.actual.percent else ''}"
             yield Finding(

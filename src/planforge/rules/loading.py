@@ -181,3 +181,39 @@ Example fix:
     Split the plan, or raise the limit: planforge render plans/big.yaml --memory-limit 8192
 """,
 )
+
+declare(
+    "PF007",
+    "not-a-regular-file",
+    """
+A plan path that is a named pipe (FIFO), a device, a socket or a folder.
+
+What it checks: planforge reads only regular files. It looks before it opens, and
+again once the file is open, so nothing can make it wait on a pipe or read a device
+that never ends.
+
+Why it matters: a FIFO called `plan.yaml` in a plans folder would otherwise hang
+`validate` (and a pre-commit hook or a CI job) forever.
+
+Example fix:
+    rm plans/inbox.yaml        # or move it out of the plans folder
+""",
+)
+
+declare(
+    "PF008",
+    "unreadable-file",
+    """
+A plan file that cannot be opened: a dangling symbolic link, or no permission.
+
+What it checks: every file found in a plans folder can be opened and read. The rest
+of the batch is still checked and reported.
+
+Why it matters: a plan nobody can read is a plan nobody checks; a link to a moved or
+deleted file usually means the plan was renamed.
+
+Example fix:
+    ls -l plans/old.yaml       # plans/old.yaml -> ../archive/old.yaml (missing)
+    rm plans/old.yaml          # or point the link at the right file
+""",
+)

@@ -1,6 +1,10 @@
 """Docs of the codes the schema check emits (PF1xx)."""
 
-from planforge.rules import declare
+from collections.abc import Iterator
+
+from planforge.model import Plan
+from planforge.rules import Finding, declare, rule
+from planforge.source import format_path
 
 declare(
     "PF101",
@@ -107,5 +111,74 @@ Example fix:
     end: 2024-02-30
     # after
     end: 2024-02-29
+""",
+)
+
+
+@rule("PF106", "number-out-of-bounds")
+def number_out_of_bounds(plan: Plan) -> Iterator[Finding]:
+    """A number too large, too precise or too long to plan with.
+
+    What it checks: every number is below 10^15 in magnitude (money is held to 10^12
+    by the schema), has at most 10 decimal places, and is written in at most 100
+    characters. The same bounds hold for numbers inside targets, actuals, thresholds,
+    response times and formulas.
+
+    Why it matters: within these bounds every sum, product and rounding planforge makes
+    is exact; `1e-999999` or a 28-decimal actual is a typo or a pasted float, not a
+    planned value, and would otherwise overflow the arithmetic.
+
+    Example fix:
+        # before
+        respondents: 1e-999999
+        actual: 15.384615384615384615384615384%
+        # after
+        respondents: 120
+        actual: 15.38%
+    """
+    # Numbers written as numbers are refused by the loader (as PF106 too); these are the
+    # numbers inside text, such as a share of `1000000000000000000%`.
+    for path, why in plan.out_of_bounds:
+        yield Finding(path, f"{format_path(path)}: {why}")
+
+
+declare(
+    "PF107",
+    "date-out-of-bounds",
+    """
+A real date outside the years a plan can use (1970-01-01 to 2199-12-31).
+
+What it checks: every date lies between 1970-01-01 and 2199-12-31.
+
+Why it matters: planforge works out days after dates (the day after a phase, a
+review deadline in working days, calendars); 9999-12-31 has no day after it, and a
+date decades away is usually a typo (`2204` for `2024`).
+
+Example fix:
+    # before
+    end: 9999-12-31
+    # after
+    end: 2024-12-31
+""",
+)
+
+declare(
+    "PF108",
+    "text-too-long",
+    """
+A value or key longer than 10,000 characters.
+
+What it checks: no single value or key of a plan is longer than 10,000 characters
+(free-text fields such as names and notes are held to 2,000 by the schema, formulas
+to 500).
+
+Why it matters: a plan prints on paper; a value this long is usually a whole file
+pasted by mistake, and it would make every later step slow.
+
+Example fix:
+    # before
+    note: <a whole exported spreadsheet>
+    # after
+    note: see the attached spreadsheet, shared drive /campaigns/2024q2
 """,
 )

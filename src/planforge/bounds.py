@@ -1,0 +1,129 @@
+"""The bounds of what a plan may hold, and the one decimal context planforge computes in.
+
+Every bound is checked where the value is read (the loader for numbers and text,
+the schema check for dates, the parsers for formulas and quantities), so no later
+stage ever sees a value it cannot compute with:
+
+* numbers: less than 10^15 in magnitude, at most :data:`MAX_DECIMALS` decimals;
+* dates: :data:`MIN_DATE` to :data:`MAX_DATE`, so every date planforge derives
+  (the day after a phase, a review deadline, a working-day count) stays a real date;
+* text: any single value or key at most :data:`MAX_TEXT` characters (free-text
+  fields are held to 2,000 by the schema);
+* formulas: at most :data:`MAX_FORMULA` characters and :data:`MAX_NESTING` levels.
+
+With these bounds every sum, product and rounding of plan numbers is exact in
+:data:`CONTEXT` (60 significant digits); only a formula's division can round.
+The context traps overflow, underflow, invalid operations and division by zero;
+:func:`computed` turns a trap into ``None`` so that callers report it as a
+diagnostic instead of raising.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from decimal import (
+    ROUND_HALF_UP,
+    Context,
+    Decimal,
+    DecimalException,
+    DivisionByZero,
+    InvalidOperation,
+    Overflow,
+    Underflow,
+    localcontext,
+)
+from typing import TypeVar
+
+T = TypeVar("T")
+
+#: Numbers are smaller than this in magnitude (the schema holds money to 10^12).
+MAX_MAGNITUDE = Decimal(10) ** 15
+#: Decimal places a number may be written with (``0.0000000001``).
+MAX_DECIMALS = 10
+#: Characters a number may be written with (digits, sign, point, exponent).
+MAX_NUMBER_TEXT = 100
+#: Characters in any one value or key of a plan.
+MAX_TEXT = 10_000
+#: Characters in a formula, a target or a threshold.
+MAX_FORMULA = 500
+#: Parentheses and signs a formula may nest.
+MAX_NESTING = 32
+#: The range of dates a plan may use.
+MIN_DATE = dt.date(1970, 1, 1)
+MAX_DATE = dt.date(2199, 12, 31)
+
+#: The one arithmetic context: exact for every sum and product of bounded numbers.
+CONTEXT = Context(
+    prec=60,
+    rounding=ROUND_HALF_UP,
+    Emin=-99,
+    Emax=99,
+    traps=[InvalidOperation, DivisionByZero, Overflow, Underflow],
+)
+
+
+def arithmetic() -> localcontext:  # type: ignore[valid-type]
+    """``with arithmetic():`` runs a block in :data:`CONTEXT`."""
+    return localcontext(CONTEXT)
+
+
+def computed(func: Callable[[], T]) -> T | None:
+    """``func()`` in :data:`CONTEXT`; None when a trap fires or a date leaves the calendar."""
+    with localcontext(CONTEXT):
+        try:
+            return func()
+        except (DecimalException, OverflowError):
+            return None
+
+
+class NumberOutOfBounds(ValueError):
+    """A number too large, too precise or too long to compute with."""
+
+
+def number_problem(value: Decimal) -> str | None:
+    """Why ``value`` is out of bounds (in a planner's words), or None when it is fine."""
+    if not value.is_finite():
+        return None  # the schema says `.nan`/`.inf` is not a real amount
+    exponent = value.as_tuple().exponent
+    assert isinstance(exponent, int)
+    if value and value.adjusted() >= 15:
+        return "is too large: planforge works with numbers below 1,000,000,000,000,000"
+    if -exponent > MAX_DECIMALS:
+        return (
+            f"has {-exponent} decimal places; planforge keeps at most {MAX_DECIMALS}:"
+            " round it, or count in a smaller unit"
+        )
+    return None
+
+
+def read_number(text: str) -> Decimal:
+    """A bounded Decimal from number text; :class:`NumberOutOfBounds` says why not."""
+    if len(text) > MAX_NUMBER_TEXT:
+        raise NumberOutOfBounds(f"`{text[:20]}...` is too long for a number")
+    value = Decimal(text)
+    problem = number_problem(value)
+    if problem:
+        raise NumberOutOfBounds(f"`{text}` {problem}")
+    return value
+
+
+def date_in_range(day: dt.date) -> bool:
+    """True when ``day`` lies within the dates a plan may use."""
+    return MIN_DATE <= day <= MAX_DATE
+
+
+def date_problem(day: dt.date) -> str:
+    """Why a real date is refused."""
+    return (
+        f"`{day.isoformat()}` is outside the dates planforge plans with"
+        f" ({MIN_DATE.isoformat()} to {MAX_DATE.isoformat()})"
+    )
+
+
+def shift(day: dt.date, days: int) -> dt.date | None:
+    """``day`` moved by ``days`` calendar days; None past the ends of the calendar."""
+    try:
+        return day + dt.timedelta(days=days)
+    except OverflowError:
+        return None

@@ -1,0 +1,173 @@
+"""PF308-PF310, PF314: tasks against the plan's working-day calendar."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+
+from planforge.diagnostics import Severity
+from planforge.model import Plan, Task
+from planforge.rules import Finding, rule
+from planforge.rules.common import label
+from planforge.schedule.calendar import OutOfCalendar, WorkCalendar, describe_day_off
+from planforge.source import Path
+
+
+def _previous_working_day(cal: WorkCalendar, day: dt.date) -> dt.date:
+    return cal.working_day(cal.ordinal_to(day))
+
+
+@rule("PF308", "non-working-day", Severity.WARNING)
+def non_working_day(plan: Plan) -> Iterator[Finding]:
+    """A written task starts or ends on a day off, or lies entirely on days off.
+
+    What it checks: for a plan with a `calendar:` block, every `start` and `end`
+    written on a task is a working day of that calendar (weekends, the country's
+    public holidays and the company's own `holidays` are days off; official
+    make-up days and `workdays` are working days). The holiday is named in the
+    plan's language (劳动节, Labor Day). Plans without a `calendar:` block are
+    not checked.
+
+    Why it matters: a task dated on a holiday has nobody to do it. In China the
+    week around a holiday is rearranged every year (调休), so a Sunday can be a
+    working day and a Friday a day off; dates copied from last year's plan are
+    easily wrong.
+
+    Example fix:
+        # before (2024-05-01 to 2024-05-05 is the May Day holiday in China)
+        - {id: stats, start: 2024-05-01, end: 2024-05-05}
+        # after
+        - {id: stats, start: 2024-05-06, end: 2024-05-10}
+    """
+    cal = plan.calendar
+    if not cal.declared or cal.country_error:
+        return
+    for task in plan.tasks:
+        start, end = task.written_start, task.written_end
+        try:
+            yield from _task_days(cal, task, start, end)
+        except OutOfCalendar:
+            continue  # PF317 reports dates the calendar cannot count
+
+
+def _task_days(
+    cal: WorkCalendar, task: Task, start: dt.date | None, end: dt.date | None
+) -> Iterator[Finding]:
+    name = label(task, "task")
+    if start and end and start <= end and cal.count_working_days(start, end) == 0:
+        first = cal.next_working_day(start)
+        yield Finding(
+            (*task.path, "start"),
+            f"{name} lies entirely on days off ({start} is {describe_day_off(cal, start)},"
+            f" and so is every day to {end}); move it to working days, e.g. start on {first}",
+            (("it ends here", (*task.path, "end")),),
+        )
+        return
+    if start and not cal.is_working_day(start):
+        yield Finding(
+            (*task.path, "start"),
+            f"{name} starts on {start}, {describe_day_off(cal, start)}; start on"
+            f" {cal.next_working_day(start)}, the next working day",
+        )
+    if end and not cal.is_working_day(end) and (start is None or start <= end):
+        yield Finding(
+            (*task.path, "end"),
+            f"{name} ends on {end}, {describe_day_off(cal, end)}; end on"
+            f" {_previous_working_day(cal, end)}, the last working day before it",
+        )
+
+
+@rule("PF310", "calendar-not-covered", Severity.WARNING)
+def calendar_not_covered(plan: Plan) -> Iterator[Finding]:
+    """A date in a year the holiday data does not cover officially.
+
+    What it checks: with `calendar.country`, every date of the plan (the period,
+    phases, tasks as written or computed, deadlines and blackouts) lies in a year
+    for which the holiday data follows the official notices. For China that is
+    2001 up to the latest year whose schedule the State Council has published
+    (the installed `holidays` package says which). One warning per year, at the
+    first date in it.
+
+    Why it matters: for a later year the library estimates the holidays from the
+    lunar calendar and knows no make-up working days (调休), so working days,
+    durations and deadlines in that year may be off by several days.
+
+    Example fix:
+        # before: the plan runs into 2027 before its holidays are announced
+        period: {start: 2026-10-01, end: 2027-03-31}
+        # after: list the announced days yourself once known, and update the
+        # holidays package (pip install -U holidays) when it has them
+        calendar:
+          country: CN
+          holidays: [2027-02-05]
+          workdays: [2027-02-14]
+    """
+    cal = plan.calendar
+    if cal.covered is None:
+        return
+    first, last = cal.covered
+    reported: set[int] = set()
+    for path, day in _dated(plan):
+        if day.year in reported or not cal.uncovered_year(day.year):
+            continue
+        reported.add(day.year)
+        if day.year > last:
+            why = (
+                f"the holiday data for {cal.country} follows official notices up to {last};"
+                f" for {day.year} its holidays are estimated and its make-up working days"
+                " (调休) are missing"
+            )
+        else:
+            why = (
+                f"the holiday data for {cal.country} follows official notices only from"
+                f" {first}; for {day.year} it is not checked"
+            )
+        yield Finding(
+            path,
+            f"{day} is in {day.year}: {why}. Check the dates against the official schedule"
+            " and list its days off and make-up days in `calendar.holidays` and"
+            " `calendar.workdays`",
+        )
+
+
+def _dated(plan: Plan) -> Iterator[tuple[Path, dt.date]]:
+    """Every date of the plan with where it is written (or computed), in source order."""
+    for key in ("start", "end"):
+        day = getattr(plan.period, key)
+        if day:
+            yield (*plan.period.path, key), day
+    for phase in plan.phases:
+        for key in ("start", "end", "deadline"):
+            day = getattr(phase, key)
+            if day:
+                yield (*phase.path, key), day
+    for task in plan.tasks:
+        for key in ("start", "end", "deadline"):
+            day = getattr(task, key)
+            if day:
+                yield (*task.path, key), day
+    for blackout in plan.calendar.blackouts:
+        for key in ("start", "end"):
+            day = getattr(blackout, key)
+            if day:
+                yield (*blackout.path, key), day
+
+
+@rule("PF314", "unknown-country")
+def unknown_country(plan: Plan) -> Iterator[Finding]:
+    """`calendar.country` is not a country the holiday data knows.
+
+    What it checks: `calendar.country` is an ISO 3166 country code that the
+    `holidays` package has data for (CN, US, DE, JP, ...).
+
+    Why it matters: without the country's data every public holiday would count
+    as a working day.
+
+    Example fix:
+        # before
+        calendar: {country: China}
+        # after
+        calendar: {country: CN}
+    """
+    if plan.calendar.country_error:
+        yield Finding(("calendar", "country"), plan.calendar.country_error)
