@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from planforge.bounds import arithmetic
 from planforge.diagnostics import Diagnostic, Location, Related, Severity
 from planforge.loader import Document, load_file
+from planforge.messages import msg
 from planforge.model import Plan
 from planforge.resolve import resolve
 from planforge.rules import Finding, Rule, all_rules
@@ -70,7 +71,7 @@ def check_document(doc: Document, *, debug: bool = False) -> Result:
             if debug:
                 raise
             result.plan = None
-            result.diagnostics.append(_internal(doc, "while checking this plan", exc))
+            result.diagnostics.append(_internal(doc, msg("while checking this plan"), exc))
             return result
 
 
@@ -78,8 +79,11 @@ def _internal(doc: Document, where: str, exc: BaseException) -> Diagnostic:
     return Diagnostic(
         "PF900",
         Severity.ERROR,
-        f"planforge failed {where} ({type(exc).__name__}: {exc});"
-        " this is a bug: rerun with --debug and report it",
+        msg(
+            "planforge failed {where} ({error}); this is a bug: rerun with --debug and report it",
+            where=where,
+            error=f"{type(exc).__name__}: {exc}",
+        ),
         doc.path,
     )
 
@@ -115,7 +119,7 @@ def _run(rule_: Rule, plan: Plan, doc: Document, debug: bool) -> list[Diagnostic
     except Exception as exc:
         if debug:
             raise
-        return [_internal(doc, f"in rule {rule_.code}", exc)]
+        return [_internal(doc, msg("in rule {code}", code=rule_.code), exc)]
 
 
 def _diagnostic(rule_: Rule, finding: Finding, doc: Document) -> Diagnostic:

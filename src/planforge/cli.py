@@ -63,6 +63,13 @@ def _say(template: str, **args: Any) -> str:
     return Message(template, **args).localize(_lang())
 
 
+def _localized(text: Any) -> str:
+    """``text`` (a message from the pipeline) in the run's language."""
+    from planforge.messages import localize
+
+    return localize(text, _lang())
+
+
 def _document_options(func: F) -> F:
     """``--locale`` and ``--templates``, shared by the commands that make the document."""
     func = click.option(
@@ -86,7 +93,7 @@ class _Group(click.Group):
         except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise
         except KeyboardInterrupt:
-            click.echo("planforge: interrupted", err=True)
+            click.echo(_say("planforge: interrupted"), err=True)
             sys.exit(130)
         except BrokenPipeError:
             sys.stderr.close()
@@ -95,8 +102,11 @@ class _Group(click.Group):
             if "--debug" in sys.argv or (ctx.obj and ctx.obj.get("debug")):
                 raise
             click.echo(
-                f"planforge: internal error: {type(exc).__name__}: {exc}\n"
-                "This is a bug in planforge. Rerun with --debug and report the traceback.",
+                _say(
+                    "planforge: internal error: {error}\nThis is a bug in planforge. Rerun with"
+                    " --debug and report the traceback.",
+                    error=f"{type(exc).__name__}: {exc}",
+                ),
                 err=True,
             )
             sys.exit(EXIT_USAGE)
@@ -199,7 +209,7 @@ def validate(
     try:
         files = find_plans(paths or ["plans"])
     except DiscoveryError as exc:
-        raise click.UsageError(str(exc)) from None
+        raise click.UsageError(_localized(exc.args[0])) from None
     results = []
     for path in files:
         try:
@@ -271,6 +281,7 @@ _NEEDS_OUTPUT = {
     "Required for xlsx and csv; json and ics go to stdout without it.",
 )
 @click.option("--strict", is_flag=True, help="Refuse plans with warnings too.")
+@_lang_option
 @_debug_option
 @click.pass_context
 def export(
@@ -302,18 +313,21 @@ def export(
     if fmt == "csv" and output is not None and os.path.isfile(output):
         raise click.UsageError(f"{output} is a file; --format csv {_NEEDS_OUTPUT['csv'][:-1]}")
     if not os.path.isfile(plan):
-        raise click.UsageError(f"{plan}: no such file")
+        raise click.UsageError(_say("{path}: no such file", path=plan))
     try:
         result = check_file(plan, debug=debug)
     except OSError as exc:
-        raise click.UsageError(f"{plan}: cannot read: {exc.strerror or exc}") from None
+        raise click.UsageError(
+            _say("{path}: cannot read: {error}", path=plan, error=exc.strerror or exc)
+        ) from None
+    report = get("text")
     if result.failed(strict) or result.plan is None:
-        click.echo(
-            get("text")([result], strict=strict, color=_color(None, sys.stderr)), err=True, nl=False
-        )
+        color = _color(None, sys.stderr)
+        click.echo(report([result], strict=strict, color=color, lang=_lang()), err=True, nl=False)
         ctx.exit(EXIT_FINDINGS)
     if result.diagnostics:
-        click.echo(get("text")([result], color=_color(None, sys.stderr)), err=True, nl=False)
+        color = _color(None, sys.stderr)
+        click.echo(report([result], color=color, lang=_lang()), err=True, nl=False)
     from planforge.export import files
 
     made = files(result.plan, plan, fmt)
@@ -328,7 +342,14 @@ def export(
         try:
             write_bytes_atomic(target, data)
         except OSError as exc:
-            click.echo(f"planforge: cannot write {target}: {exc.strerror or exc}", err=True)
+            click.echo(
+                _say(
+                    "planforge: cannot write {path}: {error}",
+                    path=target,
+                    error=exc.strerror or exc,
+                ),
+                err=True,
+            )
             ctx.exit(EXIT_FINDINGS)
 
 
@@ -455,7 +476,9 @@ def _iso_date(_ctx: click.Context, _param: click.Parameter, value: str | None):
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
-        raise click.BadParameter(f"{value} is not a date written YYYY-MM-DD") from None
+        raise click.BadParameter(
+            _say("{value} is not a date written YYYY-MM-DD", value=value)
+        ) from None
 
 
 @main.command()
@@ -605,11 +628,13 @@ def schema() -> None:
     show_default=True,
     help="Output format.",
 )
+@_lang_option
 def rules(fmt: str) -> None:
     """List every check: code, severity, name and what it checks."""
     from planforge.rules import all_rules
 
     items = all_rules()
+    lang = _lang()
     if fmt == "json":
         import json
 
@@ -620,6 +645,7 @@ def rules(fmt: str) -> None:
                 "severity": r.severity.value,
                 "summary": r.summary,
                 "doc": r.doc,
+                **({"lang": lang, "localized": r.doc_in(lang)} if lang != "en" else {}),
             }
             for r in items
         ]
@@ -627,12 +653,15 @@ def rules(fmt: str) -> None:
         return
     width = max(len(r.name) for r in items)
     for r in items:
-        click.echo(f"{r.code}  {r.severity.value:<7}  {r.name:<{width}}  {r.summary}")
-    click.echo("\nRun `planforge explain CODE` for what a check means and how to fix it.")
+        click.echo(f"{r.code}  {r.severity.value:<7}  {r.name:<{width}}  {r.summary_in(lang)}")
+    click.echo(
+        "\n" + _say("Run `planforge explain CODE` for what a check means and how to fix it.")
+    )
 
 
 @main.command()
 @click.argument("code")
+@_lang_option
 def explain(code: str) -> None:
     """Explain one check: what it checks, why it matters, an example fix.
 
@@ -652,11 +681,12 @@ def explain(code: str) -> None:
             rule = by_name[code]
         else:
             close = difflib.get_close_matches(code.upper(), codes, n=1)
-            hint = (
-                f"; did you mean {close[0]}?" if close else "; run `planforge rules` for the list"
+            raise click.UsageError(
+                _say("no check called {code}; did you mean {close}?", code=code, close=close[0])
+                if close
+                else _say("no check called {code}; run `planforge rules` for the list", code=code)
             )
-            raise click.UsageError(f"no check called {code}{hint}")
-    click.echo(f"{rule.code} {rule.name} ({rule.severity.value})\n\n{rule.doc}")
+    click.echo(f"{rule.code} {rule.name} ({rule.severity.value})\n\n{rule.doc_in(_lang())}")
 
 
 if __name__ == "__main__":  # pragma: no cover

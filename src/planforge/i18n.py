@@ -11,10 +11,10 @@ English run never opens them.
 from __future__ import annotations
 
 import functools
-import gettext as _gettext
 import os
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 DOMAIN = "planforge"
 LANGUAGES = ("en", "zh-CN")
@@ -47,11 +47,18 @@ def choose(option: str | None = None, env: Mapping[str, str] | None = None) -> s
 
 
 @functools.cache
-def catalog(lang: str) -> _gettext.NullTranslations:
-    """The compiled catalog for ``lang`` (an empty one for English or a missing catalog)."""
+def catalog(lang: str) -> Any:
+    """The compiled catalog for ``lang`` (a ``gettext.NullTranslations`` when there is none)."""
+    import gettext as _gettext
+
     return _gettext.translation(
         DOMAIN, LOCALE_DIR, languages=[lang.replace("-", "_")], fallback=True
     )
+
+
+def translated(text: str, lang: str) -> bool:
+    """True when the catalog for ``lang`` has a translation of ``text``."""
+    return text in getattr(catalog(lang), "_catalog", {})
 
 
 def gettext(text: str, lang: str | None) -> str:

@@ -371,7 +371,12 @@ class _Builder:
         try:
             return self.scalar_value(ev, loc, plain)
         except NumberOutOfBounds as exc:
-            self.error("PF106", f"the number `{_clip(ev.value)}` {exc}", loc)
+            self.error(
+                "PF106",
+                msg("the number `{value}` {problem}", value=_clip(ev.value), problem=exc.args[0]),
+                loc,
+                fix=Fix(msg("round it, or count in a smaller unit")),
+            )
             return None
 
     def scalar_value(self, ev: yaml.ScalarEvent, loc: Location, plain: bool) -> Any:
@@ -505,10 +510,14 @@ def _clip(text: str, limit: int = 24) -> str:
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
-def _too_long(what: str, text: str) -> str:
-    return (
-        f"this {what} (`{_clip(text)}`) is {len(text):,} characters long; planforge reads at"
-        f" most {MAX_TEXT:,} characters in one value: shorten it or move it to a document"
+def _too_long(what: str, text: str) -> Message:
+    return msg(
+        "this {what} (`{text}`) is {length} characters long; planforge reads at most {limit}"
+        " characters in one value: shorten it or move it to a document",
+        what=msg("key") if what == "key" else msg("value"),
+        text=_clip(text),
+        length=f"{len(text):,}",
+        limit=f"{MAX_TEXT:,}",
     )
 
 

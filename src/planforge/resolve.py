@@ -199,7 +199,7 @@ def _percent(r: _Raw, key: str, plan: Plan) -> Quantity | None:
     try:
         q = parse_quantity(text)
     except NumberOutOfBounds as exc:
-        plan.out_of_bounds.append(((*r.path, key), str(exc)))
+        plan.out_of_bounds.append(((*r.path, key), exc.args[0]))
         return None
     except ValueError:
         return None
@@ -315,7 +315,7 @@ def _kpi(r: _Raw, plan: Plan) -> KPI:
         try:
             kpi.target = parse_target(kpi.target_text)
         except NumberOutOfBounds as exc:
-            plan.out_of_bounds.append(((*kpi.path, "target"), str(exc)))
+            plan.out_of_bounds.append(((*kpi.path, "target"), exc.args[0]))
         except ValueError as exc:
             kpi.target_error = exc.args[0]
     kpi.actual_text = r.data.get("actual")
@@ -323,7 +323,7 @@ def _kpi(r: _Raw, plan: Plan) -> KPI:
         try:
             kpi.actual = parse_quantity(kpi.actual_text)
         except NumberOutOfBounds as exc:
-            plan.out_of_bounds.append(((*kpi.path, "actual"), str(exc)))
+            plan.out_of_bounds.append(((*kpi.path, "actual"), exc.args[0]))
         except ValueError as exc:
             kpi.actual_error = exc.args[0]
     kpi.formula = r.text("formula")
@@ -409,7 +409,7 @@ def _monitor(r: _Raw, kpis: dict[str, KPI], plan: Plan) -> Monitor:
         try:
             mon.when = parse_threshold(mon.when_text)
         except NumberOutOfBounds as exc:
-            plan.out_of_bounds.append(((*mon.path, "when"), str(exc)))
+            plan.out_of_bounds.append(((*mon.path, "when"), exc.args[0]))
         except ValueError as exc:
             mon.when_error = exc.args[0]
     raw_within = r.data.get("respond_within")
@@ -417,7 +417,7 @@ def _monitor(r: _Raw, kpis: dict[str, KPI], plan: Plan) -> Monitor:
         try:
             mon.respond_within_hours = parse_duration_hours(raw_within)
         except NumberOutOfBounds as exc:
-            plan.out_of_bounds.append(((*mon.path, "respond_within"), str(exc)))
+            plan.out_of_bounds.append(((*mon.path, "respond_within"), exc.args[0]))
         except ValueError as exc:
             mon.respond_error = exc.args[0]
     kpi = kpis.get(mon.kpi or "")

@@ -121,12 +121,13 @@ def _show(value: Any) -> str:
 
 
 _KINDS = {
-    "string": "text",
-    "number": "a number",
-    "integer": "a whole number",
-    "array": "a list",
-    "object": "a block of `key: value` lines",
-    "boolean": "true or false",
+    "string": msg("text"),
+    "number": msg("a number"),
+    "integer": msg("a whole number"),
+    "array": msg("a list"),
+    "object": msg("a block of `key: value` lines"),
+    "boolean": msg("true or false"),
+    "null": msg("empty (`~`)"),
 }
 
 #: What to add for a top-level block that is missing (PF101 on a skeleton plan).
@@ -222,7 +223,6 @@ def _explain(error: Any) -> Iterator[Explained]:
 def _missing(error: Any, path: Path, where: str, value: Any) -> Iterator[Explained]:
     if not isinstance(value, dict):
         return
-    props = error.schema.get("properties", {})
     missing = [key for key in error.validator_value if key not in value]
     if len(missing) >= _GROUP:
         lines = "\n".join(_SKELETON.get(k, f"{k}: …") if not path else f"{k}: …" for k in missing)
@@ -240,12 +240,7 @@ def _missing(error: Any, path: Path, where: str, value: Any) -> Iterator[Explain
         )
         return
     for key in missing:
-        about = props.get(key, {}).get("description", "")
-        message = (
-            msg("{where} is missing `{key}` ({about})", where=where, key=key, about=about)
-            if about
-            else msg("{where} is missing `{key}`", where=where, key=key)
-        )
+        message = msg("{where} is missing `{key}`", where=where, key=key)
         line = _SKELETON.get(key, f"{key}: …") if not path else f"{key}: …"
         yield "PF101", path, message, False, Suggestion(msg("add:\n{lines}", lines=line))
 
@@ -270,10 +265,10 @@ def _type_message(
     where: str, value: Any, expected: str | list[str], title: str | None
 ) -> tuple[str, Suggestion | None]:
     types = [expected] if isinstance(expected, str) else expected
-    wanted = msg(
-        " or ".join(f"{{t{i}}}" for i in range(len(types))),
-        **{f"t{i}": msg(_KINDS.get(t, t)) for i, t in enumerate(types)},
-    )
+    kinds = [_KINDS.get(t, t) for t in types]
+    wanted = kinds[0]
+    for other in kinds[1:]:
+        wanted = msg("{a} or {b}", a=wanted, b=other)
     got = _show(value)
     message = msg("{where} should be {wanted}, not {got}", where=where, wanted=wanted, got=got)
     fix: Suggestion | None = None
@@ -327,13 +322,7 @@ def _value_message(
         if upper in options:
             close = [upper]
         if len(options) > 12:
-            about = schema_.get("description", "").rstrip(".")
-            message = msg(
-                "{where}: {got} is not an allowed value ({about})",
-                where=where,
-                got=got,
-                about=about,
-            )
+            message = msg("{where}: {got} is not an allowed value", where=where, got=got)
         else:
             message = msg(
                 "{where} must be one of {options}, not {got}",

@@ -18,6 +18,7 @@ import yaml
 from planforge.check import check_document
 from planforge.loader import load_bytes
 from planforge.rules import all_rules
+from tests.i18n_helpers import untranslated
 
 CASES = Path(__file__).parent / "cases"
 SECTIONS = ("What it checks:", "Why it matters:", "Example fix:")
@@ -59,9 +60,15 @@ def _fix(diag) -> str:
     _load_cases(),
     ids=lambda v: v if isinstance(v, str) else v.get("name", "?"),
 )
-def test_rule_case(code: str, kind: str, case: dict) -> None:
+@pytest.mark.parametrize("lang", ["en", "zh-CN"])
+def test_rule_case(code: str, kind: str, case: dict, lang: str) -> None:
     result = check_document(load_bytes(_plan_bytes(case), "case.yaml"), debug=True)
     found = [d for d in result.diagnostics if d.code == code]
+    if lang != "en":  # every message and fix of every finding speaks the planner's language
+        for d in result.diagnostics:
+            assert untranslated(d.message, lang) == [], (d.code, d.message)
+            assert d.fix is None or untranslated(d.fix.message, lang) == [], (d.code, d.fix)
+            assert all(untranslated(r.message, lang) == [] for r in d.related), d.related
     if "match" in case:  # fragments lack most required keys: look at one block only
         found = [d for d in found if case["match"] in d.message]
     if kind == "pass":

@@ -75,19 +75,34 @@ def format_diagnostic(
     return "\n".join(out)
 
 
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}{'' if n == 1 else 's'}"
+_COUNTS = {
+    "plans": (lambda n: msg("1 plan") if n == 1 else msg("{n} plans", n=n)),
+    "errors": (lambda n: msg("1 error") if n == 1 else msg("{n} errors", n=n)),
+    "warnings": (lambda n: msg("1 warning") if n == 1 else msg("{n} warnings", n=n)),
+}
 
 
-def summary(results: Sequence[Result], strict: bool) -> str:
+def summary(results: Sequence[Result], strict: bool, lang: str | None = None) -> str:
     """``2 errors and 1 warning in 3 plans (1 failed)`` or ``3 plans checked: all valid``."""
     t = totals(results, strict)
-    plans = _plural(t["files"], "plan")
+    plans = _COUNTS["plans"](t["files"])
     if not t["errors"] and not t["warnings"]:
-        return f"{plans} checked: all valid"
-    found = " and ".join(_plural(t[kind], kind[:-1]) for kind in ("errors", "warnings") if t[kind])
-    note = " (--strict: warnings fail)" if strict and t["warnings"] else ""
-    return f"{found} in {plans} ({t['failed']} failed){note}"
+        return msg("{plans} checked: all valid", plans=plans).localize(lang)
+    kinds = [_COUNTS[kind](t[kind]) for kind in ("errors", "warnings") if t[kind]]
+    found = kinds[0] if len(kinds) == 1 else msg("{a} and {b}", a=kinds[0], b=kinds[1])
+    line = (
+        msg(
+            "{found} in {plans} ({failed} failed) (--strict: warnings fail)",
+            found=found,
+            plans=plans,
+            failed=t["failed"],
+        )
+        if strict and t["warnings"]
+        else msg(
+            "{found} in {plans} ({failed} failed)", found=found, plans=plans, failed=t["failed"]
+        )
+    )
+    return line.localize(lang)
 
 
 def render(
@@ -105,7 +120,7 @@ def render(
         blocks += [format_diagnostic(d, lines, color, lang) for d in result.diagnostics]
     t = totals(results, strict)
     style = "green" if not t["failed"] else "error" if t["errors"] else "warning"
-    blocks.append(_paint(summary(results, strict), style, color))
+    blocks.append(_paint(summary(results, strict, lang), style, color))
     return "\n\n".join(blocks) + "\n"
 
 

@@ -79,7 +79,12 @@ class Rule:
         _, _, section = self.doc_in(lang).partition(_EXAMPLE_FIX.get(lang or "en", "Example fix:"))
         lines = [line[4:] if line.startswith("    ") else line for line in section.splitlines()]
         start = max(
-            (i for i, line in enumerate(lines) if line.lstrip().startswith("# after")), default=-1
+            (
+                i
+                for i, line in enumerate(lines)
+                if line.lstrip().startswith(("# after", "# 修改后"))
+            ),
+            default=-1,
         )
         return "\n".join(lines[start + 1 :]).strip("\n")
 
@@ -87,7 +92,7 @@ class Rule:
 REGISTRY: dict[str, Rule] = {}
 
 
-_EXAMPLE_FIX = {"en": "Example fix:", "zh-CN": "修改示例:"}
+_EXAMPLE_FIX = {"en": "Example fix:", "zh-CN": "修改示例："}
 
 
 def _register(rule_: Rule) -> None:
