@@ -157,7 +157,7 @@ def test_a_dangling_symlink_is_that_files_diagnostic(tmp_path: Path) -> None:
 def test_an_internal_failure_is_that_files_pf900(monkeypatch: pytest.MonkeyPatch) -> None:
     import planforge.check as check
 
-    def boom(_data):
+    def boom(_data, **_options):
         raise RuntimeError("resolver broke")
 
     monkeypatch.setattr(check, "resolve", boom)

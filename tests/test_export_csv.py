@@ -19,7 +19,7 @@ from tests.conftest import EXAMPLE, PLANS
 
 
 def resolved(path=EXAMPLE) -> Plan:
-    result = check_file(str(path))
+    result = check_file(str(path), read_data=True)  # as `planforge export` does
     assert result.plan is not None and not result.failed()
     return result.plan
 

@@ -4,6 +4,7 @@ are exact sums, and every plan that validates also renders."""
 from __future__ import annotations
 
 import copy
+import shutil
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
@@ -138,6 +139,7 @@ def valid_variant(draw: st.DrawFn) -> str:
 
 def _renders(tmp_path_factory, text: str, formats: tuple[str, ...]) -> None:
     folder = Path(tmp_path_factory.mktemp("prop"))
+    shutil.copytree(PLANS / "data", folder / "data")  # the example plans' customer data
     plan = folder / "plan.yaml"
     plan.write_text(text, "utf-8")
     result = check_document(load_text(text, str(plan)))

@@ -222,15 +222,19 @@ def test_failed_render_keeps_the_previous_pdf(
     assert (tmp_path / "reactivation-2024q2.pdf").read_bytes() == b"previous"
 
 
-def test_output_through_a_symlink_replaces_the_link(tmp_path: Path) -> None:
+def test_output_through_a_symlink_is_refused_unless_asked(tmp_path: Path) -> None:
     victim = tmp_path / "victim.txt"
     victim.write_text("keep me", "utf-8")
     out = tmp_path / "out"
     out.mkdir()
     os.symlink(victim, out / "reactivation-2024q2.html")
-    render_file(str(EXAMPLE), RenderOptions(output=str(out), formats=("html",)))
+    refused = render_file(str(EXAMPLE), RenderOptions(output=str(out), formats=("html",)))
+    assert "is a symbolic link" in (refused.error or "") and not refused.written
     assert victim.read_text("utf-8") == "keep me"
-    assert not (out / "reactivation-2024q2.html").is_symlink()
+    assert (out / "reactivation-2024q2.html").is_symlink()
+    options = RenderOptions(output=str(out), formats=("html",), follow_symlinks=True)
+    assert render_file(str(EXAMPLE), options).ok
+    assert (out / "reactivation-2024q2.html").is_symlink() and "<html" in victim.read_text("utf-8")
 
 
 def test_batch_in_parallel_as_a_subprocess(tmp_path: Path) -> None:
@@ -257,10 +261,9 @@ def test_batch_in_parallel_as_a_subprocess(tmp_path: Path) -> None:
         env={**os.environ, "CI": "true"},
     )
     assert result.returncode == 0, result.stderr
-    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
-        "key-accounts-care-2024h2.html",
-        "reactivation-2024q2.html",
-    ]
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == sorted(
+        f"{p.stem}.html" for p in PLANS.glob("*.yaml")
+    )
     assert "rendering" not in result.stderr  # no progress bar in CI logs
 
 

@@ -1,44 +1,328 @@
-"""Write output files atomically: a failed write never leaves a half-written file."""
+"""Write output files so that a fault loses nothing and leaves nothing behind.
+
+The files one command writes into a folder (a plan's HTML and PDF, or one report) are
+a *set*, replaced together or not at all:
+
+1. Each file is written in full into a private staging folder beside its target,
+   ``.planforge-staging-<pid>-XXXXXXXX/``, and flushed to disk. A full disk, a
+   read-only folder or any error up to here changes nothing but the staging folder,
+   which is removed on every exit path (signals included: see :mod:`planforge.signals`).
+2. The writer then records a ``COMMIT`` manifest and renames each file over its target,
+   with SIGINT, SIGTERM and SIGHUP held, so a signal never splits a set.
+3. A ``kill -9`` can still stop a writer anywhere. Its staging folder stays, but it holds
+   a lock (``flock``) only while its writer lives, so the next planforge run that writes
+   into that folder *sweeps* it: with a manifest it finishes the renames (the set is
+   new), without one it deletes the staging folder (the set is old).
+
+:func:`resolve_target` decides whether a path may be written at all: never a plan being
+read, a folder, a device, FIFO or socket, and never through a symbolic link unless asked.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import errno
+import fcntl
+import json
 import os
+import re
+import shutil
+import signal
 import stat
 import tempfile
+from collections.abc import Iterable, Iterator, Mapping
+
+STAGING_PREFIX = ".planforge-staging-"
+LOCK, MANIFEST = "lock", "COMMIT"
+#: Temporary files of planforge 0.1 (``.<name>.XXXXXXXX.tmp``): swept as well.
+_LEGACY_TEMP = re.compile(r"\.(?P<name>.+)\.[a-z0-9_]{8}\.tmp")
+_HELD = {signal.SIGINT, signal.SIGTERM, signal.SIGHUP}
+_rename = os.replace  # publishes one file; tests wrap it to stop a writer half-way
 
 
-def write_bytes_atomic(path: str | os.PathLike[str], data: bytes) -> None:
-    """Write ``data`` to ``path`` via a temporary file in the same folder and a rename.
+class OutputError(Exception):
+    """A file cannot or must not be written (the message says why, in a user's words)."""
 
-    The folder is created when missing. The rename replaces a symlink at ``path``
-    instead of writing through it. A character device or a named pipe at ``path``
-    (``-o /dev/null``, a FIFO) is written to as it is, never replaced by a file.
+
+def _problem(path: str, exc: OSError) -> OutputError:
+    return OutputError(f"cannot write {path}: {exc.strerror or exc}")
+
+
+def resolve_target(
+    path: str | os.PathLike[str], *, inputs: Iterable[str] = (), follow_symlinks: bool = False
+) -> str:
+    """The file to write for ``path``, or :class:`OutputError` when it must not be written.
+
+    Refused: a symbolic link (unless ``follow_symlinks``, then its target is written),
+    a folder, anything that is not a regular file, and any of ``inputs``.
+    """
+    target = os.path.abspath(os.fspath(path))
+    if os.path.islink(target):
+        if not follow_symlinks:
+            raise OutputError(
+                f"{path} is a symbolic link (to {os.readlink(target)}); planforge does not write"
+                " through links unless you pass --follow-symlinks"
+            )
+        target = os.path.realpath(target)
+    try:
+        st = os.stat(target)
+    except FileNotFoundError:
+        return target
+    except OSError as exc:
+        raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from None
+    if stat.S_ISDIR(st.st_mode):
+        raise OutputError(f"{path} is a folder, not a file")
+    if not stat.S_ISREG(st.st_mode):
+        raise OutputError(f"{path} is not a regular file (a device, FIFO or socket); not replaced")
+    for source in inputs:
+        with contextlib.suppress(OSError):
+            if os.path.samefile(source, target):
+                raise OutputError(f"{path} is the plan being read; write the output elsewhere")
+    return target
+
+
+def write_files(files: Mapping[str, bytes]) -> None:
+    """Write ``files`` (resolved target path -> bytes) as one set; :class:`OutputError` if not.
+
+    Targets in several folders get a staging folder each; the set is then only as
+    atomic as the gap between their manifests.
+    """
+    by_folder: dict[str, dict[str, bytes]] = {}
+    for target, data in files.items():
+        by_folder.setdefault(os.path.dirname(target), {})[target] = data
+    with contextlib.ExitStack() as stack:
+        stages = [stack.enter_context(_Stage(folder)) for folder in by_folder]
+        for stage, (folder, group) in zip(stages, by_folder.items(), strict=True):
+            sweep(folder, names=[os.path.basename(t) for t in group])
+            for target, data in group.items():
+                stage.add(target, data)
+        with _signals_held():
+            for stage in stages:
+                stage.commit()
+            try:
+                for stage in stages:
+                    stage.publish()
+            except OutputError:
+                for stage in stages:
+                    stage.roll_back()
+                raise
+
+
+def write_file(path: str, data: bytes) -> None:
+    """:func:`write_files` for one file."""
+    write_files({path: data})
+
+
+def sweep(folder: str, names: Iterable[str] = ()) -> None:
+    """Finish or remove what dead writers left in ``folder``; never touches a live one.
+
+    ``names`` are targets about to be written: their planforge 0.1 temporaries go too.
+    """
+    legacy = set(names)
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return
+    for entry in entries:
+        if entry.name.startswith(STAGING_PREFIX) and entry.is_dir(follow_symlinks=False):
+            _sweep_stage(entry.path)
+        elif (m := _LEGACY_TEMP.fullmatch(entry.name)) and m["name"] in legacy:
+            with contextlib.suppress(OSError):
+                os.unlink(entry.path)
+
+
+def _sweep_stage(path: str) -> None:
+    try:
+        fd = os.open(os.path.join(path, LOCK), os.O_RDWR)
+    except FileNotFoundError:
+        if _writer_alive(path):
+            return  # a writer that has not taken its lock yet
+        fd = None
+    except OSError:
+        return
+    try:
+        if fd is not None:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:
+                return  # its writer is alive
+        _roll_forward(path)
+        shutil.rmtree(path, ignore_errors=True)
+    finally:
+        if fd is not None:
+            os.close(fd)
+
+
+def _writer_alive(path: str) -> bool:
+    pid = os.path.basename(path)[len(STAGING_PREFIX) :].split("-")[0]
+    if not pid.isdigit():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True
+    return True
+
+
+def _roll_forward(path: str) -> None:
+    """Finish the renames a writer killed after its manifest had begun."""
+    try:
+        with open(os.path.join(path, MANIFEST), encoding="utf-8") as fh:
+            moves = json.load(fh)
+    except (OSError, ValueError):
+        return
+    folder = os.path.dirname(path)
+    for staged, name in moves:
+        if os.sep in staged or os.sep in name or name.startswith(STAGING_PREFIX):
+            continue  # not something planforge wrote
+        with contextlib.suppress(OSError):
+            _rename(os.path.join(path, staged), os.path.join(folder, name))
+    _fsync_dir(folder)
+
+
+class _Stage:
+    """One staging folder: files written in full, then renamed over their targets."""
+
+    def __init__(self, folder: str) -> None:
+        self.folder = folder
+        self.entries: list[tuple[str, str]] = []  # (staged name, target path)
+        self.backups: dict[str, str] = {}  # target -> hard link to the file it replaces
+        self.published: list[str] = []
+        self.done = False
+
+    def __enter__(self) -> _Stage:
+        if not os.path.isdir(self.folder):
+            if os.path.lexists(self.folder):
+                raise OutputError(f"{self.folder} is not a folder")
+            try:
+                os.makedirs(self.folder, exist_ok=True)
+            except OSError as exc:
+                raise _problem(self.folder, exc) from None
+        try:
+            self.path = _mkdtemp(self.folder)
+            self.lock = os.open(os.path.join(self.path, LOCK), os.O_RDWR | os.O_CREAT, 0o600)
+        except OSError as exc:
+            if hasattr(self, "path"):
+                shutil.rmtree(self.path, ignore_errors=True)
+            raise _problem(self.folder, exc) from None
+        fcntl.flock(self.lock, fcntl.LOCK_EX)
+        return self
+
+    def add(self, target: str, data: bytes) -> None:
+        staged = f"new-{len(self.entries)}"
+        full = os.path.join(self.path, staged)
+        try:
+            fd = os.open(full, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.chmod(full, 0o644)
+        except OSError as exc:
+            raise _problem(target, exc) from None
+        self.entries.append((staged, target))
+
+    def commit(self) -> None:
+        """Keep a link to each file about to be replaced, then record the manifest."""
+        for i, (_, target) in enumerate(self.entries):
+            if os.path.isfile(target):
+                backup = os.path.join(self.path, f"old-{i}")
+                with contextlib.suppress(OSError):
+                    os.link(target, backup)
+                    self.backups[target] = backup
+        moves = [[staged, os.path.basename(target)] for staged, target in self.entries]
+        pending = os.path.join(self.path, MANIFEST + ".tmp")
+        try:
+            with open(pending, "w", encoding="utf-8") as fh:
+                json.dump(moves, fh)
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.replace(pending, os.path.join(self.path, MANIFEST))
+            _fsync_dir(self.path)
+        except OSError as exc:
+            raise _problem(self.entries[0][1], exc) from None
+
+    def publish(self) -> None:
+        for staged, target in self.entries:
+            try:
+                _rename(os.path.join(self.path, staged), target)
+            except OSError as exc:
+                raise _problem(target, exc) from None
+            self.published.append(target)
+        _fsync_dir(self.folder)
+        self.done = True
+
+    def roll_back(self) -> None:
+        """Put back what :meth:`publish` replaced (a later rename failed)."""
+        with contextlib.suppress(OSError):
+            os.unlink(os.path.join(self.path, MANIFEST))
+        for target in self.published:
+            with contextlib.suppress(OSError):
+                if target in self.backups:
+                    os.replace(self.backups[target], target)
+                else:
+                    os.unlink(target)
+        self.published = []
+
+    def __exit__(self, *exc: object) -> None:
+        if not self.done:
+            self.roll_back()
+        shutil.rmtree(self.path, ignore_errors=True)
+        os.close(self.lock)
+
+
+def _mkdtemp(folder: str) -> str:
+    return tempfile.mkdtemp(prefix=f"{STAGING_PREFIX}{os.getpid()}-", dir=folder)
+
+
+def _fsync_dir(folder: str) -> None:
+    try:
+        fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError as exc:
+        if exc.errno not in (errno.EINVAL, errno.EBADF, errno.EROFS):
+            raise
+    finally:
+        os.close(fd)
+
+
+@contextlib.contextmanager
+def _signals_held() -> Iterator[None]:
+    """Hold SIGINT, SIGTERM and SIGHUP (they arrive afterwards) while a set is renamed."""
+    try:
+        old = signal.pthread_sigmask(signal.SIG_BLOCK, _HELD)
+    except (AttributeError, ValueError, OSError):  # not on this platform or thread
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, old)
+
+
+@contextlib.contextmanager
+def atomic_path(path: str | os.PathLike[str]) -> Iterator[str]:
+    """A temporary path next to ``path`` to write to; renamed onto ``path`` on success.
+
+    For writers that want a file name rather than bytes (XlsxWriter, big CSVs). The
+    temporary is named like planforge 0.1's (``.<name>.XXXXXXXX.tmp``), so a run
+    killed with ``kill -9`` leaves nothing that the next :func:`sweep` keeps.
     """
     target = os.fspath(path)
-    try:
-        mode = os.lstat(target).st_mode
-    except OSError:
-        mode = 0
-    if stat.S_ISCHR(mode) or stat.S_ISFIFO(mode):
-        with open(target, "wb") as fh:
-            fh.write(data)
-        return
     folder = os.path.dirname(os.path.abspath(target))
     os.makedirs(folder, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{os.path.basename(target)}.", suffix=".tmp", dir=folder)
+    os.close(fd)
     try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
+        yield tmp
         os.chmod(tmp, 0o644)
-        os.replace(tmp, target)
-    except BaseException:
+        with _signals_held():
+            _rename(tmp, target)
+    finally:
         if os.path.exists(tmp):
             os.unlink(tmp)
-        raise
-
-
-def write_text_atomic(path: str | os.PathLike[str], text: str) -> None:
-    """:func:`write_bytes_atomic` for UTF-8 text."""
-    write_bytes_atomic(path, text.encode("utf-8"))

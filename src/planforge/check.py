@@ -50,12 +50,18 @@ class Result:
         return self.errors() > 0 or (strict and self.warnings() > 0)
 
 
-def check_file(path: str | os.PathLike[str], *, debug: bool = False) -> Result:
-    """Load and check one plan file. ``OSError`` means it could not be read."""
-    return check_document(load_file(path), debug=debug)
+def check_file(
+    path: str | os.PathLike[str], *, debug: bool = False, read_data: bool = False
+) -> Result:
+    """Load and check one plan file. ``OSError`` means it could not be read.
+
+    ``read_data`` reads a segmentation source's rows (not only its header), so
+    tier counts come from the data and the data checks run.
+    """
+    return check_document(load_file(path), debug=debug, read_data=read_data)
 
 
-def check_document(doc: Document, *, debug: bool = False) -> Result:
+def check_document(doc: Document, *, debug: bool = False, read_data: bool = False) -> Result:
     """Run the schema and every rule over a loaded document; all findings, sorted.
 
     Everything runs in planforge's decimal context. Should planforge itself fail on
@@ -66,7 +72,7 @@ def check_document(doc: Document, *, debug: bool = False) -> Result:
         return result
     with arithmetic():
         try:
-            return _check(doc, result, debug)
+            return _check(doc, result, debug, read_data)
         except Exception as exc:
             if debug:
                 raise
@@ -88,9 +94,9 @@ def _internal(doc: Document, where: str, exc: BaseException) -> Diagnostic:
     )
 
 
-def _check(doc: Document, result: Result, debug: bool) -> Result:
+def _check(doc: Document, result: Result, debug: bool, read_data: bool) -> Result:
     schema_diags = check_schema(doc)
-    plan = resolve(doc.data)
+    plan = resolve(doc.data, base=os.path.dirname(doc.path), read_data=read_data)
     rule_diags: list[Diagnostic] = []
     for rule_ in all_rules():
         if rule_.check is not None:

@@ -6,6 +6,8 @@ Nothing here imports the rendering stack, so ``validate`` stays fast.
 
 from __future__ import annotations
 
+import contextlib
+import math
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -13,7 +15,7 @@ from typing import Any, TypeVar
 
 import click
 
-from planforge import __version__
+from planforge import __version__, signals
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -92,9 +94,15 @@ class _Group(click.Group):
             return super().invoke(ctx)
         except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise
-        except KeyboardInterrupt:
-            click.echo(_say("planforge: interrupted"), err=True)
-            sys.exit(130)
+        except (KeyboardInterrupt, signals.Stopped) as exc:
+            what = (
+                _say("planforge: interrupted")
+                if isinstance(exc, KeyboardInterrupt)
+                else _say("planforge: stopped by {signal}", signal=exc)
+            )
+            with contextlib.suppress(OSError):  # the terminal may have gone (SIGHUP)
+                click.echo(what, err=True)
+            sys.exit(signals.exit_status(exc))
         except BrokenPipeError:
             sys.stderr.close()
             sys.exit(EXIT_FINDINGS)
@@ -131,6 +139,42 @@ def main(ctx: click.Context, debug: bool) -> None:
     """
     ctx.ensure_object(dict)
     ctx.obj["debug"] = debug
+    signals.install()
+
+
+class Fatal(click.ClickException):
+    """planforge cannot go on: an output that cannot be written, a bad environment (exit 2)."""
+
+    exit_code = EXIT_USAGE
+
+
+def _follow_option(func: F) -> F:
+    return click.option(
+        "--follow-symlinks",
+        is_flag=True,
+        help="When an output path is a symbolic link, write to the file it points to "
+        "(by default planforge refuses).",
+    )(func)
+
+
+def _target(output: str, inputs: Sequence[str], follow: bool) -> str:
+    """The file ``-o`` may write, or a usage error (see :func:`planforge.atomic.resolve_target`)."""
+    from planforge.atomic import OutputError, resolve_target
+
+    try:
+        return resolve_target(output, inputs=inputs, follow_symlinks=follow)
+    except OutputError as exc:
+        raise click.BadParameter(str(exc), param_hint="'-o' / '--output'") from None
+
+
+def _check_epoch() -> None:
+    """Stop before any work when ``SOURCE_DATE_EPOCH`` is set to something unusable."""
+    from planforge.reproducible import BadEpoch, source_date_epoch
+
+    try:
+        source_date_epoch()
+    except BadEpoch as exc:
+        raise Fatal(str(exc)) from None
 
 
 def _color(choice: bool | None, stream: Any) -> bool:
@@ -141,13 +185,17 @@ def _color(choice: bool | None, stream: Any) -> bool:
     return bool(getattr(stream, "isatty", lambda: False)())
 
 
-def _emit(text: str, output: str | None) -> None:
-    if output is None:
+def _emit(text: str, target: str | None) -> None:
+    """Print ``text``, or write it to ``target`` (from :func:`_target`) as one atomic file."""
+    if target is None:
         click.echo(text, nl=False)
         return
-    from planforge.atomic import write_text_atomic
+    from planforge.atomic import OutputError, write_file
 
-    write_text_atomic(output, text)
+    try:
+        write_file(target, text.encode("utf-8"))
+    except OutputError as exc:
+        raise Fatal(str(exc)) from None
 
 
 @main.command()
@@ -163,7 +211,15 @@ def _emit(text: str, output: str | None) -> None:
     "sarif for code scanning, junit for CI test reports.",
 )
 @click.option("--strict", is_flag=True, help="Fail (exit 1) on warnings too.")
+@click.option(
+    "--data",
+    "read_data",
+    is_flag=True,
+    help="Also read the rows of each plan's customer data (counts, duplicate keys, shares);"
+    " without it only the header is read.",
+)
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the report to FILE.")
+@_follow_option
 @click.option(
     "--color/--no-color", default=None, help="Colour the text report (default: on a terminal)."
 )
@@ -181,7 +237,9 @@ def validate(
     paths: Sequence[str],
     fmt: str,
     strict: bool,
+    read_data: bool,
     output: str | None,
+    follow_symlinks: bool,
     color: bool | None,
     fix: bool,
     debug: bool,
@@ -210,12 +268,13 @@ def validate(
         files = find_plans(paths or ["plans"])
     except DiscoveryError as exc:
         raise click.UsageError(_localized(exc.args[0])) from None
+    target = _target(output, files, follow_symlinks) if output is not None else None
     results = []
     for path in files:
         try:
-            result = check_file(path, debug=debug)
+            result = check_file(path, debug=debug, read_data=read_data)
             if fix:
-                result = _fix(path, result, lang, debug)
+                result = _fix(path, result, lang, debug, read_data)
             results.append(result)
         except OSError as exc:
             raise click.UsageError(
@@ -225,11 +284,11 @@ def validate(
     stream = sys.stdout if output is None else None
     colored = fmt == "text" and _color(color, stream)
     report = get(fmt)(results, strict=strict, color=colored, lang=lang)
-    _emit(report, output)
+    _emit(report, target)
     ctx.exit(EXIT_FINDINGS if any(r.failed(strict) for r in results) else EXIT_OK)
 
 
-def _fix(path: str, result: Any, lang: str, debug: bool) -> Any:
+def _fix(path: str, result: Any, lang: str, debug: bool, read_data: bool) -> Any:
     """Apply the safe fixes to ``path``, say what changed (on stderr), and check it again."""
     from planforge.check import check_file
     from planforge.fixer import fix_file
@@ -250,7 +309,7 @@ def _fix(path: str, result: Any, lang: str, debug: bool) -> Any:
                 ),
                 err=True,
             )
-        result = check_file(path, debug=debug)
+        result = check_file(path, debug=debug, read_data=read_data)
     return result
 
 
@@ -280,12 +339,19 @@ _NEEDS_OUTPUT = {
     help="FILE, or DIR for DIR/<plan id>.<format> (csv: DIR/<plan id>-<table>.csv). "
     "Required for xlsx and csv; json and ics go to stdout without it.",
 )
+@_follow_option
 @click.option("--strict", is_flag=True, help="Refuse plans with warnings too.")
 @_lang_option
 @_debug_option
 @click.pass_context
 def export(
-    ctx: click.Context, plan: str, fmt: str, output: str | None, strict: bool, debug: bool
+    ctx: click.Context,
+    plan: str,
+    fmt: str,
+    output: str | None,
+    follow_symlinks: bool,
+    strict: bool,
+    debug: bool,
 ) -> None:
     """Export the resolved plan: what you wrote plus everything planforge computes.
 
@@ -314,8 +380,12 @@ def export(
         raise click.UsageError(f"{output} is a file; --format csv {_NEEDS_OUTPUT['csv'][:-1]}")
     if not os.path.isfile(plan):
         raise click.UsageError(_say("{path}: no such file", path=plan))
+    into_dir = output is not None and (
+        fmt == "csv" or os.path.isdir(output) or output.endswith(("/", os.sep))
+    )
+    target = _target(output, [plan], follow_symlinks) if output and not into_dir else None
     try:
-        result = check_file(plan, debug=debug)
+        result = check_file(plan, debug=debug, read_data=True)
     except OSError as exc:
         raise click.UsageError(
             _say("{path}: cannot read: {error}", path=plan, error=exc.strerror or exc)
@@ -330,27 +400,40 @@ def export(
         click.echo(report([result], color=color, lang=_lang()), err=True, nl=False)
     from planforge.export import files
 
+    _check_epoch()
     made = files(result.plan, plan, fmt)
     if output is None:
         click.echo(next(iter(made.values())), nl=False)  # bytes: written as they are
         return
-    from planforge.atomic import write_bytes_atomic
+    from planforge.atomic import OutputError, write_files
 
-    into_dir = fmt == "csv" or os.path.isdir(output) or output.endswith(("/", os.sep))
-    for name, data in made.items():
-        target = os.path.join(output, name) if into_dir else output
-        try:
-            write_bytes_atomic(target, data)
-        except OSError as exc:
-            click.echo(
-                _say(
-                    "planforge: cannot write {path}: {error}",
-                    path=target,
-                    error=exc.strerror or exc,
-                ),
-                err=True,
-            )
-            ctx.exit(EXIT_FINDINGS)
+    targets = {
+        _target(os.path.join(output, name), [plan], follow_symlinks) if into_dir else target: data
+        for name, data in made.items()
+    }
+    try:
+        write_files(targets)
+    except OutputError as exc:
+        raise Fatal(str(exc)) from None
+
+
+#: Upper bounds of the render limits: a week, and a tebibyte.
+MAX_TIMEOUT, MAX_MEMORY_MB = 604_800, 1_048_576
+
+
+class Seconds(click.FloatRange):
+    """A finite number of seconds from 0 to :data:`MAX_TIMEOUT` (no ``nan``, no ``inf``)."""
+
+    name = "seconds"
+
+    def __init__(self) -> None:
+        super().__init__(0, MAX_TIMEOUT)
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        seconds = super().convert(value, param, ctx)
+        if not math.isfinite(seconds):
+            self.fail(f"{value!r} is not a number of seconds (0 means no limit)", param, ctx)
+        return seconds
 
 
 def _csv(
@@ -406,16 +489,17 @@ def _csv(
     "--timeout",
     default=600.0,
     show_default=True,
-    type=click.FloatRange(0),
-    help="Stop rendering a plan after this many seconds (0: no limit).",
+    type=Seconds(),
+    help=f"Stop rendering a plan after this many seconds, at most {MAX_TIMEOUT:,} (0: no limit).",
 )
 @click.option(
     "--memory-limit",
     default=4096,
     show_default=True,
-    type=click.IntRange(0),
+    type=click.IntRange(0, MAX_MEMORY_MB),
     help="Stop rendering a plan that needs more memory than this, in MB (0: no limit).",
 )
+@_follow_option
 @_debug_option
 @click.pass_context
 def render(
@@ -429,6 +513,7 @@ def render(
     jobs: int,
     timeout: float,
     memory_limit: int,
+    follow_symlinks: bool,
     debug: bool,
 ) -> None:
     """Render plans to printable HTML and PDF documents.
@@ -451,6 +536,7 @@ def render(
     from planforge.render.document import RenderOptions
     from planforge.render.limits import Limits
 
+    _check_epoch()
     try:
         files = find_plans(paths or ["plans"])
     except DiscoveryError as exc:
@@ -462,6 +548,7 @@ def render(
         locale,
         os.path.abspath(templates) if templates else None,
         debug or ctx.obj.get("debug", False),
+        follow_symlinks,
     )
     limits = Limits(timeout, memory_limit)
     ok = render_all(files, options, jobs, color=_color(None, sys.stderr), limits=limits)
@@ -603,6 +690,123 @@ def preview(
         click.echo("preview stopped", err=True)
     finally:
         server.server_close()
+
+
+@main.command()
+@click.argument("plan", type=click.Path())
+@click.option(
+    "--source",
+    type=click.Path(dir_okay=False),
+    help="Read the customers from FILE instead of the plan's segmentation.source.",
+)
+@click.option(
+    "-o",
+    "--output",
+    default="build",
+    show_default=True,
+    type=click.Path(file_okay=False),
+    help="Folder for DIR/<plan id>-tiers.xlsx and .csv (created when missing).",
+)
+@click.option(
+    "--format",
+    "formats",
+    default="xlsx,csv",
+    show_default=True,
+    callback=_csv(("xlsx", "csv"), "format"),
+    help="Comma-separated: xlsx, csv.",
+)
+@click.option(
+    "--sql",
+    "dialect",
+    type=click.Choice(["spark", "trino", "duckdb", "postgres"]),
+    help="Print the segmentation as one SQL statement for this engine instead (nothing is read"
+    " but the header, nothing is written).",
+)
+@click.option(
+    "--table",
+    default="customers",
+    show_default=True,
+    help="With --sql: the table that holds the customers.",
+)
+@click.option("--strict", is_flag=True, help="Refuse plans with warnings too.")
+@_debug_option
+@click.pass_context
+def segment(
+    ctx: click.Context,
+    plan: str,
+    source: str | None,
+    output: str,
+    formats: tuple[str, ...],
+    dialect: str | None,
+    table: str,
+    strict: bool,
+    debug: bool,
+) -> None:
+    """Apply the tier rules to the customer data: write the tier list (客户分层清单).
+
+    Reads segmentation.source (CSV in UTF-8 or GBK, XLSX, Parquet), gives each
+    in-scope customer the first tier whose rule matches, and writes
+    DIR/<id>-tiers.xlsx (the list and a summary sheet) and DIR/<id>-tiers.csv
+    (UTF-8 with BOM). Only the key, the name and the `show` columns are copied;
+    phone numbers, ID-card numbers and e-mail addresses are masked unless their
+    column is in `show`. A plan with errors writes nothing (exit 1).
+
+    \b
+    Examples:
+      planforge segment plans/crm-tiers-2024q2.yaml
+      planforge segment plans/x.yaml --source exports/2024-04.csv --format xlsx
+      planforge segment plans/x.yaml --sql spark --table crm.customers
+    """
+    from planforge.check import check_document
+    from planforge.loader import load_file
+    from planforge.reporters import get
+
+    debug = debug or ctx.obj.get("debug", False)
+    if not os.path.isfile(plan):
+        raise click.UsageError(f"{plan}: no such file")
+    try:
+        doc = load_file(plan)
+    except OSError as exc:
+        raise click.UsageError(f"{plan}: cannot read: {exc.strerror or exc}") from None
+    seg_raw = doc.data.get("segmentation") if isinstance(doc.data, dict) else None
+    if doc.data is not None and not isinstance(seg_raw, dict):
+        raise click.UsageError(f"{plan}: the plan has no `segmentation` block (see the README)")
+    if source is not None and isinstance(seg_raw, dict):
+        seg_raw["source"] = os.path.abspath(source)
+    result = check_document(doc, debug=debug, read_data=dialect is None)
+    report = get("text")
+    if result.failed(strict) or result.plan is None:
+        click.echo(
+            report([result], strict=strict, color=_color(None, sys.stderr)), err=True, nl=False
+        )
+        ctx.exit(EXIT_FINDINGS)
+    if result.diagnostics:
+        click.echo(report([result], color=_color(None, sys.stderr)), err=True, nl=False)
+    if dialect is not None:
+        from planforge.segment.sql import statement
+
+        click.echo(statement(result.plan, dialect, table))
+        return
+    from planforge.segment.command import summary_text, write_tier_list
+
+    written = write_tier_list(result.plan, output, formats, _progress)
+    click.echo(summary_text(result.plan), nl=False)
+    for path in written:
+        click.echo(f"wrote {path}")
+
+
+def _progress(total: int) -> Callable[[int], None]:
+    bar = click.progressbar(length=total, label="writing the tier list", file=sys.stderr)
+    bar.__enter__()
+    done = [0]
+
+    def step(n: int) -> None:
+        done[0] += n
+        bar.update(n)
+        if done[0] >= total:
+            bar.__exit__(None, None, None)
+
+    return step
 
 
 @main.command()

@@ -11,7 +11,7 @@ import codecs
 import os
 from collections.abc import Iterable
 
-from planforge.atomic import write_bytes_atomic
+from planforge.atomic import write_file
 from planforge.diagnostics import Diagnostic
 
 
@@ -53,5 +53,5 @@ def fix_file(path: str | os.PathLike[str], diagnostics: list[Diagnostic]) -> lis
     text = data[len(bom) :].decode("utf-8")
     new, fixed = apply(text, diagnostics)
     if fixed and new != text:
-        write_bytes_atomic(path, bom + new.encode("utf-8"))
+        write_file(os.fspath(path), bom + new.encode("utf-8"))
     return fixed

@@ -65,6 +65,8 @@ class Tier:
     needs: list[str] = field(default_factory=list)
     strategy: str | None = None
     customers: int | None = None
+    rule: str | None = None  # a SQL condition over the segmentation source
+    actual_share: Decimal | None = None  # percent of in-scope customers, from the data
 
 
 @dataclass
@@ -124,6 +126,9 @@ class BudgetLine:
     amount: Decimal | None = None
     actual: Decimal | None = None
     note: str | None = None
+    per_customer_tiers: list[str] = field(default_factory=list)
+    per_customer_quantity: Decimal | None = None
+    declared_quantity: Decimal | None = internal()
     declared_amount: Decimal | None = internal()
     computed_amount: Decimal | None = None
     variance: Decimal | None = None
@@ -205,6 +210,46 @@ class Scope:
     segment: str | None = None
     customers: int | None = None
     departments: list[str] = field(default_factory=list)
+    declared_customers: int | None = internal()  # as written, when the data counts them
+
+
+@dataclass
+class RuleProblem:
+    """A rule (or scope, key, name, show column) the segmentation refuses, located."""
+
+    path: Path
+    message: str
+    offset: int = 0
+    code: str = "PF503"
+
+
+@dataclass
+class Segmentation:
+    """Where the customers come from and how rules split them; counts when the data was read."""
+
+    path: Path = internal(())
+    source: str | None = None  # as written, relative to the plan
+    source_file: str | None = internal()  # the resolved path on this machine
+    key: str | None = None
+    name: str | None = None
+    as_of: dt.date | None = None
+    scope: str | None = None
+    show: list[str] = field(default_factory=list)
+    show_given: bool = internal(False)
+    share_tolerance: Decimal = Decimal(5)  # percentage points
+    columns: list[str] = internal_factory(list)  # the source's header
+    source_error: str | None = internal()
+    problems: list[RuleProblem] = internal_factory(list)
+    rules: Any = internal()  # the parsed rules (planforge.segment.plan.Rules)
+    modified: dt.date | None = internal()  # the source's mtime (differs per checkout)
+    read: bool = False  # True when the counts come from the data
+    rows: int | None = None  # rows in the source
+    customers: int | None = None  # rows in scope
+    unassigned: int | None = None
+    duplicates: list[tuple[str, list[int]]] = internal_factory(list)  # key, 1-based data rows
+    data_error: str | None = internal()
+    data_error_path: Path = internal(())
+    data_error_offset: int = internal(0)
 
 
 @dataclass
@@ -259,6 +304,7 @@ class Plan:
     measure_names: frozenset[str] | None = internal()
     monitoring: list[Monitor] = field(default_factory=list)
     review: Review | None = None
+    segmentation: Segmentation | None = None
     approvals: list[Approval] = field(default_factory=list)
     exceeded_margin: Quantity = field(default_factory=lambda: Quantity(Decimal(10), True))
     calendar: WorkCalendar = internal_factory(WorkCalendar)

@@ -100,8 +100,14 @@ def _bounded(value: Any) -> Decimal | None:
     return None
 
 
-def resolve(data: dict[str, Any]) -> Plan:
-    """The resolved plan for loaded ``data`` (which need not have passed the schema)."""
+def resolve(data: dict[str, Any], *, base: str = "", read_data: bool = False) -> Plan:
+    """The resolved plan for loaded ``data`` (which need not have passed the schema).
+
+    ``base`` is the plan's folder (a ``segmentation.source`` is relative to it).
+    With a ``segmentation`` block the source's header is always read; its rows
+    only with ``read_data`` (then tier counts and ``scope.customers`` come from
+    the data).
+    """
     raw = _Raw(data, ())
     plan = Plan(
         planforge=raw.integer("planforge"),
@@ -137,8 +143,12 @@ def resolve(data: dict[str, Any]) -> Plan:
     ]
     plan.tiers = [_tier(r, plan) for r in raw.items("tiers")]
     plan.tasks = [_task(r) for r in raw.items("tasks")]
+    if isinstance(raw.data.get("segmentation"), dict):
+        _segmentation(plan, raw.data["segmentation"], base, read_data)
+    if plan.segmentation is None or not plan.segmentation.read:
+        _tier_counts(plan)
     currency = plan.currency if plan.currency in CURRENCIES else "XXX"
-    plan.budget = _budget(raw.child("budget"), currency, plan.scope.customers)
+    plan.budget = _budget(raw.child("budget"), currency, plan)
     measures = raw.data.get("measures")
     if isinstance(measures, dict):
         plan.measure_names = frozenset(str(k) for k in measures)
@@ -157,8 +167,21 @@ def resolve(data: dict[str, Any]) -> Plan:
         person = r.text("person")
         name = r.text("name") or (team[person].name if person in team else None)
         plan.approvals.append(Approval(r.path, r.text("role"), person, name, r.date("date")))
-    _tier_counts(plan)
     return plan
+
+
+def _segmentation(plan: Plan, raw: dict[str, Any], base: str, read_data: bool) -> None:
+    try:
+        from planforge.segment.plan import resolve_segmentation
+    except ImportError:
+        from planforge.model import Segmentation
+
+        plan.segmentation = Segmentation(("segmentation",))
+        plan.segmentation.source_error = (
+            "reading customer data needs the data extra: pip install 'planforge[data]'"
+        )
+        return
+    resolve_segmentation(plan, raw, base, read_data)
 
 
 def _days(start, end) -> int | None:
@@ -215,6 +238,7 @@ def _tier(r: _Raw, plan: Plan) -> Tier:
         r.text("criteria"),
         r.texts("needs"),
         r.text("strategy"),
+        rule=r.text("rule"),
     )
 
 
@@ -248,7 +272,24 @@ def _money(value: Decimal | None, currency: str) -> Decimal | None:
     return value.quantize(quantum(currency))
 
 
-def _budget(r: _Raw, currency: str, customers: int | None) -> Budget:
+def _per_customer(line: BudgetLine, r: _Raw, plan: Plan) -> None:
+    """``per_customer: {tiers: [...], quantity: N}``: quantity = customers in those tiers × N."""
+    per = r.child("per_customer")
+    if not per.data:
+        return
+    line.per_customer_tiers = per.texts("tiers")
+    line.per_customer_quantity = per.number("quantity")
+    line.declared_quantity = line.quantity
+    counts = {t.id: t.customers for t in plan.tiers if t.id}
+    wanted = [counts.get(t) for t in line.per_customer_tiers]
+    if line.per_customer_quantity is None or not wanted or any(c is None for c in wanted):
+        line.quantity = None
+        return
+    line.quantity = sum(wanted) * line.per_customer_quantity  # type: ignore[misc,operator]
+
+
+def _budget(r: _Raw, currency: str, plan: Plan) -> Budget:
+    customers = plan.scope.customers
     budget = Budget(r.path, _money(r.number("cap"), currency))
     budget.declared_total = _money(r.number("total"), currency)
     for lr in r.items("lines"):
@@ -263,6 +304,7 @@ def _budget(r: _Raw, currency: str, customers: int | None) -> Budget:
             _money(lr.number("actual"), currency),
             lr.text("note"),
         )
+        _per_customer(line, lr, plan)
         line.declared_amount = _money(lr.number("amount"), currency)
         if line.quantity is not None and line.unit_price is not None:
             line.computed_amount = round_money(line.quantity * line.unit_price, currency)

@@ -17,6 +17,16 @@ TIME_LIMIT = 120  # seconds; a hang fails the test instead of the CI run
 LOCATED = re.compile(r"plan\.yaml:\d+:\d+: (error|warning)\[PF\d{3}\]")
 
 
+def snapshot(folder: Path) -> dict[str, str | bytes]:
+    """What ``folder`` holds: each entry's link target or content."""
+    if not folder.is_dir():
+        return {}
+    return {
+        p.name: os.readlink(p) if p.is_symlink() else p.read_bytes() if p.is_file() else "dir"
+        for p in folder.iterdir()
+    }
+
+
 def test_the_suite_is_big_enough() -> None:
     assert len(CASES) >= 40
     assert len({c.name for c in CASES}) == len(CASES)
@@ -28,8 +38,9 @@ def test_hostile_case(case: Case, tmp_path: Path) -> None:
     plan.write_bytes(case.build())
     if case.prepare:
         case.prepare(tmp_path)
-    args = [sys.executable, "-m", "planforge", case.command, str(plan)]
     out = tmp_path / "out"
+    before = snapshot(out)
+    args = [sys.executable, "-m", "planforge", case.command, str(plan)]
     if case.command == "render":
         args += ["-o", str(out)]
     if case.templates:
@@ -63,7 +74,7 @@ def test_hostile_case(case: Case, tmp_path: Path) -> None:
         case.check(tmp_path)
     if case.exit == 1 and case.command == "render":
         assert f"{plan}:" in output  # the message names the plan
-        assert not out.exists() or not any(out.iterdir()), "a failed render wrote files"
+        assert snapshot(out) == before, "a failed render changed the output folder"
     if case.exit == 0 and case.command == "render" and "markup" in case.name:
         html = next(out.glob("*.html")).read_text("utf-8")
         for raw in (

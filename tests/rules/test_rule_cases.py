@@ -5,7 +5,9 @@ expected line, column and a fragment of the message written next to them) and
 plans that must not. ``match`` narrows a case to the rule's diagnostics whose
 message contains it (PF101 fragments lack most required keys). Each plan runs through the whole pipeline (load, schema,
 resolve, every rule); only the rule's own code is compared, so fixtures can be
-small fragments of a plan.
+small fragments of a plan. ``data: true`` reads a segmentation source's rows
+(as ``segment`` and ``export`` do; ``validate`` reads only the header); sources
+are relative to the repository root (tests/rules/data/).
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from planforge.rules import all_rules
 from tests.i18n_helpers import untranslated
 
 CASES = Path(__file__).parent / "cases"
+ROOT = Path(__file__).resolve().parents[2]
 SECTIONS = ("What it checks:", "Why it matters:", "Example fix:")
 #: Codes no plan can trigger on purpose; their failing case lives in a unit test.
 TESTED_ELSEWHERE = {
@@ -61,8 +64,12 @@ def _fix(diag) -> str:
     ids=lambda v: v if isinstance(v, str) else v.get("name", "?"),
 )
 @pytest.mark.parametrize("lang", ["en", "zh-CN"])
-def test_rule_case(code: str, kind: str, case: dict, lang: str) -> None:
-    result = check_document(load_bytes(_plan_bytes(case), "case.yaml"), debug=True)
+def test_rule_case(
+    code: str, kind: str, case: dict, lang: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(ROOT)
+    doc = load_bytes(_plan_bytes(case), "case.yaml")
+    result = check_document(doc, debug=True, read_data=case.get("data", False))
     found = [d for d in result.diagnostics if d.code == code]
     if lang != "en":  # every message and fix of every finding speaks the planner's language
         for d in result.diagnostics:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Sequence
+from contextlib import closing
 
 import click
 
@@ -66,17 +67,15 @@ def render_all(
     files = [f for f in files if f not in refused]
     ok = not refused
     show_bar = len(files) > 1 and sys.stderr.isatty() and not os.environ.get("CI")
-    if show_bar:
-        outcomes: list[Outcome] = []
-        with click.progressbar(
-            run(files, options, jobs, limits), length=len(files), label="rendering", file=sys.stderr
-        ) as bar:
-            outcomes.extend(bar)
-        for outcome in outcomes:
+    with closing(run(files, options, jobs, limits)) as outcomes:  # stops workers on Ctrl-C
+        if show_bar:
+            with click.progressbar(
+                outcomes, length=len(files), label="rendering", file=sys.stderr
+            ) as bar:
+                finished = list(bar)
+        else:
+            finished = outcomes
+        for outcome in finished:
             report(outcome, color)
             ok = ok and outcome.ok
-        return ok
-    for outcome in run(files, options, jobs, limits):
-        report(outcome, color)
-        ok = ok and outcome.ok
     return ok

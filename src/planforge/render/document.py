@@ -1,7 +1,7 @@
 """Render one plan file to HTML and/or PDF: check, resolve, fill templates, print, write.
 
-Both outputs are made in memory first and written atomically afterwards, so a
-failed render leaves the previous files untouched.
+Both outputs are made in memory first, then written as one set (see
+:mod:`planforge.atomic`), so a failed render leaves the previous files untouched.
 """
 
 from __future__ import annotations
@@ -10,13 +10,13 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from planforge.atomic import write_bytes_atomic
+from planforge.atomic import OutputError, resolve_target, write_files
 from planforge.check import Result, check_file
 from planforge.diagnostics import Diagnostic
 from planforge.model import Plan
 from planforge.render import view
 from planforge.render.html import TemplateProblem, builtin_templates, render_html
-from planforge.reproducible import plan_date, plan_datetime
+from planforge.reproducible import plan_date, plan_datetime, source_date_epoch
 
 FORMATS = ("html", "pdf")
 
@@ -31,6 +31,7 @@ class RenderOptions:
     locale: str | None = None
     templates: str | None = None
     debug: bool = False
+    follow_symlinks: bool = False  # write through output paths that are symbolic links
 
 
 @dataclass
@@ -79,7 +80,7 @@ def check_for_render(path: str, options: RenderOptions) -> Outcome:
     """The first half of :func:`render_file`: load and check."""
     outcome = Outcome(path)
     try:
-        outcome.result = check_file(path, debug=options.debug)
+        outcome.result = check_file(path, debug=options.debug, read_data=True)
     except OSError as exc:
         outcome.error = f"cannot read: {exc.strerror or exc}"
     return outcome
@@ -109,7 +110,7 @@ def render_checked(outcome: Outcome, options: RenderOptions) -> Outcome:
         allowed = [str(builtin_templates()), plan_dir]
         epoch = str(int(plan_datetime(plan).timestamp()))
         previous = os.environ.get("SOURCE_DATE_EPOCH")
-        os.environ["SOURCE_DATE_EPOCH"] = previous or epoch  # font subsetting timestamps
+        os.environ["SOURCE_DATE_EPOCH"] = str(source_date_epoch() or epoch)  # font timestamps
         try:
             files["pdf"] = html_to_pdf(html, base, allowed)
         except (MissingFont, RenderError) as exc:
@@ -118,12 +119,20 @@ def render_checked(outcome: Outcome, options: RenderOptions) -> Outcome:
         finally:
             if previous is None:
                 os.environ.pop("SOURCE_DATE_EPOCH", None)
-    for fmt, data in files.items():
-        target = os.path.join(options.output, f"{output_stem(plan.id, options.sections)}.{fmt}")
-        try:
-            write_bytes_atomic(target, data)
-        except OSError as exc:
-            outcome.error = f"cannot write {target}: {exc.strerror or exc}"
-            return outcome
-        outcome.written.append(target)
+            else:
+                os.environ["SOURCE_DATE_EPOCH"] = previous
+    names = {
+        os.path.join(options.output, f"{output_stem(plan.id, options.sections)}.{fmt}"): data
+        for fmt, data in files.items()
+    }
+    try:
+        targets = {
+            resolve_target(name, inputs=[path], follow_symlinks=options.follow_symlinks): data
+            for name, data in names.items()
+        }
+        write_files(targets)
+    except OutputError as exc:
+        outcome.error = str(exc)
+        return outcome
+    outcome.written.extend(names)
     return outcome

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from decimal import Decimal
 
 from planforge.money import fits_currency, quantum
@@ -89,3 +90,27 @@ def target_text(target: Target | None) -> str:
     if target is None:
         return ""
     return str(target).replace(">=", "≥").replace("<=", "≤")
+
+
+def columns(ch: str) -> int:
+    """How many columns ``ch`` takes: 2 for a wide (CJK) character, 0 for a combining mark."""
+    if unicodedata.combining(ch):
+        return 0
+    return 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
+
+
+def clip(text: str, width: int) -> str:
+    """``text`` cut to ``width`` columns with an ellipsis (a CJK character is two columns).
+
+    For text repeated on every page, such as the page header: long text there costs
+    layout time on each page and cannot be read anyway.
+    """
+    widths = [columns(ch) for ch in text]
+    if sum(widths) <= width:
+        return text
+    used = end = 0
+    for end, w in enumerate(widths):  # noqa: B007 - end is used after the loop
+        if used + w > width - 1:
+            break
+        used += w
+    return text[:end].rstrip() + "…"

@@ -4,6 +4,10 @@ One huge or hostile plan then cannot hang or take down a batch: its worker is
 stopped, and the plan gets a located error (PF801 time, PF802 memory) while the
 other plans render as usual. Workers are forked from a parent that has already
 imported the rendering stack, so each starts in milliseconds.
+
+A worker dies with its parent (PR_SET_PDEATHSIG) and stops quietly on SIGINT,
+SIGTERM or SIGHUP; when the parent is interrupted it stops its workers, and after
+any worker ends abnormally it sweeps the output folder (:func:`planforge.atomic.sweep`).
 """
 
 from __future__ import annotations
@@ -11,18 +15,21 @@ from __future__ import annotations
 import multiprocessing
 import os
 import resource
+import signal
+import sys
 import time
 import traceback
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 
+from planforge import signals
+from planforge.atomic import sweep
 from planforge.diagnostics import Diagnostic, Location, Severity
 from planforge.render.document import (
     Outcome,
     RenderOptions,
     check_for_render,
-    output_stem,
     render_checked,
 )
 
@@ -39,25 +46,36 @@ class Limits:
     memory_mb: int = 4096
 
 
-def _work(conn: Connection, path: str, options: RenderOptions, memory_mb: int) -> None:
-    if memory_mb:
-        _, hard = resource.getrlimit(resource.RLIMIT_AS)
-        limit = memory_mb * MIB
-        if hard != resource.RLIM_INFINITY:
-            limit = min(limit, hard)
-        resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+#: How long stopped workers get to remove their staging files before being killed.
+STOP_GRACE = 5.0
+
+
+def _work(conn: Connection, path: str, options: RenderOptions, memory_mb: int, parent: int) -> None:
     try:
+        signals.die_with_parent(parent)
+        _limit_memory(memory_mb)
         outcome = check_for_render(path, options)
         conn.send(("checked", outcome))
         conn.send(("done", render_checked(outcome, options)))
     except MemoryError:
         conn.send(("memory", None))
+    except (KeyboardInterrupt, signals.Stopped) as exc:
+        sys.exit(signals.exit_status(exc))  # the parent reports it, once
     except Exception as exc:  # a bug in planforge: report it, never a bare traceback
         if options.debug:
             traceback.print_exc()
         conn.send(("crash", f"{type(exc).__name__}: {exc}"))
     finally:
         conn.close()
+
+
+def _limit_memory(memory_mb: int) -> None:
+    if memory_mb:
+        _, hard = resource.getrlimit(resource.RLIMIT_AS)
+        limit = memory_mb * MIB
+        if hard != resource.RLIM_INFINITY:
+            limit = min(limit, hard)
+        resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
 
 
 def _limit(outcome: Outcome, code: str, message: str) -> Outcome:
@@ -74,15 +92,19 @@ def _limit(outcome: Outcome, code: str, message: str) -> Outcome:
     return outcome
 
 
-def _remove_partial(outcome: Outcome, options: RenderOptions) -> None:
-    """Delete temporary files a killed worker may have left while writing."""
-    plan = outcome.result.plan if outcome.result else None
-    if plan is None or not plan.id or not os.path.isdir(options.output):
-        return
-    stem = output_stem(plan.id, options.sections)
-    for name in os.listdir(options.output):
-        if name.startswith((f".{stem}.html.", f".{stem}.pdf.")) and name.endswith(".tmp"):
-            os.unlink(os.path.join(options.output, name))
+def _stop(jobs: Sequence[_Job], options: RenderOptions) -> None:
+    """Stop ``jobs`` (they clean up after themselves), kill the slow ones, then sweep."""
+    for job in jobs:
+        if job.process.is_alive():
+            os.kill(job.process.pid, signal.SIGTERM)  # type: ignore[arg-type]
+    deadline = time.monotonic() + STOP_GRACE
+    for job in jobs:
+        job.process.join(max(deadline - time.monotonic(), 0))
+        if job.process.is_alive():
+            job.process.kill()
+            job.process.join()
+        job.conn.close()
+    sweep(options.output)
 
 
 @dataclass
@@ -104,15 +126,32 @@ def run(
         import weasyprint  # noqa: F401
 
     ctx = multiprocessing.get_context("fork")
+    sweep(options.output)  # what a killed earlier run left
     pending = list(enumerate(files))
     running: dict[Connection, tuple[int, _Job]] = {}
+    try:
+        yield from _loop(ctx, pending, running, options, jobs, limits)
+    finally:  # interrupted, or the consumer stopped early
+        if running:
+            _stop([job for _, job in running.values()], options)
+
+
+def _loop(
+    ctx: multiprocessing.context.BaseContext,
+    pending: list[tuple[int, str]],
+    running: dict[Connection, tuple[int, _Job]],
+    options: RenderOptions,
+    jobs: int,
+    limits: Limits,
+) -> Iterator[Outcome]:
     done: dict[int, Outcome] = {}
     emitted = 0
+    me = os.getpid()
     while pending or running:
         while pending and len(running) < max(jobs, 1):
             index, path = pending.pop(0)
             parent, child = ctx.Pipe(duplex=False)
-            proc = ctx.Process(target=_work, args=(child, path, options, limits.memory_mb))
+            proc = ctx.Process(target=_work, args=(child, path, options, limits.memory_mb, me))
             proc.start()
             child.close()
             running[parent] = (index, _Job(path, proc, parent, time.monotonic(), Outcome(path)))
@@ -126,12 +165,14 @@ def run(
             if finished:
                 del running[conn]
                 done[index] = job.outcome
+                if job.process.exitcode:
+                    sweep(options.output)
         for conn, (index, job) in list(running.items()):
             if limits.seconds and time.monotonic() - job.started > limits.seconds:
                 job.process.kill()
                 job.process.join()
                 conn.close()
-                _remove_partial(job.outcome, options)
+                sweep(options.output)
                 del running[conn]
                 done[index] = _limit(
                     job.outcome,
@@ -143,6 +184,15 @@ def run(
             emitted += 1
 
 
+def _stopped_by(code: int | None) -> str | None:
+    """The signal that ended a worker, when it was asked to stop rather than failing."""
+    asked = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+    for sig in asked:
+        if code in (128 + sig, -sig):
+            return sig.name
+    return None
+
+
 def _receive(job: _Job, limits: Limits) -> bool:
     """Read what the worker sent; True when the job is over."""
     try:
@@ -151,6 +201,10 @@ def _receive(job: _Job, limits: Limits) -> bool:
         job.process.join()
         code = job.process.exitcode
         job.conn.close()
+        stopped = _stopped_by(code)
+        if stopped:
+            job.outcome.error = f"the renderer was stopped by {stopped}; nothing was written"
+            return True
         job.outcome = _limit(
             job.outcome,
             "PF802",

@@ -12,7 +12,7 @@ from typing import Any
 
 from planforge.model import Plan, Task
 from planforge.render import charts, gantt
-from planforge.render.formatting import date, hours, money, number, target_text
+from planforge.render.formatting import clip, date, hours, money, number, target_text
 from planforge.render.i18n import labels
 
 SECTIONS = ("cover", "tiers", "timetable", "budget", "evaluation")
@@ -21,6 +21,8 @@ SVG_FONTS = {
     "zh-CN": "Noto Sans CJK SC, Source Han Sans SC, WenQuanYi Micro Hei, sans-serif",
     "en": "Noto Sans, DejaVu Sans, Noto Sans CJK SC, sans-serif",
 }
+#: Page headers and Gantt labels are clipped to this many columns (a CJK character is two).
+HEADER_COLUMNS, VERSION_COLUMNS, GANTT_LABEL_COLUMNS = 60, 24, 80
 PHASE_COLORS = ("#2f6fb0", "#d9822b", "#3a9a5b", "#8e5cb5", "#c2453d", "#4f9ea8")
 
 
@@ -69,7 +71,9 @@ def build(plan: Plan, info: RenderInfo) -> dict[str, Any]:
         "plan_date_iso": info.plan_date.isoformat(),
         "plan": plan,
         "title": plan.title or plan.id or "",
+        "header_title": clip(plan.title or plan.id or "", HEADER_COLUMNS),
         "version": plan.version or "",
+        "header_version": clip(plan.version or "", VERSION_COLUMNS),
         "status": L.get(f"status.{plan.status}", plan.status or ""),
         "status_key": plan.status or "",
         "owner": person(plan.owner),
@@ -179,7 +183,7 @@ def _gantt(plan: Plan, colors, locale: str) -> dict[str, Any]:
             bar = chunk.bar(task.start, task.end)
             rows.append(
                 {
-                    "name": task.name or task.id,
+                    "name": clip(task.name or task.id or "", GANTT_LABEL_COLUMNS),
                     "color": color,
                     "x": round(bar.x * scale, 2) if bar else None,
                     "w": round(max(bar.width * scale, 2), 2) if bar else None,

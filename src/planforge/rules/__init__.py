@@ -140,5 +140,6 @@ def _load() -> None:
         references,
         repository,
         schema,
+        segment,
         tiers,
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from decimal import ROUND_HALF_UP, Decimal
 
 from planforge.diagnostics import Severity, Suggestion
@@ -10,6 +11,7 @@ from planforge.messages import Message, msg
 from planforge.model import BudgetLine, Plan
 from planforge.money import decimals, fits_currency, minor_units
 from planforge.rules import Finding, rule
+from planforge.rules.common import unknown
 
 
 def _line(line: BudgetLine) -> Message:
@@ -81,6 +83,8 @@ def amount_missing(plan: Plan) -> Iterator[Finding]:
     for line in plan.budget.lines:
         if line.declared_amount is not None or line.computed_amount is not None:
             continue
+        if line.per_customer_tiers and line.quantity is None and line.unit_price is not None:
+            continue  # the tier counts are not known yet (the data was not read)
         if line.quantity is not None:
             text = msg("{line} has a quantity but no `unit_price` (or `amount`)", line=_line(line))
             fix = msg("add `unit_price: …` to the line")
@@ -251,4 +255,59 @@ def sub_minor_unit(plan: Plan) -> Iterator[Finding]:
                     places=places,
                 ),
                 fix=Suggestion(msg("round it: {rounded}", rounded=rounded), str(rounded)),
+            )
+
+
+@rule("PF410", "per-customer-unknown-tier")
+def per_customer_unknown_tier(plan: Plan) -> Iterator[Finding]:
+    """A `per_customer` line names a tier the plan does not have.
+
+    What it checks: every id in `per_customer.tiers` is the id of a tier.
+
+    Why it matters: the line's quantity is the customers in those tiers; an
+    unknown tier leaves the quantity, the amount and the total unknown.
+
+    Example fix:
+        # before
+        per_customer: {tiers: [hgih], quantity: 1}
+        # after
+        per_customer: {tiers: [high], quantity: 1}
+    """
+    known = {t.id for t in plan.tiers if t.id}
+    for line in plan.budget.lines:
+        for i, tier in enumerate(line.per_customer_tiers):
+            if tier not in known:
+                found = unknown("tier", tier, known, (*line.path, "per_customer", "tiers", i))
+                yield replace(
+                    found, message=msg("{line}: {why}", line=_line(line), why=found.message)
+                )
+
+
+@rule("PF411", "per-customer-and-quantity")
+def per_customer_and_quantity(plan: Plan) -> Iterator[Finding]:
+    """A budget line gives both `quantity` and `per_customer`.
+
+    What it checks: a line with `per_customer` has no `quantity` of its own.
+
+    Why it matters: `per_customer` computes the quantity from the tier counts;
+    a hand-written quantity next to it goes stale as soon as the counts change.
+
+    Example fix:
+        # before
+        quantity: 100
+        per_customer: {tiers: [high, mid], quantity: 1}
+        # after
+        per_customer: {tiers: [high, mid], quantity: 1}
+    """
+    for line in plan.budget.lines:
+        if line.per_customer_tiers and line.declared_quantity is not None:
+            yield Finding(
+                (*line.path, "quantity"),
+                msg(
+                    "{line} has `per_customer`, which computes the quantity from the tier counts",
+                    line=_line(line),
+                ),
+                fix=Suggestion(
+                    msg("remove `quantity: {quantity}`", quantity=line.declared_quantity)
+                ),
             )

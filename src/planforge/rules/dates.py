@@ -7,7 +7,8 @@ import itertools
 from collections.abc import Iterator
 
 from planforge.bounds import shift
-from planforge.diagnostics import Severity
+from planforge.diagnostics import Severity, Suggestion
+from planforge.messages import msg
 from planforge.model import Phase, Plan, Task
 from planforge.rules import Finding, rule
 from planforge.rules.common import by_id, label
@@ -42,15 +43,21 @@ def ends_before_start(plan: Plan) -> Iterator[Finding]:
         start: 2024-04-11
         end: 2024-04-15
     """
-    items = [(plan.period, "the campaign period")]
+    items = [(plan.period, msg("the campaign period"))]
     items += [(p, label(p, "phase")) for p in plan.phases]
     items += [(t, label(t, "task")) for t in plan.tasks]
     for item, name in items:
         if item.start and item.end and item.end < item.start:
             yield Finding(
                 (*item.path, "end"),
-                f"{name} ends on {item.end}, before it starts ({item.start})",
-                (("starts here", (*item.path, "start")),),
+                msg(
+                    "{name} ends on {end}, before it starts ({start})",
+                    name=name,
+                    end=item.end,
+                    start=item.start,
+                ),
+                ((msg("starts here"), (*item.path, "start")),),
+                fix=Suggestion(msg("swap `start` and `end`, or correct the typo in one of them")),
             )
 
 
@@ -77,16 +84,31 @@ def phase_outside_period(plan: Plan) -> Iterator[Finding]:
         if start and phase.start and phase.start < start:
             yield Finding(
                 (*phase.path, "start"),
-                f"{label(phase, 'phase')} starts on {phase.start}, before the campaign"
-                f" period starts ({start})",
-                (("the period starts here", (*plan.period.path, "start")),),
+                msg(
+                    "{phase} starts on {day}, before the campaign period starts ({start})",
+                    phase=label(phase, "phase"),
+                    day=phase.start,
+                    start=start,
+                ),
+                ((msg("the period starts here"), (*plan.period.path, "start")),),
+                fix=Suggestion(
+                    msg("start the phase on {start}, or start the period earlier", start=start),
+                    str(start),
+                ),
             )
         if end and phase.end and phase.end > end:
             yield Finding(
                 (*phase.path, "end"),
-                f"{label(phase, 'phase')} ends on {phase.end}, after the campaign period"
-                f" ends ({end})",
-                (("the period ends here", (*plan.period.path, "end")),),
+                msg(
+                    "{phase} ends on {day}, after the campaign period ends ({end})",
+                    phase=label(phase, "phase"),
+                    day=phase.end,
+                    end=end,
+                ),
+                ((msg("the period ends here"), (*plan.period.path, "end")),),
+                fix=Suggestion(
+                    msg("end the phase on {end}, or extend the period", end=end), str(end)
+                ),
             )
 
 
@@ -114,15 +136,29 @@ def phase_overlap(plan: Plan) -> Iterator[Finding]:
         if cur.start < prev.start:
             yield Finding(
                 (*cur.path, "start"),
-                f"{label(cur, 'phase')} starts on {cur.start}, before {label(prev, 'phase')}"
-                f" listed above it ({prev.start}); list phases in time order",
+                msg(
+                    "{phase} starts on {day}, before {prev} listed above it ({prev_start})",
+                    phase=label(cur, "phase"),
+                    day=cur.start,
+                    prev=label(prev, "phase"),
+                    prev_start=prev.start,
+                ),
+                fix=Suggestion(msg("list the phases in time order")),
             )
         elif cur.start <= prev.end:
             yield Finding(
                 (*cur.path, "start"),
-                f"{label(cur, 'phase')} starts on {cur.start}, but {label(prev, 'phase')}"
-                f" runs until {prev.end}; start it on {_day(prev.end)} or later",
-                (("the earlier phase ends here", (*prev.path, "end")),),
+                msg(
+                    "{phase} starts on {day}, but {prev} runs until {prev_end}",
+                    phase=label(cur, "phase"),
+                    day=cur.start,
+                    prev=label(prev, "phase"),
+                    prev_end=prev.end,
+                ),
+                ((msg("the earlier phase ends here"), (*prev.path, "end")),),
+                fix=Suggestion(
+                    msg("start it on {next} or later", next=_day(prev.end)), str(_day(prev.end))
+                ),
             )
 
 
@@ -151,22 +187,49 @@ def phase_gap(plan: Plan) -> Iterator[Finding]:
     if plan.period.start and first.start and first.start > plan.period.start:
         yield Finding(
             (*first.path, "start"),
-            f"no phase covers {plan.period.start} to {_day(first.start, -1)},"
-            " the start of the campaign period",
+            msg(
+                "no phase covers {start} to {end}, the start of the campaign period",
+                start=plan.period.start,
+                end=_day(first.start, -1),
+            ),
+            fix=Suggestion(
+                msg(
+                    "start {phase} on {start}", phase=label(first, "phase"), start=plan.period.start
+                ),
+                str(plan.period.start),
+            ),
         )
     for prev, cur in itertools.pairwise(dated):
         assert prev.end and cur.start
         if cur.start > _day(prev.end):
             yield Finding(
                 (*cur.path, "start"),
-                f"no phase covers {_day(prev.end)} to {_day(cur.start, -1)},"
-                f" between {label(prev, 'phase')} and {label(cur, 'phase')}",
+                msg(
+                    "no phase covers {start} to {end}, between {prev} and {cur}",
+                    start=_day(prev.end),
+                    end=_day(cur.start, -1),
+                    prev=label(prev, "phase"),
+                    cur=label(cur, "phase"),
+                ),
+                fix=Suggestion(
+                    msg(
+                        "start {phase} on {start}", phase=label(cur, "phase"), start=_day(prev.end)
+                    ),
+                    str(_day(prev.end)),
+                ),
             )
     if plan.period.end and last.end and last.end < plan.period.end:
         yield Finding(
             (*last.path, "end"),
-            f"no phase covers {_day(last.end)} to {plan.period.end}, the end of the"
-            " campaign period",
+            msg(
+                "no phase covers {start} to {end}, the end of the campaign period",
+                start=_day(last.end),
+                end=plan.period.end,
+            ),
+            fix=Suggestion(
+                msg("end {phase} on {end}", phase=label(last, "phase"), end=plan.period.end),
+                str(plan.period.end),
+            ),
         )
 
 
@@ -190,15 +253,42 @@ def task_outside_phase(plan: Plan) -> Iterator[Finding]:
         phase = phases.get(task.phase or "")
         if phase is None or phase.start is None or phase.end is None:
             continue
-        span = f"{label(phase, 'phase')} ({phase.start} to {phase.end})"
+        span = msg(
+            "{phase} ({start} to {end})",
+            phase=label(phase, "phase"),
+            start=phase.start,
+            end=phase.end,
+        )
         if task.start and task.start < phase.start:
             yield Finding(
                 (*task.path, "start"),
-                f"{label(task, 'task')} starts on {task.start}, before its {span}",
+                msg(
+                    "{task} starts on {day}, before its {span}",
+                    task=label(task, "task"),
+                    day=task.start,
+                    span=span,
+                ),
+                fix=Suggestion(
+                    msg(
+                        "start it on {start} or later, or move it to another phase",
+                        start=phase.start,
+                    ),
+                    str(phase.start),
+                ),
             )
         if task.end and task.end > phase.end:
             yield Finding(
-                (*task.path, "end"), f"{label(task, 'task')} ends on {task.end}, after its {span}"
+                (*task.path, "end"),
+                msg(
+                    "{task} ends on {day}, after its {span}",
+                    task=label(task, "task"),
+                    day=task.end,
+                    span=span,
+                ),
+                fix=Suggestion(
+                    msg("end it on {end} or earlier, or move it to another phase", end=phase.end),
+                    str(phase.end),
+                ),
             )
 
 
@@ -229,9 +319,17 @@ def starts_before_predecessor(plan: Plan) -> Iterator[Finding]:
             if task.start <= dep.end:
                 yield Finding(
                     (*task.path, "start"),
-                    f"{label(task, 'task')} starts on {task.start}, but it depends on"
-                    f" `{dep_id}`, which ends on {dep.end}; start on {_day(dep.end)} or later",
-                    ((f"`{dep_id}` ends here", (*dep.path, "end")),),
+                    msg(
+                        "{task} starts on {day}, but it depends on `{dep}`, which ends on {end}",
+                        task=label(task, "task"),
+                        day=task.start,
+                        dep=dep_id,
+                        end=dep.end,
+                    ),
+                    ((msg("`{dep}` ends here", dep=dep_id), (*dep.path, "end")),),
+                    fix=Suggestion(
+                        msg("start on {next} or later", next=_day(dep.end)), str(_day(dep.end))
+                    ),
                 )
 
 
@@ -259,8 +357,12 @@ def dependency_cycle(plan: Plan) -> Iterator[Finding]:
         path = " → ".join(f"`{t}`" for t in cycle)
         yield Finding(
             (*where.path, "depends_on", index),
-            f"tasks depend on each other in a circle: {path} (each waits for the next,"
-            " so none can start)",
+            msg(
+                "tasks depend on each other in a circle: {path} (each waits for the next,"
+                " so none can start)",
+                path=path,
+            ),
+            fix=Suggestion(msg("decide which comes first and remove `{dep}` here", dep=closing)),
         )
 
 

@@ -25,6 +25,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from planforge.messages import msg
 from planforge.source import Path
 
 #: How far (in years) counting may go from the first year the calendar was asked about.
@@ -273,6 +274,17 @@ def _attach_country(cal: WorkCalendar, code: str) -> None:
     cal.covered = country.official_years(code)
 
 
+_WEEKDAY_NAMES = (
+    msg("Monday"),
+    msg("Tuesday"),
+    msg("Wednesday"),
+    msg("Thursday"),
+    msg("Friday"),
+    msg("Saturday"),
+    msg("Sunday"),
+)
+
+
 def describe_day_off(cal: WorkCalendar, day: dt.date) -> str:
     """Why ``day`` is not a working day, for a message: ``a Saturday``, ``a day off (劳动节)``.
 
@@ -281,8 +293,8 @@ def describe_day_off(cal: WorkCalendar, day: dt.date) -> str:
     """
     name = cal.holiday_name(day)
     if name:
-        return f"a day off ({name})"
-    weekday = day.strftime("%A")
+        return msg("a day off ({name})", name=name)
+    weekday = _WEEKDAY_NAMES[day.weekday()]
     first = day
     for _ in range(14):  # back to the start of the run of days off
         try:
@@ -296,11 +308,11 @@ def describe_day_off(cal: WorkCalendar, day: dt.date) -> str:
     for _ in range(29):
         near = cal.holiday_name(current)
         if near:
-            return f"a {weekday} in the {near} holidays"
+            return msg("a {weekday} in the {near} holidays", weekday=weekday, near=near)
         try:
             current = shift_days(current, 1)
         except OutOfCalendar:
             break
         if cal.is_working_day(current):
             break
-    return f"a {weekday}"
+    return msg("a {weekday}", weekday=weekday)

@@ -1,0 +1,62 @@
+"""What ``planforge segment`` does after the check: write the tier list, print the summary."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+
+from planforge.model import Plan
+from planforge.segment.output import SUMMARY_HEADERS, tier_list, write_csv, write_xlsx
+
+#: Above this many customers the command shows a progress bar while writing.
+PROGRESS_FROM = 50_000
+
+
+def write_tier_list(
+    plan: Plan,
+    output: str,
+    formats: tuple[str, ...],
+    progress: Callable[[int], Callable[[int], None]] | None = None,
+) -> list[str]:
+    """Write ``<id>-tiers.xlsx`` and/or ``.csv`` into ``output``; the paths written."""
+    seg = plan.segmentation
+    assert seg is not None
+    written = []
+    for fmt in formats:
+        tl = tier_list(plan, seg.rules)
+        step = progress(tl.height) if progress and tl.height >= PROGRESS_FROM else None
+        path = os.path.join(output, f"{plan.id}-tiers.{fmt}")
+        if fmt == "xlsx":
+            write_xlsx(path, tl, plan, step)
+        else:
+            write_csv(path, tl, step)
+        written.append(path)
+    return written
+
+
+def summary_text(plan: Plan) -> str:
+    """The summary table as text for the terminal."""
+    from planforge.segment.output import summary
+
+    seg = plan.segmentation
+    assert seg is not None
+    rows = [[("" if v is None else str(v)) for v in row] for row in summary(plan)]
+    table = [list(SUMMARY_HEADERS), *rows]
+    widths = [max(_width(r[i]) for r in table) for i in range(len(SUMMARY_HEADERS))]
+    lines = [
+        f"{os.path.basename(seg.source or '')}: {seg.rows} rows, {seg.customers} in scope"
+        f" (as of {seg.as_of})"
+    ]
+    for row in table:
+        lines.append("  ".join(_pad(v, w) for v, w in zip(row, widths, strict=True)).rstrip())
+    return "\n".join(lines) + "\n"
+
+
+def _width(text: str) -> int:
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _pad(text: str, width: int) -> str:
+    return text + " " * (width - _width(text))

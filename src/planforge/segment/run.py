@@ -1,0 +1,126 @@
+"""Running a plan's segmentation on its source with polars: counts, and the tier list's rows."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+import polars as pl
+
+from planforge.messages import msg
+from planforge.model import Plan, Segmentation
+from planforge.segment.engine import Compiler, assign
+from planforge.segment.plan import DUPLICATES_SHOWN, SEG, Rules, _rule_paths, share
+from planforge.segment.rules import RuleError
+from planforge.segment.source import SourceError, scan
+
+IN_SCOPE, TIER = "__in_scope", "__tier"
+
+
+class DataError(Exception):
+    """The rules do not fit the data, or the rows cannot be read; located when possible."""
+
+    def __init__(self, message: str, path: tuple = (*SEG, "source"), offset: int = 0) -> None:
+        super().__init__(message)
+        self.path = path
+        self.offset = offset
+
+
+@dataclass
+class Prepared:
+    """The source as a lazy frame with the scope and tier columns added."""
+
+    frame: Any  # pl.LazyFrame
+    schema: dict[str, Any]
+
+
+def prepare(plan: Plan, rules: Rules) -> Prepared:
+    """The source's rows with ``__in_scope`` and ``__tier`` columns (lazy)."""
+    seg = plan.segmentation
+    assert seg is not None and seg.source_file
+    try:
+        frame = scan(seg.source_file, [c for c in (seg.key, seg.name) if c])
+        schema = dict(frame.collect_schema())
+    except SourceError as exc:
+        raise DataError(exc.args[0]) from None
+    except Exception as exc:
+        raise DataError(_polars_message(seg, exc)) from None
+    compiler = Compiler(schema, seg.as_of or dt.date.today())
+    compiled: dict[int, pl.Expr] = {}
+    for path, rule in _rule_paths(plan, rules):
+        try:
+            compiled[id(rule)] = compiler.condition(rule)
+        except RuleError as exc:
+            raise DataError(exc.args[0], path, exc.offset) from None
+    scope = compiled[id(rules.scope)].fill_null(False) if rules.scope else pl.lit(True)
+    tiers = [(tid, compiled[id(rule)] if rule else None) for tid, rule in rules.tiers]
+    frame = frame.with_columns(scope.alias(IN_SCOPE), assign(tiers).alias(TIER))
+    return Prepared(frame, schema)
+
+
+def count(plan: Plan, rules: Rules) -> None:
+    """Tier counts, in-scope customers, unassigned and duplicate keys, from the data."""
+    seg = plan.segmentation
+    assert seg is not None
+    try:
+        prepared = prepare(plan, rules)
+        counts, dups = _collect(prepared.frame, seg)
+    except DataError as exc:
+        seg.data_error, seg.data_error_path, seg.data_error_offset = (
+            exc.args[0],
+            exc.path,
+            exc.offset,
+        )
+        return
+    seg.read = True
+    seg.rows = sum(n for _, _, n in counts)
+    by_tier: dict[str | None, int] = {}
+    for in_scope, tier, n in counts:
+        if in_scope:
+            by_tier[tier] = by_tier.get(tier, 0) + n
+    seg.customers = sum(by_tier.values())
+    seg.unassigned = by_tier.get(None, 0)
+    seg.duplicates = dups
+    plan.scope.declared_customers = plan.scope.customers
+    plan.scope.customers = seg.customers
+    for tier in plan.tiers:
+        tier.customers = by_tier.get(tier.id, 0)
+        tier.actual_share = share(tier.customers, seg.customers)
+
+
+def _collect(frame: Any, seg: Segmentation) -> tuple[list[tuple[bool, str | None, int]], list]:
+    grouped = frame.group_by([IN_SCOPE, TIER]).agg(pl.len().alias("n"))
+    queries = [grouped]
+    if seg.key:
+        key = pl.col(seg.key)
+        queries.append(
+            frame.group_by(key)
+            .agg(pl.len().alias("n"))
+            .filter(pl.col("n") > 1)
+            .sort(seg.key)
+            .head(DUPLICATES_SHOWN)
+        )
+    try:
+        results = pl.collect_all(queries, engine="streaming")
+    except Exception as exc:
+        raise DataError(_polars_message(seg, exc)) from None
+    counts = [(bool(r[IN_SCOPE]), r[TIER], int(r["n"])) for r in results[0].iter_rows(named=True)]
+    dups: list[tuple[str, list[int]]] = []
+    if len(results) > 1 and results[1].height:
+        keys = results[1][seg.key].to_list()
+        rows = (
+            frame.select(pl.col(seg.key))
+            .with_row_index("row", offset=2)
+            .filter(pl.col(seg.key).is_in(keys))
+            .collect(engine="streaming")
+        )
+        for k in keys:
+            found = rows.filter(pl.col(seg.key) == k)["row"].to_list()
+            dups.append((str(k), [int(r) for r in found]))
+    return counts, dups
+
+
+def _polars_message(seg: Segmentation, exc: BaseException) -> str:
+    first = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:200]
+    return msg("cannot read the rows of `{source}`: {error}", source=seg.source, error=first)
