@@ -36,6 +36,26 @@ def golden(request: pytest.FixtureRequest):
     return check
 
 
+@pytest.fixture(scope="session")
+def rendered_examples(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Both example plans rendered to HTML and PDF, once per session."""
+    from planforge.render.document import RenderOptions, render_file
+
+    out = tmp_path_factory.mktemp("render")
+    for plan in (EXAMPLE, PLANS / "key-accounts-care-2024h2.yaml"):
+        outcome = render_file(str(plan), RenderOptions(output=str(out)))
+        assert outcome.ok and len(outcome.written) == 2, outcome.error
+    return out
+
+
 @pytest.fixture
 def example_text() -> str:
     return EXAMPLE.read_text(encoding="utf-8")
+
+
+@pytest.fixture(autouse=True)
+def _not_in_github_actions(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests see planforge as a user at a terminal does, even when CI runs them in Actions
+    (where `validate` would default to annotations and SARIF to GITHUB_WORKSPACE)."""
+    for name in ("GITHUB_ACTIONS", "GITHUB_WORKSPACE", "GITHUB_BASE_REF"):
+        monkeypatch.delenv(name, raising=False)

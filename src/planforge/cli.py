@@ -20,6 +20,9 @@ from planforge import __version__, signals
 F = TypeVar("F", bound=Callable[..., Any])
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+#: What `diff --fail-on` gates on (planforge.diff.compare.GATES, kept here so `--help`
+#: does not import the diff stage).
+GATES = ("budget-increase", "over-cap", "date-slip", "target-lowered", "scope-change")
 
 
 def _debug_option(func: F) -> F:
@@ -204,10 +207,10 @@ def _emit(text: str, target: str | None) -> None:
     "-f",
     "--format",
     "fmt",
-    default="text",
-    show_default=True,
+    default=None,
     type=click.Choice(["text", "json", "github", "sarif", "junit"]),
-    help="Report format: text for people, json for tools, github for Actions annotations, "
+    help="Report format (default: text, or github inside GitHub Actions): text for people, "
+    "json for tools, github for Actions annotations, "
     "sarif for code scanning, junit for CI test reports.",
 )
 @click.option("--strict", is_flag=True, help="Fail (exit 1) on warnings too.")
@@ -281,6 +284,8 @@ def validate(
                 _say("{path}: cannot read: {error}", path=path, error=exc.strerror or exc)
             ) from None
     add_duplicate_ids(results)
+    if fmt is None:  # annotations on the pull request when run by GitHub Actions
+        fmt = "github" if os.environ.get("GITHUB_ACTIONS") == "true" and output is None else "text"
     stream = sys.stdout if output is None else None
     colored = fmt == "text" and _color(color, stream)
     report = get(fmt)(results, strict=strict, color=colored, lang=lang)
@@ -500,6 +505,11 @@ def _csv(
     help="Stop rendering a plan that needs more memory than this, in MB (0: no limit).",
 )
 @_follow_option
+@click.option(
+    "--changes-since",
+    metavar="REV",
+    help="Add a change log: what changed in each plan since git revision REV.",
+)
 @_debug_option
 @click.pass_context
 def render(
@@ -514,6 +524,7 @@ def render(
     timeout: float,
     memory_limit: int,
     follow_symlinks: bool,
+    changes_since: str | None,
     debug: bool,
 ) -> None:
     """Render plans to printable HTML and PDF documents.
@@ -530,6 +541,7 @@ def render(
       planforge render plans/ --format pdf -o out/ -j 2
       planforge render plans/x.yaml --only cover,budget --locale en
       planforge render plans/x.yaml --templates branding/
+      planforge render plans/x.yaml --changes-since v1.0
     """
     from planforge.discover import DiscoveryError, find_plans
     from planforge.render.batch import render_all
@@ -549,10 +561,25 @@ def render(
         os.path.abspath(templates) if templates else None,
         debug or ctx.obj.get("debug", False),
         follow_symlinks,
+        _since(changes_since, files),
     )
     limits = Limits(timeout, memory_limit)
     ok = render_all(files, options, jobs, color=_color(None, sys.stderr), limits=limits)
     ctx.exit(EXIT_OK if ok else EXIT_FINDINGS)
+
+
+def _since(rev: str | None, files: Sequence[str]) -> tuple[str, str] | None:
+    """``--changes-since``: the revision and the commit it names, resolved once per run."""
+    if rev is None:
+        return None
+    from planforge.diff.changelog import resolve_revision
+    from planforge.diff.sources import SourceError
+
+    folder = os.path.dirname(os.path.abspath(files[0])) if files else "."
+    try:
+        return rev, resolve_revision(rev, folder)
+    except SourceError as exc:
+        raise click.UsageError(str(exc)) from None
 
 
 def _iso_date(_ctx: click.Context, _param: click.Parameter, value: str | None):
@@ -807,6 +834,83 @@ def _progress(total: int) -> Callable[[int], None]:
             bar.__exit__(None, None, None)
 
     return step
+
+
+@main.command()
+@click.argument("old")
+@click.argument("new")
+@click.option(
+    "-f",
+    "--format",
+    "fmt",
+    default="text",
+    show_default=True,
+    type=click.Choice(["text", "json"]),
+    help="text for people, json for tools (format version 1).",
+)
+@click.option(
+    "--fail-on",
+    "fail_on",
+    default=None,
+    callback=lambda ctx, param, value: (
+        None if value is None else _csv(GATES, "gate")(ctx, param, value)
+    ),
+    help="Exit 1 when the change is one of: " + ", ".join(GATES) + " (comma-separated).",
+)
+@click.option(
+    "--locale",
+    type=click.Choice(["zh-CN", "en"]),
+    help="Words, money and dates in this language (default: the new plan's).",
+)
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to FILE.")
+@_debug_option
+@click.pass_context
+def diff(
+    ctx: click.Context,
+    old: str,
+    new: str,
+    fmt: str,
+    fail_on: tuple[str, ...] | None,
+    locale: str | None,
+    output: str | None,
+    debug: bool,
+) -> None:
+    """Show what changed between two versions of a plan, in a planner's terms.
+
+    OLD and NEW are plan files or REV:path (any git revision; the path is from the
+    repository root, or ./path from the current folder). Budget lines, tasks,
+    phases and period, KPI targets, tiers, status and version are compared on the
+    resolved plans. Exit 1 when --fail-on names a change that is present.
+
+    \b
+    Examples:
+      planforge diff HEAD~1:plans/x.yaml plans/x.yaml
+      planforge diff main:plans/x.yaml plans/x.yaml --fail-on budget-increase,over-cap
+      planforge diff v1.0:plans/x.yaml HEAD:plans/x.yaml --format json
+    """
+    from planforge.diff import compare
+    from planforge.diff.report import to_json, to_text
+    from planforge.diff.sources import SourceError, read_side
+
+    debug = debug or ctx.obj.get("debug", False)
+    try:
+        sides = [read_side(spec, debug=debug) for spec in (old, new)]
+    except SourceError as exc:
+        raise click.UsageError(str(exc)) from None
+    for side in sides:
+        if side.result.failed():
+            click.echo(
+                f"planforge: {side.label} has {side.result.errors()} errors; the comparison"
+                " uses what could be read (run planforge validate on it)",
+                err=True,
+            )
+    result = compare(sides[0].result.plan, sides[1].result.plan)  # type: ignore[arg-type]
+    text = to_json(result, old, new) if fmt == "json" else to_text(result, old, new, locale)
+    _emit(text, _target(output, [], False) if output else None)
+    tripped = [g for g in result.gates if fail_on and g in fail_on]
+    if tripped:
+        click.echo(f"planforge: failing on {', '.join(tripped)} (--fail-on)", err=True)
+    ctx.exit(EXIT_FINDINGS if tripped else EXIT_OK)
 
 
 @main.command()

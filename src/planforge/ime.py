@@ -391,21 +391,56 @@ def _strip_comment(value: str) -> str:
     return value
 
 
+def _suspect() -> re.Pattern[str]:
+    """Lines worth a closer look: a slip character, ``key:x``, or a value led by ``>|%@```."""
+    chars = "".join(sorted({*SPACES, *NUMERIC, *_COMMAS, "：", *_CURLY_OPEN, *_CURLY_CLOSE}))
+    return re.compile(
+        "[" + re.escape(chars) + r"]|[A-Za-z_][A-Za-z0-9_-]*:\S|(?:^|[:-])[ \t]*[>|%@`]",
+        re.MULTILINE,
+    )
+
+
+_SUSPECT = _suspect()
+
+
 def scan(text: str) -> list[Slip]:
-    """Every input-method slip in ``text``, in reading order."""
+    """Every input-method slip in ``text``, in reading order.
+
+    Most lines hold none of the characters a slip needs, so one regular expression
+    over the whole text finds the lines worth parsing (the headers of ``|``/``>``
+    blocks among them, so that the text inside a block is left alone).
+    """
     scanner = _Scanner()
-    block: int | None = None
-    for num, raw in enumerate(text.split("\n"), 1):
-        line = raw.rstrip("\r")
+    lines = text.split("\n")
+    block: tuple[int, int] | None = None  # (header line, its indentation)
+    num, last, line_end = 1, 0, -1
+    for m in _SUSPECT.finditer(text):
+        if m.start() <= line_end:
+            continue  # this line is done
+        num += text.count("\n", last, m.start())
+        last = m.start()
+        end = text.find("\n", last)
+        line_end = len(text) if end < 0 else end
         if block is not None:
-            stripped = line.lstrip(" ")
-            if not stripped or len(line) - len(stripped) > block:
+            if _inside(lines, block, num):
                 continue
             block = None
-        if not line.strip():
-            continue
-        block = scanner.line(num, line)
+        line = lines[num - 1].rstrip("\r")
+        if line.strip():
+            indent = scanner.line(num, line)
+            if indent is not None:
+                block = (num, indent)
     return scanner.slips
+
+
+def _inside(lines: list[str], block: tuple[int, int], num: int) -> bool:
+    """True when line ``num`` is still text of the block opened on line ``block[0]``."""
+    header, indent = block
+    for line in lines[header:num]:
+        stripped = line.rstrip("\r").lstrip(" ")
+        if stripped and len(line) - len(line.lstrip(" ")) <= indent:
+            return False
+    return True
 
 
 def repair(text: str, slips: list[Slip]) -> tuple[str, dict[int, list[tuple[int, int]]]]:

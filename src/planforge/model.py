@@ -118,6 +118,7 @@ class Task:
 @dataclass
 class BudgetLine:
     path: Path = internal(())
+    id: str | None = None  # optional; `planforge diff` matches lines by it
     category: str | None = None
     item: str | None = None
     quantity: Decimal | None = None

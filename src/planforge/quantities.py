@@ -143,13 +143,13 @@ def parse_threshold(text: object) -> Target:
     return target
 
 
-_DURATION = re.compile(r"\s*([0-9]+(?:\.[0-9]+)?)\s*(h|d|w|小时|天|周)\s*")
+DURATION = re.compile(r"\s*([0-9]+(?:\.[0-9]+)?)\s*(h|d|w|小时|天|周)\s*")
 _HOURS = {"h": 1, "小时": 1, "d": 24, "天": 24, "w": 168, "周": 168}
 
 
 def parse_duration_hours(text: object) -> Decimal:
     """``48h`` -> 48, ``2d`` -> 48, ``1w`` -> 168 (小时/天/周 too). Raises ValueError."""
-    m = _DURATION.fullmatch(text) if isinstance(text, str) else None
+    m = DURATION.fullmatch(text) if isinstance(text, str) else None
     if not m:
         raise ValueError(
             msg(

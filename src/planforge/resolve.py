@@ -295,6 +295,7 @@ def _budget(r: _Raw, currency: str, plan: Plan) -> Budget:
     for lr in r.items("lines"):
         line = BudgetLine(
             lr.path,
+            lr.text("id"),
             lr.text("category"),
             lr.text("item"),
             lr.number("quantity"),

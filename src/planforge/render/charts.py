@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from planforge.model import KPI, Budget
@@ -49,6 +50,45 @@ class KpiBar:
     target_high: float | None
     value_text: str
     target_text: str
+    lines: list[str] = field(default_factory=list)  # the label, wrapped
+    y: int = 0  # top of the row in chart units
+
+
+#: The KPI chart's label column in chart units (font size 10), and its line height.
+LABEL_WIDTH = 180
+LINE_HEIGHT = 12
+
+
+def wrap(text: str, width: float, size: float = 10) -> list[str]:
+    """``text`` in lines no wider than ``width`` (CJK full width, Latin about 0.55 em)."""
+    lines: list[str] = []
+    line, used = "", 0.0
+    for tok in re.findall(r"[\u2e80-\uffff]|[^\s\u2e80-\uffff]+|\s+", text):
+        w = sum(size if ord(c) >= 0x2E80 else 0.55 * size for c in tok)
+        if tok.isspace():
+            if line:
+                line, used = line + " ", used + w
+            continue
+        if line and used + w > width:
+            lines.append(line.rstrip())
+            line, used = "", 0.0
+        line, used = line + tok, used + w
+    if line.strip():
+        lines.append(line.rstrip())
+    return lines or [""]
+
+
+def kpi_chart(kpis: list[KPI]) -> tuple[list[KpiBar], int]:
+    """The target-vs-actual rows and the chart height; no rows while no KPI has a value."""
+    if not any(k.value is not None for k in kpis):
+        return [], 0
+    bars, y = [], 0
+    for bar in kpi_bars(kpis):
+        bar.lines = wrap(bar.label, LABEL_WIDTH)
+        bar.y = y
+        y += max(22, 10 + LINE_HEIGHT * len(bar.lines))
+        bars.append(bar)
+    return bars, y + 4
 
 
 def kpi_bars(kpis: list[KPI]) -> list[KpiBar]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from planforge.atomic import OutputError, resolve_target, write_files
 from planforge.check import Result, check_file
@@ -32,6 +33,7 @@ class RenderOptions:
     templates: str | None = None
     debug: bool = False
     follow_symlinks: bool = False  # write through output paths that are symbolic links
+    changes_since: tuple[str, str] | None = None  # --changes-since: (revision as given, commit)
 
 
 @dataclass
@@ -65,9 +67,12 @@ def output_stem(plan_id: str, sections: tuple[str, ...]) -> str:
     return f"{plan_id}.{'-'.join(sections)}"
 
 
-def document_html(plan: Plan, sha256: str, options: RenderOptions) -> str:
+def document_html(
+    plan: Plan, sha256: str, options: RenderOptions, changes: dict[str, Any] | None = None
+) -> str:
     """The HTML document for a valid, resolved plan (raises :class:`TemplateProblem`)."""
     info = view.RenderInfo(sha256, plan_date(plan), options.sections, options.locale)
+    info.changes = changes
     return render_html(view.build(plan, info), options.templates)
 
 
@@ -93,14 +98,23 @@ def render_checked(outcome: Outcome, options: RenderOptions) -> Outcome:
         return outcome
     path = outcome.path
     plan = result.plan
+    changes = None
+    if options.changes_since is not None:
+        from planforge.diff.changelog import change_log
+
+        locale = options.locale or plan.locale or "zh-CN"
+        changes = change_log(path, plan, *options.changes_since, locale)
     try:
-        html = document_html(plan, result.document.sha256, options)
+        html = document_html(plan, result.document.sha256, options, changes)
     except TemplateProblem as exc:
         outcome.error = str(exc)
         return outcome
     files: dict[str, bytes] = {}
     if "html" in options.formats:
-        files["html"] = html.encode("utf-8")
+        from planforge.render.assets import inline_assets
+
+        folders = [f for f in (options.templates, str(builtin_templates())) if f]
+        files["html"] = inline_assets(html, folders).encode("utf-8")
     if "pdf" in options.formats:
         from planforge.render.fonts import MissingFont
         from planforge.render.pdf import RenderError, html_to_pdf

@@ -7,7 +7,7 @@ import unicodedata
 from decimal import Decimal
 
 from planforge.money import fits_currency, quantum
-from planforge.quantities import Target
+from planforge.quantities import DURATION, Target
 
 _SYMBOLS = {
     "zh-CN": {
@@ -32,7 +32,7 @@ _SYMBOLS = {
         "INR": "₹",
     },
 }
-_MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 
 
 def number(value: Decimal | int, places: int | None = None) -> str:
@@ -65,7 +65,7 @@ def date(value: dt.date | None, locale: str) -> str:
         return ""
     if locale == "zh-CN":
         return f"{value.year}年{value.month}月{value.day}日"
-    return f"{value.day} {_MONTHS[value.month - 1]} {value.year}"
+    return f"{value.day} {MONTHS[value.month - 1]} {value.year}"
 
 
 def short_date(value: dt.date | None, locale: str) -> str:
@@ -74,15 +74,54 @@ def short_date(value: dt.date | None, locale: str) -> str:
         return ""
     if locale == "zh-CN":
         return f"{value.month}月{value.day}日"
-    return f"{value.day} {_MONTHS[value.month - 1]}"
+    return f"{value.day} {MONTHS[value.month - 1]}"
 
 
-def hours(value: Decimal | None, label: str) -> str:
-    """``48小时`` / ``48 h``."""
-    if value is None:
-        return ""
-    text = f"{value.normalize():f}"
-    return f"{text}{label}" if label == "小时" else f"{text} {label}"
+_DURATION_UNITS = {
+    "zh-CN": {"h": "小时", "d": "天", "w": "周"},
+    "en": {"h": ("hour", "hours"), "d": ("day", "days"), "w": ("week", "weeks")},
+}
+_UNIT_KEY = {"h": "h", "小时": "h", "d": "d", "天": "d", "w": "w", "周": "w"}
+
+
+def duration_text(text: str | None, locale: str) -> str:
+    """A response time as written, in the locale's words: ``2d`` -> ``2天`` / ``2 days``."""
+    m = DURATION.fullmatch(text) if text else None
+    if not m:
+        return text or ""
+    amount, key = m.group(1), _UNIT_KEY[m.group(2)]
+    return quantity_text(Decimal(amount), _DURATION_UNITS[locale][key], locale)
+
+
+#: Units that are abbreviations or already plural: never given an English plural ``s``.
+_NO_PLURAL = {"kg", "g", "km", "m", "cm", "mm", "h", "min", "ml", "l", "pcs", "pc", "sqm", "pp"}
+
+
+def plural(unit: str) -> str:
+    """``coupon`` -> ``coupons``, ``copy`` -> ``copies``, ``box`` -> ``boxes``; ``kg`` stays."""
+    if not unit.isascii() or not unit.isalpha() or unit.lower() in _NO_PLURAL or len(unit) < 3:
+        return unit
+    if unit.endswith("s"):
+        return unit
+    if unit.endswith(("ch", "sh", "x", "z")):
+        return unit + "es"
+    if unit.endswith("y") and unit[-2] not in "aeiou":
+        return unit[:-1] + "ies"
+    return unit + "s"
+
+
+def quantity_text(value: Decimal, unit: str | tuple[str, str] | None, locale: str) -> str:
+    """``9,000 sends`` / ``1 send`` (en, spaced, plural) or ``9,000份`` (zh-CN, unspaced)."""
+    body = number(value)
+    if not unit:
+        return body
+    if isinstance(unit, tuple):
+        word = unit[0] if value == 1 else unit[1]
+    elif locale == "en" and value != 1:
+        word = plural(unit)
+    else:
+        word = unit
+    return f"{body} {word}" if locale == "en" else f"{body}{word}"
 
 
 def target_text(target: Target | None) -> str:

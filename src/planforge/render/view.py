@@ -6,13 +6,23 @@ company overriding one never has to redo arithmetic.
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
 from planforge.model import Plan, Task
 from planforge.render import charts, gantt
-from planforge.render.formatting import clip, date, hours, money, number, target_text
+from planforge.render.formatting import (
+    clip,
+    date,
+    duration_text,
+    money,
+    number,
+    quantity_text,
+    short_date,
+    target_text,
+)
 from planforge.render.i18n import labels
 
 SECTIONS = ("cover", "tiers", "timetable", "budget", "evaluation")
@@ -34,6 +44,7 @@ class RenderInfo:
     plan_date: dt.date
     sections: tuple[str, ...] = SECTIONS
     locale: str | None = None  # overrides the plan's
+    changes: dict[str, Any] | None = None  # render --changes-since: the change log
 
 
 def build(plan: Plan, info: RenderInfo) -> dict[str, Any]:
@@ -49,10 +60,12 @@ def build(plan: Plan, info: RenderInfo) -> dict[str, Any]:
     colors = {p.id: PHASE_COLORS[i % len(PHASE_COLORS)] for i, p in enumerate(plan.phases)}
     sep = "、" if locale == "zh-CN" else ", "
 
-    def person(pid: str | None) -> str:
+    def person(pid: str | None, with_role: bool = True) -> str:
         p = team.get(pid or "")
         if p is None:
             return pid or ""
+        if not with_role:
+            return p.name or p.id or ""
         return (
             f"{p.name}({p.role})"
             if p.role and locale == "zh-CN"
@@ -105,9 +118,11 @@ def build(plan: Plan, info: RenderInfo) -> dict[str, Any]:
             for t in plan.tiers
         ],
         "timetable": _timetable(plan, person, colors, locale, sep),
-        "gantt": _gantt(plan, colors, locale),
+        "show_float": any(t.total_float is not None for t in plan.tasks),
+        "gantt": _gantt(plan, colors, locale, info.plan_date),
         "budget": _budget(plan, fmt_money, locale),
         "evaluation": _evaluation(plan, L, locale),
+        "changes": info.changes,
     }
 
 
@@ -133,6 +148,8 @@ def _approvals(plan: Plan, person, locale: str) -> list[dict[str, str]]:
 
 def _timetable(plan: Plan, person, colors, locale: str, sep: str) -> list[dict[str, Any]]:
     names = {t.id: t.name or t.id for t in plan.tasks if t.id}
+    roles = {p.id: p.role or "" for p in plan.team if p.id}
+    fmt = _date_style(plan, locale)
     groups = []
     for phase in plan.phases:
         tasks = [t for t in plan.tasks if t.phase == phase.id]
@@ -140,67 +157,205 @@ def _timetable(plan: Plan, person, colors, locale: str, sep: str) -> list[dict[s
             {
                 "name": phase.name or phase.id,
                 "span": _span(phase.start, phase.end, locale),
+                "deadline": date(phase.deadline, locale),
                 "color": colors.get(phase.id),
-                "tasks": [_task_row(t, person, names, sep) for t in tasks],
+                "tasks": [
+                    _task_row(t, person, names, sep, fmt, labels(locale), plan.calendar, roles)
+                    for t in tasks
+                ],
             }
         )
     return groups
 
 
-def _task_row(task: Task, person, names, sep: str) -> dict[str, Any]:
+def _date_style(plan: Plan, locale: str):
+    """Dates for narrow columns: ``3月3日`` / ``3 Mar`` when the plan lies in one year."""
+    start, end = plan.period.start, plan.period.end
+    one_year = start is not None and end is not None and start.year == end.year
+    return (lambda d: short_date(d, locale)) if one_year else (lambda d: date(d, locale))
+
+
+def _working_days(task: Task, cal) -> int | str:
+    """The task's working days: the schedule's figure, else counted on the plan's calendar."""
+    if task.working_days is not None:
+        return task.working_days
+    periods = [(o.start, o.end) for o in task.occurrences] or [(task.start, task.end)]
+    if any(a is None or b is None for a, b in periods):
+        return ""
+    return sum(
+        cal.is_working_day(a + dt.timedelta(days=n))
+        for a, b in periods
+        for n in range((b - a).days + 1)  # type: ignore[operator]
+    )
+
+
+def _task_row(task: Task, person, names, sep: str, fmt, L, cal, roles) -> dict[str, Any]:
+    occurrences = task.occurrences
     return {
         "id": task.id or "",
         "name": task.name or task.id or "",
-        "owner": person(task.owner),
-        "start": task.start.isoformat() if task.start else "",
-        "end": task.end.isoformat() if task.end else "",
+        "owner": person(task.owner, with_role=False),
+        "owner_role": roles.get(task.owner or "", ""),
+        "start": fmt(task.start),
+        "end": fmt(task.end),
         "days": task.days,
+        "working_days": _working_days(task, cal),
+        "float": "" if task.total_float is None else task.total_float,
+        "critical": bool(task.critical),
+        "milestone": task.milestone,
+        "deadline": fmt(task.deadline),
+        "occurrences": L["occurrences"].format(n=len(occurrences)) if len(occurrences) > 1 else "",
         "deliverable": task.deliverable or "",
         "resources": sep.join(task.resources),
-        "depends_on": sep.join(names.get(d, d) for d in task.depends_on),
+        "depends_on": [{"id": d, "name": names.get(d, d)} for d in task.depends_on],
     }
 
 
-#: The Gantt grid's SVG width in user units (about its width in millimetres, so the
-#: header's text keeps its shape when the SVG stretches to the cell).
-GANTT_GRID = 210
+#: The Gantt's task column (mm); the grid beside it is :data:`gantt.GRID_MM` wide.
+GANTT_TASK_MM = 58
+LEGEND = (
+    "critical",
+    "milestone",
+    "deadline",
+    "weekend",
+    "holiday",
+    "blackout",
+    "asof",
+    "recurring",
+)
+#: Background shades of the days without (customer-facing) work.
+SHADES = {"weekend": "#eceff3", "holiday": "#f7dfc3", "blackout": "#e9d9ef"}
+ROW_MM = 4.2
+#: Gantt rows that fit one landscape page with the heading and legend: a chart this
+#: short is kept whole (moved to the next page rather than split).
+ONE_PAGE_ROWS = 26
 
 
-def _gantt(plan: Plan, colors, locale: str) -> dict[str, Any]:
-    """Gantt tables: per time chunk, a row per task with its bar."""
+def _gantt(plan: Plan, colors, locale: str, today: dt.date) -> dict[str, Any]:
+    """Gantt charts on one time scale: a row per phase and per task (occurrences on one row)."""
     starts = [d for d in [plan.period.start, *(t.start for t in plan.tasks)] if d]
     ends = [d for d in [plan.period.end, *(t.end for t in plan.tasks)] if d]
+    for t in plan.tasks:
+        starts += [o.start for o in t.occurrences]
+        ends += [o.end for o in t.occurrences]
     if not starts or not ends:
-        return {"kind": "day", "chunks": [], "grid": GANTT_GRID}
-    phase_starts = [p.start for p in plan.phases[1:] if p.start]
-    kind, parts = gantt.chunks(min(starts), max(ends), phase_starts, locale)
-    tasks = [(t, colors.get(p.id)) for p in plan.phases for t in plan.tasks if t.phase == p.id]
-    scale = GANTT_GRID / 100
-    out = []
-    for chunk in parts:
+        return {"kind": "day", "charts": [], "legend": dict.fromkeys(LEGEND, False)}
+    first, last = min(starts), max(ends)
+    cal = plan.calendar
+    in_progress = plan.period.start and plan.period.end and first < today <= last
+    legend = dict.fromkeys(LEGEND, False)
+    charts = []
+    for grid in gantt.grids(first, last):
+        closed = []
+        for a, b in gantt.closed_runs(grid, lambda d: not cal.is_working_day(d)):
+            holiday = any(cal.holiday_name(a + dt.timedelta(n)) for n in range((b - a).days + 1))
+            if grid.kind == "day" or holiday:
+                x, w = grid.span(a, b)  # type: ignore[misc]
+                kind = "holiday" if holiday else "weekend"
+                closed.append({"x": x, "w": w, "kind": kind})
+                legend[kind] = True
+        for blackout in cal.blackouts:
+            span = (
+                grid.span(blackout.start, blackout.end) if blackout.start and blackout.end else None
+            )
+            if span:
+                closed.append({"x": span[0], "w": span[1], "kind": "blackout"})
+                legend["blackout"] = True
+        asof = grid.x(today) if in_progress and grid.contains(today) else None
+        legend["asof"] = legend["asof"] or asof is not None
         rows = []
-        for task, color in tasks:
-            bar = chunk.bar(task.start, task.end)
+        for phase in plan.phases:
+            span = grid.span(phase.start, phase.end) if phase.start and phase.end else None
             rows.append(
                 {
-                    "name": clip(task.name or task.id or "", GANTT_LABEL_COLUMNS),
-                    "color": color,
-                    "x": round(bar.x * scale, 2) if bar else None,
-                    "w": round(max(bar.width * scale, 2), 2) if bar else None,
+                    "phase": True,
+                    "name": clip(phase.name or phase.id or "", GANTT_LABEL_COLUMNS),
+                    "color": colors.get(phase.id, PHASE_COLORS[0]),
+                    "bars": [span] if span else [],
+                    "milestones": [],
+                    "critical": False,
+                    "deadline": _deadline(grid, phase.deadline, legend),
+                    "tasks": 0,
                 }
             )
-        out.append(
+            head = rows[-1]
+            for task in (t for t in plan.tasks if t.phase == phase.id):
+                rows.append(_gantt_row(grid, task, head["color"], legend))
+                head["tasks"] += 1
+        charts.append(
             {
-                "label": _span(chunk.start, chunk.end, locale),
-                "units": [
-                    {"x": round(chunk.position(u.start) * scale, 2), "label": u.label}
-                    for u in chunk.units
-                ],
-                "boundaries": [round(b * scale, 2) for b in chunk.boundaries],
+                "label": _span(max(first, grid.start), min(last, grid.end), locale),
+                "width": grid.width,
+                "units": grid.unit_labels(locale),
+                "lines": [round(grid.x(u), 2) for u in grid.units[1:]],
+                "bands": grid.band_labels(locale)[0],
+                "dividers": grid.band_labels(locale)[1],
+                "background": _background(grid.width, closed, asof),
+                "asof": asof,
                 "rows": rows,
             }
         )
-    return {"kind": kind, "chunks": out, "grid": GANTT_GRID}
+    return {
+        "kind": charts and gantt.grids(first, last)[0].kind,
+        "charts": charts,
+        "legend": legend,
+        "task_mm": GANTT_TASK_MM,
+        "grid_mm": gantt.GRID_MM,
+        "row_mm": ROW_MM,
+        "one_page_rows": ONE_PAGE_ROWS,
+        "asof_text": labels(locale)["as_of"].format(date=date(today, locale)),
+    }
+
+
+def _deadline(grid: gantt.Grid, day: dt.date | None, legend: dict[str, bool]) -> float | None:
+    if day is None or not grid.contains(day):
+        return None
+    legend["deadline"] = True
+    return grid.x(day + dt.timedelta(days=1))
+
+
+def _gantt_row(grid: gantt.Grid, task: Task, color: str, legend: dict[str, bool]) -> dict:
+    periods = [(o.start, o.end) for o in task.occurrences] or [(task.start, task.end)]
+    bars, milestones = [], []
+    for start, end in periods:
+        if start is None or end is None:
+            continue
+        span = grid.span(start, end)
+        if span is None:
+            continue
+        if task.milestone:
+            x, w = span
+            milestones.append(round(x + min(w, grid.column) / 2, 3))
+        else:
+            bars.append((span[0], max(span[1], 0.6)))
+    legend["milestone"] = legend["milestone"] or bool(milestones)
+    legend["critical"] = legend["critical"] or bool(task.critical)
+    legend["recurring"] = legend["recurring"] or len(task.occurrences) > 1
+    return {
+        "phase": False,
+        "name": clip(task.name or task.id or "", GANTT_LABEL_COLUMNS),
+        "id": task.id or "",
+        "color": color,
+        "bars": bars,
+        "milestones": milestones,
+        "critical": bool(task.critical),
+        "deadline": _deadline(grid, task.deadline, legend),
+    }
+
+
+def _background(width: float, closed: list[dict], asof: float | None) -> str:
+    """The chart's shading (closed days, the as-of line) as an SVG data URL for every row."""
+    parts = [
+        f'<rect x="{c["x"]}" y="0" width="{c["w"]}" height="10" fill="{SHADES[c["kind"]]}"/>'
+        for c in closed
+    ]
+    if asof is not None:
+        parts.append(f'<rect x="{asof - 0.15}" y="0" width="0.3" height="10" fill="#1f4e79"/>')
+    svg = (
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} 10" '
+        f'preserveAspectRatio="none">{"".join(parts)}</svg>'
+    )
+    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode("ascii")
 
 
 def _budget(plan: Plan, fmt, locale: str) -> dict[str, Any]:
@@ -219,8 +374,8 @@ def _budget(plan: Plan, fmt, locale: str) -> dict[str, Any]:
                     {
                         "item": line.item or "",
                         "quantity": (
-                            f"{number(line.quantity)}{(' ' if locale == 'en' else '')}"
-                            f"{line.unit or ''} × {fmt(line.unit_price)}"
+                            f"{quantity_text(line.quantity, line.unit, locale)}"
+                            f" × {fmt(line.unit_price)}"
                             if line.quantity is not None and line.unit_price is not None
                             else ""
                         ),
@@ -251,6 +406,7 @@ def _budget(plan: Plan, fmt, locale: str) -> dict[str, Any]:
 def _evaluation(plan: Plan, L: dict[str, str], locale: str) -> dict[str, Any]:
     kpi_names = {k.id: k.name or k.id for k in plan.kpis if k.id}
     review = plan.review
+    kpi_rows, kpi_height = charts.kpi_chart(plan.kpis)
     return {
         "rows": [
             {
@@ -267,12 +423,13 @@ def _evaluation(plan: Plan, L: dict[str, str], locale: str) -> dict[str, Any]:
             }
             for k in plan.kpis
         ],
-        "chart": charts.kpi_bars(plan.kpis),
+        "chart": kpi_rows,
+        "chart_height": kpi_height,
         "monitoring": [
             {
                 "kpi": kpi_names.get(m.kpi or "", m.kpi or ""),
                 "when": str(m.when) if m.when else "",
-                "respond_within": hours(m.respond_within_hours, L["hours"]),
+                "respond_within": duration_text(m.respond_within, locale),
                 "action": m.action or "",
                 "triggered": bool(m.triggered),
             }

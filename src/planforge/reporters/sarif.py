@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Sequence
 from pathlib import PurePath
 from typing import Any
+from urllib.parse import quote
 
 from planforge import __version__
 from planforge.check import Result
@@ -14,13 +16,32 @@ from planforge.rules import all_rules
 _SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 
 
-def _uri(path: str) -> str:
-    return PurePath(path).as_posix()
+def source_root() -> str:
+    """The folder SARIF paths are relative to (``%SRCROOT%``): ``GITHUB_WORKSPACE`` when
+    set, else the git repository holding the current folder, else the current folder."""
+    workspace = os.environ.get("GITHUB_WORKSPACE")
+    if workspace:
+        return os.path.abspath(workspace)
+    here = os.getcwd()
+    folder = here
+    while not os.path.exists(os.path.join(folder, ".git")):
+        parent = os.path.dirname(folder)
+        if parent == folder:
+            return here
+        folder = parent
+    return folder
+
+
+def _uri(path: str, root: str) -> str:
+    """``path`` relative to ``root``, as a URI reference (never absolute)."""
+    relative = os.path.relpath(os.path.abspath(path), root)
+    return quote(PurePath(relative).as_posix(), safe="/")
 
 
 def render(results: Sequence[Result], **_: object) -> str:
     """One SARIF run with every rule's metadata and one result per diagnostic."""
     rules = all_rules()
+    root = source_root()
     index = {r.code: i for i, r in enumerate(rules)}
     sarif_results: list[dict[str, Any]] = []
     for result in results:
@@ -31,7 +52,7 @@ def render(results: Sequence[Result], **_: object) -> str:
                 if d.location.end_col:
                     region["endColumn"] = d.location.end_col
             physical = {
-                "artifactLocation": {"uri": _uri(d.path), "uriBaseId": "%SRCROOT%"},
+                "artifactLocation": {"uri": _uri(d.path, root), "uriBaseId": "%SRCROOT%"},
                 "region": region,
             }
             item: dict[str, Any] = {
@@ -47,7 +68,10 @@ def render(results: Sequence[Result], **_: object) -> str:
                         "description": {"text": d.fix.message},
                         "artifactChanges": [
                             {
-                                "artifactLocation": {"uri": _uri(d.path), "uriBaseId": "%SRCROOT%"},
+                                "artifactLocation": {
+                                    "uri": _uri(d.path, root),
+                                    "uriBaseId": "%SRCROOT%",
+                                },
                                 "replacements": [
                                     {
                                         "deletedRegion": {
@@ -70,7 +94,10 @@ def render(results: Sequence[Result], **_: object) -> str:
                         "id": i,
                         "message": {"text": r.message},
                         "physicalLocation": {
-                            "artifactLocation": {"uri": _uri(d.path), "uriBaseId": "%SRCROOT%"},
+                            "artifactLocation": {
+                                "uri": _uri(d.path, root),
+                                "uriBaseId": "%SRCROOT%",
+                            },
                             "region": {"startLine": r.location.line, "startColumn": r.location.col},
                         },
                     }
