@@ -154,6 +154,8 @@ def test_cli_errors_in_chinese() -> None:
     assert result.returncode == 2 and "文件或目录不存在" in result.stderr
     result = proc("explain", "PF4O1", "--lang", "zh-CN")
     assert result.returncode == 2 and "没有叫 PF4O1 的检查" in result.stderr
+    result = proc("export", str(EXAMPLE), "--format", "xlsx", "--lang", "zh-CN")
+    assert result.returncode == 2 and "会写出二进制文件" in result.stderr
 
 
 def test_an_english_run_never_reads_a_catalog() -> None:

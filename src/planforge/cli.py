@@ -319,9 +319,20 @@ def _fix(path: str, result: Any, lang: str, debug: bool, read_data: bool) -> Any
 
 
 _EXPORT_FORMATS = ("json", "ics", "xlsx", "csv")  # planforge.export.FORMATS, kept import-free
+
+
+def N_(template: str) -> str:
+    """Marks a message template for the catalog where it is written, not where it is shown."""
+    return template
+
+
 _NEEDS_OUTPUT = {
-    "xlsx": "writes a binary file: give -o FILE.xlsx (or -o DIR for DIR/<plan id>.xlsx)",
-    "csv": "writes one file per table: give -o DIR (for DIR/<plan id>-<table>.csv)",
+    "xlsx": N_(
+        "--format {fmt} writes a binary file: give -o FILE.xlsx (or -o DIR for DIR/<plan id>.xlsx)"
+    ),
+    "csv": N_(
+        "--format {fmt} writes one file per table: give -o DIR (for DIR/<plan id>-<table>.csv)"
+    ),
 }
 
 
@@ -380,9 +391,14 @@ def export(
 
     debug = debug or ctx.obj.get("debug", False)
     if output is None and fmt in _NEEDS_OUTPUT:
-        raise click.UsageError(f"--format {fmt} {_NEEDS_OUTPUT[fmt]}")
+        raise click.UsageError(_say(_NEEDS_OUTPUT[fmt], fmt=fmt))
     if fmt == "csv" and output is not None and os.path.isfile(output):
-        raise click.UsageError(f"{output} is a file; --format csv {_NEEDS_OUTPUT['csv'][:-1]}")
+        raise click.UsageError(
+            _say(
+                "{path} is a file; --format csv writes one file per table: give -o DIR",
+                path=output,
+            )
+        )
     if not os.path.isfile(plan):
         raise click.UsageError(_say("{path}: no such file", path=plan))
     into_dir = output is not None and (
@@ -437,7 +453,11 @@ class Seconds(click.FloatRange):
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
         seconds = super().convert(value, param, ctx)
         if not math.isfinite(seconds):
-            self.fail(f"{value!r} is not a number of seconds (0 means no limit)", param, ctx)
+            self.fail(
+                _say("{value} is not a number of seconds (0 means no limit)", value=repr(value)),
+                param,
+                ctx,
+            )
         return seconds
 
 
@@ -510,6 +530,7 @@ def _csv(
     metavar="REV",
     help="Add a change log: what changed in each plan since git revision REV.",
 )
+@_lang_option
 @_debug_option
 @click.pass_context
 def render(
@@ -564,7 +585,9 @@ def render(
         _since(changes_since, files),
     )
     limits = Limits(timeout, memory_limit)
-    ok = render_all(files, options, jobs, color=_color(None, sys.stderr), limits=limits)
+    ok = render_all(
+        files, options, jobs, color=_color(None, sys.stderr), limits=limits, lang=_lang()
+    )
     ctx.exit(EXIT_OK if ok else EXIT_FINDINGS)
 
 
@@ -790,14 +813,18 @@ def segment(
 
     debug = debug or ctx.obj.get("debug", False)
     if not os.path.isfile(plan):
-        raise click.UsageError(f"{plan}: no such file")
+        raise click.UsageError(_say("{path}: no such file", path=plan))
     try:
         doc = load_file(plan)
     except OSError as exc:
-        raise click.UsageError(f"{plan}: cannot read: {exc.strerror or exc}") from None
+        raise click.UsageError(
+            _say("{path}: cannot read: {error}", path=plan, error=exc.strerror or exc)
+        ) from None
     seg_raw = doc.data.get("segmentation") if isinstance(doc.data, dict) else None
     if doc.data is not None and not isinstance(seg_raw, dict):
-        raise click.UsageError(f"{plan}: the plan has no `segmentation` block (see the README)")
+        raise click.UsageError(
+            _say("{path}: the plan has no `segmentation` block (see the README)", path=plan)
+        )
     if source is not None and isinstance(seg_raw, dict):
         seg_raw["source"] = os.path.abspath(source)
     result = check_document(doc, debug=debug, read_data=dialect is None)
@@ -909,7 +936,9 @@ def diff(
     _emit(text, _target(output, [], False) if output else None)
     tripped = [g for g in result.gates if fail_on and g in fail_on]
     if tripped:
-        click.echo(f"planforge: failing on {', '.join(tripped)} (--fail-on)", err=True)
+        click.echo(
+            _say("planforge: failing on {codes} (--fail-on)", codes=", ".join(tripped)), err=True
+        )
     ctx.exit(EXIT_FINDINGS if tripped else EXIT_OK)
 
 

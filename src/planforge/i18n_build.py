@@ -42,7 +42,7 @@ def source_messages() -> dict[str, str]:
             name = getattr(node.func, "id", getattr(node.func, "attr", ""))
             first = node.args[0]
             if (
-                name in ("msg", "Message", "_say")
+                name in ("msg", "Message", "_say", "N_")
                 and isinstance(first, ast.Constant)
                 and isinstance(first.value, str)
                 and not is_structural(first.value)
@@ -97,7 +97,7 @@ def update(po: Path) -> int:
         if message.id and message.id not in wanted:
             catalog.delete(message.id)
     out = io.BytesIO()
-    write_po(out, catalog, width=100, sort_output=True, omit_header=False, no_location=True)
+    write_po(out, catalog, width=0, sort_output=True, omit_header=False, no_location=True)
     po.write_bytes(out.getvalue())
     return added
 

@@ -44,7 +44,15 @@ def unknown(
     known = sorted(known)
     close = [match] if match else difflib.get_close_matches(name, known, n=1, cutoff=0.6)
     what = KINDS.get(kind, kind)
-    if close:
+    if match:
+        message = msg(
+            "`{name}` is the name of {kind} `{close}`: write the id, not the name",
+            kind=what,
+            name=name,
+            close=match,
+        )
+        fix = Suggestion(msg("write `{close}`", close=match), match)
+    elif close:
         message = msg(
             "unknown {kind} `{name}`; did you mean `{close}`?", kind=what, name=name, close=close[0]
         )
