@@ -84,3 +84,40 @@ def many_tasks(n: int) -> str:
         for i in range(max(n // 50, 4))
     ]
     return "\n".join(lines) + "\n"
+
+
+def scheduled(n: int) -> str:
+    """A valid plan with ``n`` tasks whose dates the scheduler computes on China's calendar.
+
+    The first task of every 50 has a written start; the others have a duration and
+    depend on one or two earlier tasks, with every dependency type and lags in working
+    and calendar days, so the forward and backward passes see a real network.
+    """
+    kinds = [
+        "{pred}",
+        "{{task: {pred}, type: SS, lag: 2wd}}",
+        "{{task: {pred}, type: FF, lag: 1wd}}",
+        "{{task: {pred}, lag: 3d}}",
+        "{{task: {pred}, type: SF, lag: 4wd}}",
+        "{{task: {pred}, lag: -1wd}}",
+    ]
+    base = many_tasks(n).split("tasks:\n")[0].replace("  end: ", "  end: ", 1)
+    lines = [base.rstrip("\n").replace("period:", "calendar:\n  country: CN\nperiod:", 1), "tasks:"]
+    start = dt.date(2024, 1, 15)
+    for i in range(n):
+        if i % 50 == 0:
+            when = start + dt.timedelta(days=(i // 50) % 20)
+            lines.append(
+                f"  - {{id: t{i}, phase: run, name: 任务{i}, owner: p{i % 10},"
+                f" start: {when}, duration: {i % 5 + 1}wd}}"
+            )
+            continue
+        preds = [kinds[i % len(kinds)].format(pred=f"t{i - 1}")]
+        if i % 3 == 0 and i % 50 > 2:
+            preds.append(f"t{i - 2}")
+        lines.append(
+            f"  - {{id: t{i}, phase: run, name: 任务{i}, owner: p{i % 10},"
+            f" duration: {i % 4 + 1}wd, depends_on: [{', '.join(preds)}]}}"
+        )
+    tail = many_tasks(n).split("\nbudget:\n", 1)[1]
+    return "\n".join(lines) + "\nbudget:\n" + tail

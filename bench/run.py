@@ -8,7 +8,9 @@ Measured side by side, in the same run, as whole processes:
 * both on plans with 50, 1,000 and 5,000 tasks, with peak memory;
 * ``planforge render`` of the example plan to PDF against headless Chromium's
   ``--print-to-pdf`` of planforge's own HTML;
-* render scaling: time and peak memory at 100, 1,000 and 5,000 tasks.
+* render scaling: time and peak memory at 100, 1,000 and 5,000 tasks;
+* scheduling (``bench/schedule.py``): resolving a 5,000-task plan on China's calendar,
+  and validating the example against the commit before the schedule stage.
 
 planforge runs every semantic rule on top of the schema; check-jsonschema runs
 only the schema.
@@ -29,6 +31,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from generate import example_sized, many_tasks
 from harness import Measure, compare, machine, run_once
+from schedule import BASELINE, schedule_section
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "bench" / "out"
@@ -54,9 +57,24 @@ def main() -> None:
     parser.add_argument("--files", type=int, default=1000, help="size of the plan corpus")
     parser.add_argument("--repeat", type=int, default=5, help="timed runs per command")
     parser.add_argument("--output", type=Path, default=ROOT / "bench" / "RESULTS.md")
+    parser.add_argument(
+        "--baseline", default=BASELINE, help="commit to compare example validation against"
+    )
+    parser.add_argument(
+        "--only-schedule",
+        action="store_true",
+        help="run only the scheduling benchmark and replace its section of RESULTS.md",
+    )
     args = parser.parse_args()
 
     planforge, cjs = tool("planforge"), tool("check-jsonschema")
+    OUT.mkdir(parents=True, exist_ok=True)
+    python = str(Path(planforge).with_name("python"))
+    schedule_rows = schedule_section(python, cjs, SCHEMA, args.repeat, args.baseline)
+    if args.only_schedule:
+        replace_section(args.output, schedule_rows)
+        print("\n".join(schedule_rows))
+        return
     corpus = OUT / "corpus"
     shutil.rmtree(corpus, ignore_errors=True)
     files = example_sized(corpus, args.files)
@@ -140,6 +158,7 @@ def main() -> None:
             "|---|---|---|---|---|",
             *scale_rows,
             "",
+            *schedule_rows,
             "## `planforge render` against headless Chromium",
             "",
             "Both print planforge's HTML for `plans/reactivation-2024q2.yaml` to PDF, as whole"
@@ -162,6 +181,23 @@ def main() -> None:
     )
     args.output.write_text(text, encoding="utf-8")
     print(text)
+
+
+def replace_section(results: Path, lines: list[str]) -> None:
+    """Put ``lines`` (a ``## `` section) into RESULTS.md in place of the old one, or before
+    the render section, leaving the other measurements as they were."""
+    text = results.read_text(encoding="utf-8") if results.exists() else "# Benchmark results\n"
+    title, section = lines[0], "\n".join(lines) + "\n"
+    if title in text:
+        before, rest = text.split(title, 1)
+        after = rest.split("\n## ", 1)
+        text = before + section + ("\n## " + after[1] if len(after) > 1 else "")
+    elif "## `planforge render`" in text:
+        before, after = text.split("## `planforge render`", 1)
+        text = before + section + "\n## `planforge render`" + after
+    else:
+        text = text.rstrip("\n") + "\n\n" + section
+    results.write_text(text, encoding="utf-8")
 
 
 def chromium() -> str | None:

@@ -120,3 +120,14 @@ def test_holidays_is_imported_only_for_a_plan_that_names_a_country(tmp_path) -> 
     named = subprocess.run([*run, str(plan)], cwd=ROOT, capture_output=True, text=True, check=True)
     assert plain.stdout.strip().endswith("False"), plain.stdout
     assert named.stdout.strip().endswith("True"), named.stdout
+
+
+def test_a_make_up_day_in_december_comes_from_the_next_year() -> None:
+    # Like 2011-12-31, a Saturday worked for New Year 2012: only the next year's data has it.
+    def loader(year: int, _locale: str | None):
+        return {}, ({D(year - 1, 12, 31)} if year == 2012 else set())
+
+    cal = WorkCalendar(loader=loader)
+    assert not cal.is_working_day(D(2010, 6, 5))  # loads 2009 to 2011 first
+    assert cal.is_working_day(D(2011, 12, 31))
+    assert cal.count_working_days(D(2011, 12, 26), D(2011, 12, 31)) == 6

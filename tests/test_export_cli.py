@@ -125,3 +125,19 @@ def test_xlsx_to_a_file_or_folder_same_bytes(tmp_path: Path) -> None:
     assert again.read_bytes() == named.read_bytes()  # two processes, the same bytes
     wb = openpyxl.load_workbook(named)
     assert wb.sheetnames[1] == "预算表" and wb["预算表"]["F2"].value == "=ROUND(C2*E2,2)"
+
+
+def test_a_symlink_at_a_csv_output_is_refused_then_followed_on_request(tmp_path: Path) -> None:
+    victim = tmp_path / "victim.txt"
+    victim.write_text("do not touch", "utf-8")
+    folder = tmp_path / "csv"
+    folder.mkdir()
+    link = folder / "reactivation-2024q2-budget.csv"
+    link.symlink_to(victim)
+    out = proc("export", str(EXAMPLE), "-f", "csv", "-o", str(folder))
+    assert out.returncode == 2 and "symbolic link" in out.stderr
+    assert victim.read_text("utf-8") == "do not touch"
+    assert sorted(p.name for p in folder.iterdir()) == [link.name]  # no partial set
+    out = proc("export", str(EXAMPLE), "-f", "csv", "-o", str(folder), "--follow-symlinks")
+    assert out.returncode == 0, out.stderr
+    assert link.is_symlink() and "宣传海报" in victim.read_text("utf-8-sig")

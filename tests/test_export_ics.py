@@ -116,3 +116,12 @@ def test_lines_are_crlf_and_folded_at_75_octets() -> None:
 )
 def test_clean_text(raw: str, clean: str) -> None:
     assert clean_text(raw) == clean
+
+
+def test_a_recurring_milestone_is_a_diamond_per_occurrence() -> None:
+    plan = resolved()
+    task = plan.tasks[2]
+    task.milestone = True
+    task.occurrences = [Occurrence(dt.date(2024, 4, 12), dt.date(2024, 4, 12))] * 2
+    got = events(export_ics(plan))
+    assert got[f"{plan.id}.{task.id}.1@planforge"]["summary"] == f"◆ {task.name} (1/2)"

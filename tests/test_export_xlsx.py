@@ -189,3 +189,18 @@ def test_money_format(currency: str, locale: str, fmt: str) -> None:
 def test_percent_format() -> None:
     assert percent_format(Decimal("12")) == "0%"
     assert percent_format(Decimal("12.5")) == "0.0%"
+
+
+def test_prints_on_a4_landscape_with_the_header_on_every_page() -> None:
+    wb, _ = books(resolved())
+    ws = wb["执行时间表"]
+    assert ws.page_setup.orientation == "landscape" and ws.page_setup.paperSize == 9
+    assert ws.print_title_rows == "$1:$1"
+
+
+def test_text_that_looks_like_a_formula_stays_text() -> None:
+    plan = resolved()
+    plan.tasks[0].name = '=HYPERLINK("http://example.com")'
+    wb, _ = books(plan)
+    cell = wb["执行时间表"]["B2"]
+    assert cell.value == plan.tasks[0].name and cell.data_type == "s"

@@ -64,3 +64,9 @@ def test_any_text_scans_and_loads_without_an_exception(text: str) -> None:
     repaired, _ = ime.repair(text, slips)
     assert isinstance(repaired, str)
     load_text(text)
+
+
+def test_the_lines_of_a_quoted_value_over_several_lines_are_left_alone() -> None:
+    text = 'tasks:\n  - name: "开始\\\n    %结束"\n    owner: x\ntitle：唤醒\n'
+    assert [(s.code, s.line) for s in ime.scan(text)] == [("PF030", 5)]
+    assert load_text(text).data["tasks"][0]["name"].endswith("%结束")

@@ -4,6 +4,7 @@ are exact sums, and every plan that validates also renders."""
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import shutil
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
@@ -44,6 +45,20 @@ def paths(node: object, prefix: tuple = ()) -> list[tuple]:
     return out
 
 
+#: Values just beyond planforge's bounds (issue #8's reproducers among them).
+BEYOND = [
+    Decimal("1e-999999"),
+    Decimal("1e-24"),
+    Decimal("1e400"),
+    Decimal("15.3846153846153846153846153846"),
+    "9999-12-31",
+    "0001-01-01",
+    "15.3846153846153846153846153846%",
+    "(" * 40 + "a" + ")" * 40,
+    "\x1b]0;pwned\x07\u202e",
+    Decimal(3_000_000),
+]
+
 junk = st.recursive(
     st.one_of(
         st.none(),
@@ -52,6 +67,7 @@ junk = st.recursive(
         st.decimals(allow_nan=True, allow_infinity=True, places=3),
         st.text(max_size=30),
         st.sampled_from(["2024-02-30", "2024-04-01", ">= 70%", "70%", "48h", "a..b", "<script>"]),
+        st.sampled_from(BEYOND),
     ),
     lambda children: (
         st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=8), children, max_size=3)
@@ -162,3 +178,87 @@ def test_a_plan_that_validates_also_renders_html(tmp_path_factory, text: str) ->
 @given(valid_variant())
 def test_a_plan_that_validates_also_renders_pdf(tmp_path_factory, text: str) -> None:
     _renders(tmp_path_factory, text, ("pdf",))
+
+
+# -- extreme but schema-valid values (issue #8: the strategies above never reached them) --
+
+EDGE_DATES = [
+    dt.date(1970, 1, 1),
+    dt.date(2199, 12, 31),
+    dt.date(2024, 2, 29),
+    dt.date(2199, 12, 1),
+]
+edge_money = st.one_of(
+    st.decimals(min_value=0, max_value=10**12, places=10, allow_nan=False, allow_infinity=False),
+    st.sampled_from([Decimal(0), Decimal("0.0000000001"), Decimal("999999999999.9999999999")]),
+)
+edge_count = st.one_of(
+    st.decimals(min_value=0, max_value=10**12, places=10, allow_nan=False, allow_infinity=False),
+    st.sampled_from([Decimal(0), Decimal("0.0000000001"), Decimal(10**12)]),
+)
+edge_date = st.one_of(
+    st.dates(min_value=EDGE_DATES[0], max_value=EDGE_DATES[1]), st.sampled_from(EDGE_DATES)
+)
+edge_percent = st.decimals(
+    min_value=0, max_value=10**6, places=10, allow_nan=False, allow_infinity=False
+).map(lambda d: f"{d}%")
+edge_formula = st.one_of(
+    st.integers(0, 31).map(lambda n: "(" * n + "promoters / respondents" + ")" * n),
+    st.integers(1, 40).map(lambda n: "respondents" + " / respondents" * n),
+    st.integers(1, 40).map(lambda n: "promoters" + " * promoters" * n),
+    st.integers(0, 30).map(lambda n: "-" * n + "detractors / respondents"),
+)
+edge_text = st.text(
+    st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")), min_size=1, max_size=2000
+).filter(lambda s: s.strip())
+
+
+@st.composite
+def extreme_plan(draw: st.DrawFn) -> str:
+    """A plan from plans/ with numbers, dates, formulas and texts at the schema's edges."""
+    data = copy.deepcopy(
+        BASES[[p.name for p in sorted(PLANS.glob("*.yaml"))].index("key-accounts-care-2024h2.yaml")]
+    )
+    start, end = sorted([draw(edge_date), draw(edge_date)])
+    data["period"] = {"start": start.isoformat(), "end": end.isoformat()}
+    for phase in data["phases"]:
+        a, b = sorted([draw(edge_date), draw(edge_date)])
+        phase["start"], phase["end"] = a.isoformat(), b.isoformat()
+    data["review"]["within_working_days"] = draw(st.integers(0, 60))
+    budget = data["budget"]
+    budget["cap"] = draw(edge_money)
+    for line in budget["lines"]:
+        for key in ("amount", "actual", "unit_price"):
+            if key in line:
+                line[key] = draw(edge_money)
+        if "quantity" in line:
+            line["quantity"] = draw(edge_count.filter(lambda d: d <= 10**9))
+    data["measures"] = {k: draw(edge_count) for k in data["measures"]}
+    for kpi in data["kpis"]:
+        kpi["formula"] = draw(edge_formula)
+        if draw(st.booleans()):
+            kpi["actual"] = draw(edge_percent)
+    data["tiers"][0]["share"] = draw(edge_percent)
+    data["title"] = draw(edge_text)
+    return dump(data)
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(extreme_plan())
+def test_extreme_but_valid_values_never_crash_and_every_report_is_well_formed(text: str) -> None:
+    import json
+    import xml.etree.ElementTree as ET
+
+    from planforge.export import export_json
+    from planforge.reporters import FORMATS, get
+
+    result = check_document(load_text(text, "edge.yaml"), debug=True)
+    assert all(d.code != "PF900" for d in result.diagnostics)
+    for fmt in FORMATS:
+        out = get(fmt)([result], strict=True)
+        if fmt in ("json", "sarif"):
+            json.loads(out)
+        elif fmt == "junit":
+            ET.fromstring(out.split("\n", 1)[1])
+    if result.plan is not None and not result.errors():
+        json.loads(export_json(result.plan, "edge.yaml"))

@@ -25,9 +25,20 @@ from planforge.schema import check_schema
 #: amount is reported as such even if PF401 also finds it disagrees.
 _GENERIC = {"PF103", "PF104"}
 _KNOCKS_ON = {"PF103"}
+_SAYS_IT_BETTER = {
+    "PF202",
+    "PF203",
+    "PF204",
+    "PF205",
+    "PF311",
+    "PF601",
+    "PF602",
+    "PF603",
+    "PF701",
+    "PF702",
+}
 #: The loader's bounds: the value became None, so the schema's "not a number" is noise.
 _OUT_OF_BOUNDS = {"PF106", "PF108"}
-_SAYS_IT_BETTER = {"PF202", "PF203", "PF204", "PF205", "PF601", "PF602", "PF603", "PF701", "PF702"}
 
 
 @dataclass
@@ -132,7 +143,8 @@ def _diagnostic(rule_: Rule, finding: Finding, doc: Document) -> Diagnostic:
     source = doc.source
     loc = source.key(finding.path) if finding.at_key else source.value(finding.path)
     if finding.offset and (loc.end_line is None or loc.end_line == loc.line):
-        line = doc.text.splitlines()[loc.line - 1] if doc.text else ""
+        lines = doc.lines()
+        line = lines[loc.line - 1] if 0 < loc.line <= len(lines) else ""
         quoted = line[loc.col - 1 : loc.col] in ("'", '"')
         loc = Location(loc.line, loc.col + finding.offset + int(quoted))
     related = tuple(Related(msg, source.value(path)) for msg, path in finding.related)

@@ -95,6 +95,7 @@ def _quoted(value: str) -> str:
 class _Scanner:
     def __init__(self) -> None:
         self.slips: list[Slip] = []
+        self.open_quote = ""  # a quoted value left open on the line just scanned
 
     def add(self, slip: Slip) -> None:
         self.slips.append(slip)
@@ -214,8 +215,11 @@ class _Scanner:
             return
         first = plain[0]
         if first in "\"'":
-            end = plain.find(first, 1)
-            self.numeric(num, at + 1, plain[1:end] if end > 0 else plain[1:])
+            end = _closing(plain, first, 1)
+            if end < 0:
+                self.open_quote = first  # the text goes on over the next lines
+                return
+            self.numeric(num, at + 1, plain[1:end])
         elif first in _CURLY_OPEN:
             self.curly(num, at, plain)
         elif first in "[{":
@@ -301,7 +305,7 @@ class _Scanner:
             end = plain.find(close)
             body = plain[1 : end if end > 0 else None]
             items = re.split("[,，、]", body)
-            merged = next(p for p in body.split(",") if any(c in p for c in _COMMAS))
+            merged = next((p for p in body.split(",") if any(c in p for c in _COMMAS)), body)
             fixed = plain[0] + ", ".join(s.strip() for s in items) + (close if end > 0 else "")
             self.add(
                 Slip(
@@ -393,7 +397,9 @@ def _strip_comment(value: str) -> str:
 
 def _suspect() -> re.Pattern[str]:
     """Lines worth a closer look: a slip character, ``key:x``, or a value led by ``>|%@```."""
-    chars = "".join(sorted({*SPACES, *NUMERIC, *_COMMAS, "：", *_CURLY_OPEN, *_CURLY_CLOSE}))
+    chars = "".join(
+        sorted({*SPACES, *NUMERIC, *_COMMAS, "：", *_CURLY_OPEN, *_CURLY_CLOSE, '"', "'"})
+    )
     return re.compile(
         "[" + re.escape(chars) + r"]|[A-Za-z_][A-Za-z0-9_-]*:\S|(?:^|[:-])[ \t]*[>|%@`]",
         re.MULTILINE,
@@ -413,7 +419,7 @@ def scan(text: str) -> list[Slip]:
     scanner = _Scanner()
     lines = text.split("\n")
     block: tuple[int, int] | None = None  # (header line, its indentation)
-    num, last, line_end = 1, 0, -1
+    num, last, line_end, quoted_to = 1, 0, -1, 0
     for m in _SUSPECT.finditer(text):
         if m.start() <= line_end:
             continue  # this line is done
@@ -425,12 +431,42 @@ def scan(text: str) -> list[Slip]:
             if _inside(lines, block, num):
                 continue
             block = None
+        if num <= quoted_to:
+            continue
         line = lines[num - 1].rstrip("\r")
         if line.strip():
             indent = scanner.line(num, line)
             if indent is not None:
                 block = (num, indent)
+            if scanner.open_quote:
+                quoted_to = _quote_end(lines, num, scanner.open_quote)
+                scanner.open_quote = ""
     return scanner.slips
+
+
+def _closing(text: str, quote: str, start: int) -> int:
+    """Index of the quote that closes a YAML quoted value in ``text`` (-1 when open)."""
+    i = start
+    while i < len(text):
+        c = text[i]
+        if quote == '"' and c == "\\":
+            i += 2
+            continue
+        if c == quote:
+            if quote == "'" and text[i + 1 : i + 2] == "'":
+                i += 2  # '' is an escaped quote
+                continue
+            return i
+        i += 1
+    return -1
+
+
+def _quote_end(lines: list[str], num: int, quote: str) -> int:
+    """The line on which a quoted value opened on line ``num`` closes (the last line if never)."""
+    for k in range(num, len(lines)):
+        if _closing(lines[k], quote, 0) >= 0:
+            return k + 1
+    return len(lines)
 
 
 def _inside(lines: list[str], block: tuple[int, int], num: int) -> bool:

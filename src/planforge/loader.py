@@ -49,6 +49,13 @@ class Document:
     sha256: str = ""  # of the file's bytes: printed plans name the exact source
     source: SourceMap = field(default_factory=SourceMap)
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    _lines: list[str] | None = field(default=None, repr=False, compare=False)
+
+    def lines(self) -> list[str]:
+        """The text's lines (split once, however many findings quote them)."""
+        if self._lines is None:
+            self._lines = self.text.splitlines()
+        return self._lines
 
 
 class LoadError(Exception):

@@ -46,6 +46,11 @@ def msg(template: str, /, **args: Any) -> Message:
     return Message(template, **args)
 
 
+def N_(template: str) -> str:
+    """Marks a template for the catalog where it is written; ``msg`` it where it is used."""
+    return template
+
+
 def localize(value: Any, lang: str | None) -> Any:
     """``value`` in ``lang`` when it is a :class:`Message` (or a list of them), else as is."""
     if isinstance(value, Message):

@@ -18,6 +18,8 @@ from typing import Any
 from planforge.formula import Expr
 from planforge.quantities import Quantity, Target
 from planforge.schedule.calendar import WorkCalendar
+from planforge.schedule.durations import Span
+from planforge.schedule.recurrence import Rhythm
 from planforge.source import Path
 
 INTERNAL = {"internal": True}
@@ -81,10 +83,17 @@ class Occurrence:
 class Dependency:
     """One entry of a task's ``depends_on``: predecessor, type and lag."""
 
-    path: Path = internal(())
+    path: Path = internal(())  # where the predecessor's id is written
     task: str | None = None
     type: str = "FS"  # FS | SS | FF | SF
     lag: str | None = None  # as written: "2wd", "-1d"
+    lag_span: Span | None = internal()
+    lag_error: str | None = internal()
+    #: The earliest date the dependency allows for the successor's start (FS, SS) or
+    #: end (FF, SF), a working day; None until both tasks have dates.
+    bound: dt.date | None = internal()
+    effective_lag: int = internal(0)  # the lag in working days, as the bound applied it
+    item: Path = internal(())  # the whole `depends_on` entry
 
 
 @dataclass
@@ -113,6 +122,16 @@ class Task:
     occurrences: list[Occurrence] = field(default_factory=list)  # recurring tasks only
     written_start: dt.date | None = internal()  # `start` as written (None: computed)
     written_end: dt.date | None = internal()  # `end` as written (None: computed)
+    span: Span | None = internal()  # `duration`, read
+    duration_error: str | None = internal()
+    every: str | None = internal()  # as written: "month", "2 weeks"
+    rhythm: Rhythm | None = internal()
+    every_error: str | None = internal()
+    count: int | None = internal()
+    until: dt.date | None = internal()
+    #: Why the schedule could not date this task (a date past 9999-12-31...), and where.
+    schedule_error: str | None = internal()
+    schedule_error_key: str = internal("start")
 
 
 @dataclass
@@ -300,9 +319,6 @@ class Plan:
     budget: Budget = field(default_factory=Budget)
     kpis: list[KPI] = field(default_factory=list)
     measures: dict[str, Decimal] = field(default_factory=dict)
-    #: Every measure the plan declares, recorded (a number) or not yet (``~``); None
-    #: when the plan has no ``measures`` block (then no formula name can be checked).
-    measure_names: frozenset[str] | None = internal()
     monitoring: list[Monitor] = field(default_factory=list)
     review: Review | None = None
     segmentation: Segmentation | None = None
@@ -311,3 +327,5 @@ class Plan:
     calendar: WorkCalendar = internal_factory(WorkCalendar)
     #: Values in text (a share, a margin) whose numbers are out of bounds: (path, why).
     out_of_bounds: list[tuple[Path, str]] = internal_factory(list)
+    #: Every measure the plan names, recorded or not (empty, or refused by the bounds).
+    measure_names: set[str] = internal_factory(set)

@@ -29,6 +29,7 @@ from planforge.model import (
     Budget,
     BudgetLine,
     CategoryTotal,
+    Dependency,
     Monitor,
     Objective,
     Period,
@@ -50,6 +51,9 @@ from planforge.quantities import (
 )
 from planforge.scalars import is_number
 from planforge.schedule.calendar import OutOfCalendar, calendar_from
+from planforge.schedule.durations import parse_span
+from planforge.schedule.engine import TYPES, schedule
+from planforge.schedule.recurrence import parse_every
 from planforge.source import Path
 
 FORMULA_PLACES = Decimal("0.0001")
@@ -143,6 +147,7 @@ def resolve(data: dict[str, Any], *, base: str = "", read_data: bool = False) ->
     ]
     plan.tiers = [_tier(r, plan) for r in raw.items("tiers")]
     plan.tasks = [_task(r) for r in raw.items("tasks")]
+    schedule(plan)
     if isinstance(raw.data.get("segmentation"), dict):
         _segmentation(plan, raw.data["segmentation"], base, read_data)
     if plan.segmentation is None or not plan.segmentation.read:
@@ -151,9 +156,9 @@ def resolve(data: dict[str, Any], *, base: str = "", read_data: bool = False) ->
     plan.budget = _budget(raw.child("budget"), currency, plan)
     measures = raw.data.get("measures")
     if isinstance(measures, dict):
-        plan.measure_names = frozenset(str(k) for k in measures)
         bounded = {k: _bounded(v) for k, v in measures.items()}
         plan.measures = {k: v for k, v in bounded.items() if v is not None}
+        plan.measure_names = {k for k in measures if isinstance(k, str)}
     margin = _percent(raw.child("evaluation"), "exceeded_margin", plan)
     if margin is not None:
         plan.exceeded_margin = margin
@@ -177,7 +182,7 @@ def _segmentation(plan: Plan, raw: dict[str, Any], base: str, read_data: bool) -
         from planforge.model import Segmentation
 
         plan.segmentation = Segmentation(("segmentation",))
-        plan.segmentation.source_error = (
+        plan.segmentation.source_error = msg(
             "reading customer data needs the data extra: pip install 'planforge[data]'"
         )
         return
@@ -193,6 +198,7 @@ def _phase(r: _Raw) -> Phase:
         r.path, r.text("id"), r.text("name"), r.date("start"), r.date("end"), r.text("description")
     )
     phase.days = _days(phase.start, phase.end)
+    phase.deadline = r.date("deadline")
     return phase
 
 
@@ -205,14 +211,53 @@ def _task(r: _Raw) -> Task:
         r.text("owner"),
         r.date("start"),
         r.date("end"),
-        r.texts("depends_on"),
+        [],
         r.text("deliverable"),
         r.texts("resources"),
         r.text("note"),
     )
     task.written_start, task.written_end = task.start, task.end
-    task.days = _days(task.start, task.end)
+    task.dependencies = _dependencies(r)
+    task.depends_on = [d.task for d in task.dependencies if d.task is not None]
+    task.milestone = r.data.get("milestone") is True
+    task.deadline = r.date("deadline")
+    if "duration" in r.data:
+        task.duration = r.text("duration")
+        try:
+            task.span = parse_span(r.data["duration"])
+        except ValueError as exc:
+            task.duration_error = exc.args[0]
+    if "every" in r.data:
+        task.every = r.text("every")
+        try:
+            task.rhythm = parse_every(r.data["every"])
+        except ValueError as exc:
+            task.every_error = exc.args[0]
+    task.count, task.until = r.integer("count"), r.date("until")
     return task
+
+
+def _dependencies(r: _Raw) -> list[Dependency]:
+    """``depends_on`` entries: an id (finish-to-start) or ``{task, type, lag}``."""
+    items = r.data.get("depends_on")
+    out: list[Dependency] = []
+    for i, item in enumerate(items if isinstance(items, list) else []):
+        where = (*r.path, "depends_on", i)
+        if isinstance(item, str):
+            out.append(Dependency(where, item, item=where))
+            continue
+        entry = _Raw(item, where)
+        dep = Dependency((*where, "task"), entry.text("task"), item=where)
+        kind = entry.data.get("type", "FS")
+        dep.type = kind if kind in TYPES else "FS"
+        if "lag" in entry.data:
+            dep.lag = entry.text("lag")
+            try:
+                dep.lag_span = parse_span(entry.data["lag"], what="lag", negative=True)
+            except ValueError as exc:
+                dep.lag_error = exc.args[0]
+        out.append(dep)
+    return out
 
 
 def _percent(r: _Raw, key: str, plan: Plan) -> Quantity | None:
@@ -400,17 +445,16 @@ def _formula(kpi: KPI, plan: Plan) -> None:
         return
     env = formula_env(plan)
     used = formulas.names(kpi.formula_expr)
-    unknown = [n for n in used if n.name not in env and n.name not in BUILTINS]
-    declared = plan.measure_names
-    unknown = [n for n in unknown if declared is not None and n.name not in declared]
-    if unknown:
+    known = plan.measure_names | set(BUILTINS)
+    unknown = [n for n in used if n.name not in known]
+    if unknown and plan.measure_names:
         first = unknown[0]
-        known = sorted(declared | set(BUILTINS))  # type: ignore[operator]
-        close = difflib.get_close_matches(first.name, known, n=1, cutoff=0.6)
+        names = sorted(known)
+        close = difflib.get_close_matches(first.name, names, n=1, cutoff=0.6)
         kpi.formula_error = msg(
             "`{name}` is not a measure or built-in (known: {known})",
             name=first.name,
-            known=", ".join(known),
+            known=", ".join(names),
         )
         kpi.formula_fix = (
             msg("write `{close}`", close=close[0])

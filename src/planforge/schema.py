@@ -59,8 +59,41 @@ def _validator() -> Any:
     )
     formats = FormatChecker(formats=())
     formats.checks("date")(lambda v: not isinstance(v, str) or parse_date(v) is not None)
-    cls = validators.extend(Draft7Validator, type_checker=type_checker)
+    cls = validators.extend(
+        Draft7Validator, {"uniqueItems": _unique_items}, type_checker=type_checker
+    )
     return cls(_inline_refs(schema()), format_checker=formats)
+
+
+def _unique_items(_validator: Any, unique: bool, instance: Any, _schema: Any) -> Iterator[Any]:
+    """``uniqueItems`` in linear time (jsonschema's falls back to comparing every pair when
+    a list mixes numbers and text: 10,000 items took 18 s)."""
+    from jsonschema import ValidationError
+
+    if not unique or not isinstance(instance, list):
+        return
+    seen: set[Any] = set()
+    for item in instance:
+        key = _hashable(item)
+        if key in seen:
+            yield ValidationError(f"{instance!r:.200} has non-unique elements")
+            return
+        seen.add(key)
+
+
+def _hashable(value: Any) -> Any:
+    """A key equal for values JSON Schema calls equal (1 == 1.0, but true != 1)."""
+    if isinstance(value, bool) or value is None:
+        return ("b", value)
+    if isinstance(value, (int, Decimal)):
+        return ("n", Decimal(value).normalize() if Decimal(value).is_finite() else str(value))
+    if isinstance(value, str):
+        return ("s", value)
+    if isinstance(value, list):
+        return ("l", tuple(_hashable(v) for v in value))
+    if isinstance(value, dict):
+        return ("d", frozenset((k, _hashable(v)) for k, v in value.items()))
+    return ("o", repr(value))
 
 
 def _inline_refs(node: Any, definitions: dict[str, Any] | None = None) -> Any:

@@ -50,6 +50,8 @@ def entries(plan: Plan) -> Iterator[Entry]:
         name = task.name or task.id or ""
         phase = phases.get(task.phase, task.phase)
         text = _description(plan, task, phase, L)
+        if task.milestone:
+            name = f"◆ {name}"
         if task.occurrences:
             n = len(task.occurrences)
             for i, occ in enumerate(task.occurrences, 1):
@@ -60,9 +62,8 @@ def entries(plan: Plan) -> Iterator[Entry]:
         if first is None or last is None:
             continue
         if task.milestone:
-            yield Entry(uid(plan, task.id), f"◆ {name}", last, last, text, phase)
-        else:
-            yield Entry(uid(plan, task.id), name, first, last, text, phase)
+            first = last  # one day
+        yield Entry(uid(plan, task.id), name, first, last, text, phase)
     review = plan.review
     if review is not None and review.due is not None:
         lines = [plan.title or plan.id or ""]

@@ -110,6 +110,10 @@ class _Book:
             width = 32 if c.key in _WIDE else _WIDTHS.get(c.kind, 12)
             ws.set_column(col, col, width)
         ws.freeze_panes(1, 0)
+        ws.set_paper(9)  # A4, landscape, as wide as one page, the header on every page
+        ws.set_landscape()
+        ws.fit_to_pages(1, 0)
+        ws.repeat_rows(0)
         return ws
 
     def cell(self, ws: Any, row: int, col: int, kind: str, value: Any) -> None:

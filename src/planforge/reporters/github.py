@@ -6,12 +6,15 @@ from collections.abc import Sequence
 
 from planforge.check import Result
 from planforge.messages import localize
+from planforge.reporters.safe import visible
 from planforge.reporters.text import summary
 from planforge.rules import get as get_rule
 
 
 def _data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    """Escaped as workflow commands need; other controls and bidi shown as ``\\u202e``."""
+    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return visible(text)
 
 
 def _prop(text: str) -> str:

@@ -11,6 +11,7 @@ from planforge.check import Result
 from planforge.diagnostics import Diagnostic
 from planforge.messages import localize
 from planforge.reporters import edits_data, fix_text, totals
+from planforge.reporters.safe import json_safe
 from planforge.rules import get as get_rule
 
 
@@ -66,4 +67,4 @@ def render(
         ],
         "summary": totals(results, strict),
     }
-    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    return json_safe(json.dumps(data, ensure_ascii=False, indent=2)) + "\n"

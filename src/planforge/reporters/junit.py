@@ -6,7 +6,12 @@ import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 
 from planforge.check import Result
-from planforge.diagnostics import Severity
+from planforge.diagnostics import Diagnostic, Severity
+from planforge.reporters.safe import xml_safe
+
+
+def _line(d: Diagnostic) -> str:
+    return xml_safe(f"{d.path}:{d.line}:{d.col}: {d.severity.value}[{d.code}] {d.message}")
 
 
 def render(results: Sequence[Result], *, strict: bool = False, **_: object) -> str:
@@ -25,20 +30,18 @@ def render(results: Sequence[Result], *, strict: bool = False, **_: object) -> s
         skipped="0",
     )
     for result in results:
-        case = ET.SubElement(suite, "testcase", classname="planforge.validate", name=result.path)
+        case = ET.SubElement(
+            suite, "testcase", classname="planforge.validate", name=xml_safe(result.path)
+        )
         counted = [d for d in result.diagnostics if d.severity is Severity.ERROR or strict]
+        others = [d for d in result.diagnostics if not (d.severity is Severity.ERROR or strict)]
         for d in counted:
-            failure = ET.SubElement(
-                case, "failure", type=d.code, message=f"{d.line}:{d.col} {d.message}"
-            )
-            failure.text = f"{d.path}:{d.line}:{d.col}: {d.severity.value}[{d.code}] {d.message}"
-        others = [d for d in result.diagnostics if d not in counted]
+            message = xml_safe(f"{d.line}:{d.col} {d.message}")
+            failure = ET.SubElement(case, "failure", type=d.code, message=message)
+            failure.text = _line(d)
         if others:
             out = ET.SubElement(case, "system-out")
-            out.text = "\n".join(
-                f"{d.path}:{d.line}:{d.col}: {d.severity.value}[{d.code}] {d.message}"
-                for d in others
-            )
+            out.text = "\n".join(_line(d) for d in others)
     ET.indent(suites)
     return (
         '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(suites, encoding="unicode") + "\n"

@@ -11,6 +11,7 @@ from urllib.parse import quote
 
 from planforge import __version__
 from planforge.check import Result
+from planforge.reporters.safe import json_safe
 from planforge.rules import all_rules
 
 _SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -132,4 +133,4 @@ def render(results: Sequence[Result], **_: object) -> str:
             }
         ],
     }
-    return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
+    return json_safe(json.dumps(doc, ensure_ascii=False, indent=2)) + "\n"

@@ -9,6 +9,7 @@ from planforge.check import Result
 from planforge.diagnostics import Diagnostic, Severity
 from planforge.messages import localize, msg
 from planforge.reporters import fix_text, totals
+from planforge.reporters.safe import visible
 
 _STYLE = {
     "error": "\033[1;31m",
@@ -29,26 +30,43 @@ def _paint(text: str, style: str, color: bool) -> str:
     return f"{_STYLE[style]}{text}\033[0m" if color else text
 
 
+#: Characters of a source line shown around the mistake (long lines are cut with …).
+EXCERPT = 120
+#: Findings printed per file; the rest are counted (the JSON report lists them all).
+MAX_FINDINGS = 200
+
+
 def snippet(lines: list[str], diag: Diagnostic, color: bool = False) -> list[str]:
-    """The source line of ``diag`` with a caret under the offending value."""
+    """The source line of ``diag`` with a caret under the offending value.
+
+    At most :data:`EXCERPT` characters of the line are shown, and control, bidi and
+    invisible characters are shown as ``\\u202e`` (see :mod:`planforge.reporters.safe`),
+    so the excerpt can neither flood nor spoof the terminal.
+    """
     loc = diag.location
     if not 0 < loc.line <= len(lines):
         return []
-    line = lines[loc.line - 1].rstrip("\r\n").replace("\t", " ")
-    start = max(loc.col - 1, 0)
+    line = lines[loc.line - 1]
+    start = min(max(loc.col - 1, 0), len(line))
+    lo = max(0, start - EXCERPT // 4) if len(line) > EXCERPT else 0
+    hi = min(len(line), lo + EXCERPT)
+    line = line[:hi].rstrip("\r\n").replace("\t", " ")
     if loc.end_line == loc.line and loc.end_col and loc.end_col > loc.col:
-        length = _width(line[start : loc.end_col - 1])
+        end = min(loc.end_col - 1, len(line))
     else:
         rest = line[start:]
-        token = rest.split(" ", 1)[0] if rest else ""
-        length = max(_width(token), 1)
+        end = start + len(rest.split(" ", 1)[0] if rest else "")
+    more = "…" if hi < len(lines[loc.line - 1].rstrip("\r\n")) else ""
+    less = "…" if lo else ""
     num = str(loc.line)
     pad = " " * len(num)
-    caret = " " * _width(line[:start]) + "^" * max(length, 1)
+    caret = " " * _width(less + visible(line[lo:start])) + "^" * max(
+        _width(visible(line[start:end])), 1
+    )
     bar = _paint("|", "blue", color)
     return [
         f"{pad} {bar}",
-        f"{_paint(num, 'blue', color)} {bar} {line}",
+        f"{_paint(num, 'blue', color)} {bar} {less}{visible(line[lo:])}{more}",
         f"{pad} {bar} {_paint(caret, diag.severity.value, color)}",
     ]
 
@@ -57,21 +75,21 @@ def format_diagnostic(
     diag: Diagnostic, lines: list[str], color: bool = False, lang: str | None = None
 ) -> str:
     """One diagnostic as text, with its snippet, related locations and fix."""
+    where = f"{visible(diag.path)}:{diag.line}:{diag.col}"
     head = (
-        f"{_paint(f'{diag.path}:{diag.line}:{diag.col}', 'bold', color)}: "
+        f"{_paint(where, 'bold', color)}: "
         f"{_paint(f'{diag.severity.value}[{diag.code}]', diag.severity.value, color)}"
-        f" {localize(diag.message, lang)}"
+        f" {visible(localize(diag.message, lang))}"
     )
     out = [head, *snippet(lines, diag, color)]
     for rel in diag.related:
-        where = msg(
-            "line {line}, column {col}", line=rel.location.line, col=rel.location.col
-        ).localize(lang)
-        out.append(f"  = {msg('note').localize(lang)}: {localize(rel.message, lang)} ({where})")
+        at = msg("line {line}, column {col}", line=rel.location.line, col=rel.location.col)
+        note = msg("note").localize(lang)
+        out.append(f"  = {note}: {visible(localize(rel.message, lang))} ({at.localize(lang)})")
     fix = fix_text(diag, lang)
     if fix:
         label = (msg("fix") if diag.fix else msg("example")).localize(lang)
-        out.append(f"  = {label}: " + fix.replace("\n", "\n" + " " * (len(label) + 6)))
+        out.append(f"  = {label}: " + visible(fix).replace("\n", "\n" + " " * (len(label) + 6)))
     return "\n".join(out)
 
 
@@ -116,8 +134,20 @@ def render(
     """The whole text report."""
     blocks = []
     for result in results:
-        lines = result.document.text.splitlines()
-        blocks += [format_diagnostic(d, lines, color, lang) for d in result.diagnostics]
+        lines = result.document.lines()
+        shown = result.diagnostics[:MAX_FINDINGS]
+        blocks += [format_diagnostic(d, lines, color, lang) for d in shown]
+        if len(result.diagnostics) > len(shown):
+            left = len(result.diagnostics) - len(shown)
+            blocks.append(
+                msg(
+                    "{path}: {count} more findings not shown (the first {limit} are above;"
+                    " `--format json` lists them all)",
+                    path=visible(result.path),
+                    count=left,
+                    limit=MAX_FINDINGS,
+                ).localize(lang)
+            )
     t = totals(results, strict)
     style = "green" if not t["failed"] else "error" if t["errors"] else "warning"
     blocks.append(_paint(summary(results, strict, lang), style, color))

@@ -139,6 +139,7 @@ def _load() -> None:
         monitoring,
         references,
         repository,
+        schedule,
         schema,
         segment,
         tiers,

@@ -8,10 +8,13 @@ from collections.abc import Iterator
 
 from planforge.bounds import shift
 from planforge.diagnostics import Severity, Suggestion
-from planforge.messages import msg
+from planforge.messages import N_, msg
 from planforge.model import Phase, Plan, Task
 from planforge.rules import Finding, rule
 from planforge.rules.common import by_id, label
+from planforge.rules.schedule import _blackout
+from planforge.schedule.calendar import OutOfCalendar, WorkCalendar
+from planforge.source import Path
 
 
 def _day(d: dt.date, days: int = 1) -> dt.date:
@@ -29,8 +32,8 @@ def _dated_phases(plan: Plan) -> list[Phase]:
 def ends_before_start(plan: Plan) -> Iterator[Finding]:
     """The period, a phase or a task ends before it starts.
 
-    What it checks: `start` ≤ `end` for the period, every phase and every task
-    (both days are included, so a one-day task has start = end).
+    What it checks: `start` ≤ `end` for the period, every phase, every task and
+    every blackout (both days are included, so a one-day task has start = end).
 
     Why it matters: a reversed range is almost always a typo in the month or
     day, and breaks the timetable and every other date check.
@@ -46,6 +49,7 @@ def ends_before_start(plan: Plan) -> Iterator[Finding]:
     items = [(plan.period, msg("the campaign period"))]
     items += [(p, label(p, "phase")) for p in plan.phases]
     items += [(t, label(t, "task")) for t in plan.tasks]
+    items += [(b, _blackout(b)) for b in plan.calendar.blackouts]
     for item, name in items:
         if item.start and item.end and item.end < item.start:
             yield Finding(
@@ -292,12 +296,32 @@ def task_outside_phase(plan: Plan) -> Iterator[Finding]:
             )
 
 
+_WHAT = {
+    "FS": N_("it depends on `{p}`, which ends on {pe}"),
+    "SS": N_("it starts with `{p}` (start-to-start), which starts on {ps}"),
+    "FF": N_("it finishes with `{p}` (finish-to-finish), which ends on {pe}"),
+    "SF": N_("it finishes after `{p}` starts (start-to-finish), on {ps}"),
+}
+#: PF306's message by (the start is late?, the dependency has a lag?).
+_LATE = {
+    (True, False): N_("{task} starts on {day}, but {what}"),
+    (True, True): N_("{task} starts on {day}, but {what} with a lag of {lag}"),
+    (False, False): N_("{task} ends on {day}, but {what}"),
+    (False, True): N_("{task} ends on {day}, but {what} with a lag of {lag}"),
+}
+
+
 @rule("PF306", "starts-before-predecessor")
 def starts_before_predecessor(plan: Plan) -> Iterator[Finding]:
-    """A task starts before a task it depends on has ended.
+    """A task starts (or ends) before a dependency allows.
 
-    What it checks: dependencies are finish-to-start: a task starts after every
-    task in its `depends_on` ends (the day after, at the earliest).
+    What it checks: every dependency in `depends_on` holds, counted in working
+    days n(d) on the plan's calendar. For predecessor P and this task S:
+    finish-to-start (an id, or `type: FS`): S starts after P ends, at the
+    earliest on working day n(P.end) + 1 + lag; `SS`: S starts on or after
+    n(P.start) + lag; `FF`: S ends on or after n(P.end) + lag; `SF`: S ends on
+    or after n(P.start) + lag. A lag in `d` counts calendar days and then moves
+    to the next working day.
 
     Why it matters: the timetable promises an order of work; a task scheduled
     before its input exists will slip, and everything after it.
@@ -309,54 +333,103 @@ def starts_before_predecessor(plan: Plan) -> Iterator[Finding]:
         - {id: materials, depends_on: [segment], start: 2024-04-06}
     """
     tasks = by_id(plan.tasks)
+    cal = plan.calendar
     for task in plan.tasks:
-        if task.start is None:
-            continue
-        for dep_id in task.depends_on:
-            dep = tasks.get(dep_id)
-            if dep is None or dep is task or dep.end is None:
+        for dep in task.dependencies:
+            pred = tasks.get(dep.task or "")
+            if pred is None or pred is task or dep.bound is None:
                 continue
-            if task.start <= dep.end:
-                yield Finding(
-                    (*task.path, "start"),
-                    msg(
-                        "{task} starts on {day}, but it depends on `{dep}`, which ends on {end}",
-                        task=label(task, "task"),
-                        day=task.start,
-                        dep=dep_id,
-                        end=dep.end,
-                    ),
-                    ((msg("`{dep}` ends here", dep=dep_id), (*dep.path, "end")),),
-                    fix=Suggestion(
-                        msg("start on {next} or later", next=_day(dep.end)), str(_day(dep.end))
-                    ),
-                )
+            assert pred.start and pred.end
+            on_start = dep.type in ("FS", "SS")
+            mine = task.start if on_start else task.end
+            if mine is None:
+                continue
+            allowed = dep.bound
+            if on_start:
+                try:
+                    lead = dep.lag_span is not None and dep.lag_span.days < 0
+                    after = pred.end if dep.type == "FS" and not lead else None
+                    allowed = _earliest(cal, dep.bound, after)
+                except OutOfCalendar:
+                    continue
+            if mine >= allowed:
+                continue
+            suggest = dep.bound if cal.declared or not on_start else allowed
+            what = msg(_WHAT[dep.type], p=dep.task, pe=pred.end, ps=pred.start)
+            lagged = bool(dep.lag_span and dep.lag_span.days)
+            where = (*task.path, "start" if on_start else "end")
+            if (task.written_start if on_start else task.written_end) is None:
+                where = dep.path
+            pred_key = "end" if dep.type in ("FS", "FF") else "start"
+            template = _LATE[(on_start, lagged)]
+            here = (
+                msg("`{dep}` ends here", dep=dep.task)
+                if pred_key == "end"
+                else msg("`{dep}` starts here", dep=dep.task)
+            )
+            fix = (
+                msg("start on {next} or later", next=suggest)
+                if on_start
+                else msg("end on {next} or later", next=suggest)
+            )
+            yield Finding(
+                where,
+                msg(template, task=label(task, "task"), day=mine, what=what, lag=str(dep.lag_span)),
+                ((here, _date_path(pred, pred_key)),),
+                fix=Suggestion(fix, str(suggest) if where != dep.path else None),
+            )
+
+
+def _earliest(cal: WorkCalendar, bound: dt.date, pred_end: dt.date | None) -> dt.date:
+    """The earliest day a start can be written and still count as on/after ``bound``.
+
+    A start on a day off counts from the next working day, so the day after the
+    working day before ``bound`` already qualifies (a Saturday start after a
+    Friday end); a finish-to-start task never starts on its predecessor's last day.
+    """
+    day = cal.working_day(cal.ordinal_from(bound) - 1) + dt.timedelta(days=1)
+    if pred_end is not None and day <= pred_end:
+        day = pred_end + dt.timedelta(days=1)
+    return day
+
+
+def _date_path(task: Task, which: str) -> Path:
+    from planforge.rules.schedule import date_path
+
+    return date_path(task, which)
 
 
 @rule("PF307", "dependency-cycle")
 def dependency_cycle(plan: Plan) -> Iterator[Finding]:
     """Tasks depend on each other in a circle.
 
-    What it checks: following `depends_on` from any task never leads back to it.
-    The message shows the whole circle.
+    What it checks: following `depends_on` (of any type: FS, SS, FF, SF) from any
+    task never leads back to it. The message shows the whole circle, with the
+    type of each dependency that is not finish-to-start.
 
     Why it matters: in a circle every task waits for another, so none can start.
 
     Example fix:
         # before
         - {id: stats, depends_on: [survey]}
-        - {id: survey, depends_on: [stats]}
+        - {id: survey, depends_on: [{task: stats, type: SS}]}
         # after: decide which comes first
         - {id: stats, depends_on: []}
-        - {id: survey, depends_on: [stats]}
+        - {id: survey, depends_on: [{task: stats, type: SS}]}
     """
     tasks = by_id(plan.tasks)
     for cycle, closing in _cycles(tasks):
         where: Task = tasks[cycle[-2]]
-        index = where.depends_on.index(closing)
-        path = " → ".join(f"`{t}`" for t in cycle)
+        dep = next(d for d in where.dependencies if d.task == closing)
+        path = f"`{cycle[0]}`"
+        for before, after in itertools.pairwise(cycle):
+            edge = next(d for d in tasks[before].dependencies if d.task == after)
+            kind = edge.type if edge.type != "FS" else ""
+            if edge.lag_span and edge.lag_span.days:
+                kind = f"{kind or 'FS'}, lag {edge.lag_span}"
+            path += f" → `{after}`" + (f" ({kind})" if kind else "")
         yield Finding(
-            (*where.path, "depends_on", index),
+            dep.path,
             msg(
                 "tasks depend on each other in a circle: {path} (each waits for the next,"
                 " so none can start)",

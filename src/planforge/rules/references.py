@@ -137,7 +137,8 @@ def unknown_person(plan: Plan) -> Iterator[Finding]:
 def unknown_task(plan: Plan) -> Iterator[Finding]:
     """A `depends_on` entry that is not a task id.
 
-    What it checks: every id listed in a task's `depends_on` is the id of a task.
+    What it checks: every id listed in a task's `depends_on` (on its own or as
+    `task:` of a typed dependency) is the id of a task.
 
     Why it matters: a dependency on a task that does not exist cannot be
     scheduled, so the order of work silently stops being checked.
@@ -150,9 +151,9 @@ def unknown_task(plan: Plan) -> Iterator[Finding]:
     """
     tasks = by_id(plan.tasks)
     for task in plan.tasks:
-        for i, dep in enumerate(task.depends_on):
-            if dep not in tasks:
-                yield unknown("task", dep, tasks, (*task.path, "depends_on", i))
+        for dep in task.dependencies:
+            if dep.task is not None and dep.task not in tasks:
+                yield unknown("task", dep.task, tasks, dep.path)
 
 
 @rule("PF205", "unknown-kpi")

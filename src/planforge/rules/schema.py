@@ -15,7 +15,8 @@ declare(
 A required key is missing.
 
 What it checks: every block has the keys the format requires (the schema's
-`required`), e.g. a task's `id`, `phase`, `name`, `owner`, `start` and `end`.
+`required`), e.g. a task's `id`, `phase`, `name` and `owner` (its dates are
+PF312's and PF315's business).
 The message points at the block that lacks the key.
 
 Why it matters: a plan without an owner or dates cannot be scheduled or approved.

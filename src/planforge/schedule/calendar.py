@@ -77,12 +77,15 @@ class WorkCalendar:
     _names: dict[str, dict[dt.date, str]] = field(default_factory=dict, repr=False)
     _years: dict[int, list[int]] = field(default_factory=dict, repr=False, compare=False)
     _cum: dict[int, int] = field(default_factory=dict, repr=False, compare=False)
+    _day_of: dict[int, dt.date] = field(default_factory=dict, repr=False, compare=False)
+    _from: dict[dt.date, int] = field(default_factory=dict, repr=False, compare=False)
+    _to: dict[dt.date, int] = field(default_factory=dict, repr=False, compare=False)
 
     # -- what a day is ---------------------------------------------------------------
 
     def is_working_day(self, day: dt.date) -> bool:
         """True when ``day`` is a working day on this calendar."""
-        if self.loader is not None and day.year not in self._loaded:
+        if self.loader is not None and day.year + 1 not in self._loaded:
             self._load_around(day.year)
         if day in self.workdays:
             return True
@@ -93,7 +96,7 @@ class WorkCalendar:
 
         Weekends have no name; a day the company gave off is "公司休息日" / "company day off".
         """
-        if self.loader is not None and day.year not in self._loaded:
+        if self.loader is not None and day.year + 1 not in self._loaded:
             self._load_around(day.year)
         if day in self.workdays or day not in self.holidays:
             return None
@@ -114,8 +117,8 @@ class WorkCalendar:
     def _load_around(self, year: int) -> None:
         """Load the country's data for ``year`` and its neighbours.
 
-        A make-up day can lie in the year before its holiday (2001-12-29 for New Year
-        2002), so a day's status is only final once the next year is loaded too.
+        A make-up day can lie in the year before its holiday (2011-12-31 for New Year
+        2012), so a day's status is only final once the next year is loaded too.
         """
         assert self.loader is not None
         for y in (year - 1, year, year + 1):
@@ -126,7 +129,7 @@ class WorkCalendar:
             for day, name in days_off.items():
                 self.holidays.setdefault(day, name)
             self.workdays |= makeup - self.company_holidays
-        self._loaded.add(year)
+        self._loaded.update((year - 1, year, year + 1))  # years outside 1-9999 have no data
 
     # -- counting ----------------------------------------------------------------------
 
@@ -135,7 +138,9 @@ class WorkCalendar:
         days = self._years.get(year)
         if days is None:
             if not 1 <= year <= 9999:
-                raise OutOfCalendar(f"year {year} is outside the calendar (1 to 9999)")
+                raise OutOfCalendar(
+                    msg("year {year} is outside the calendar (1 to 9999)", year=year)
+                )
             first = dt.date(year, 1, 1).toordinal()
             last = dt.date(year, 12, 31).toordinal()
             days = [
@@ -146,15 +151,16 @@ class WorkCalendar:
 
     def _start_of(self, year: int) -> int:
         """Working days from the anchor year's first day to ``year``'s first day."""
+        start = self._cum.get(year)
+        if start is not None:
+            return start
         if not self._cum:
             self._cum[year] = 0
             return 0
-        if year in self._cum:
-            return self._cum[year]
         anchor = min(self._cum)
         top = max(self._cum)
         if abs(year - anchor) > MAX_YEARS or abs(year - top) > MAX_YEARS:
-            raise OutOfCalendar(f"counting working days to {year} goes too far")
+            raise OutOfCalendar(msg("counting working days to {year} goes too far", year=year))
         while year > max(self._cum):
             y = max(self._cum)
             self._cum[y + 1] = self._cum[y] + len(self._year_days(y))
@@ -165,18 +171,32 @@ class WorkCalendar:
 
     def ordinal_from(self, day: dt.date) -> int:
         """The ordinal of the first working day on or after ``day``."""
-        start = self._start_of(day.year)
-        return start + bisect.bisect_left(self._year_days(day.year), day.toordinal())
+        known = self._from.get(day)
+        if known is None:
+            start = self._start_of(day.year)
+            known = start + bisect.bisect_left(self._year_days(day.year), day.toordinal())
+            self._from[day] = known
+        return known
 
     def ordinal_to(self, day: dt.date) -> int:
         """The ordinal of the last working day on or before ``day``."""
-        start = self._start_of(day.year)
-        return start + bisect.bisect_right(self._year_days(day.year), day.toordinal()) - 1
+        known = self._to.get(day)
+        if known is None:
+            start = self._start_of(day.year)
+            known = start + bisect.bisect_right(self._year_days(day.year), day.toordinal()) - 1
+            self._to[day] = known
+        return known
 
     def working_day(self, ordinal: int) -> dt.date:
         """The working day with ``ordinal``; :class:`OutOfCalendar` beyond the bounds."""
+        day = self._day_of.get(ordinal)
+        if day is None:
+            day = self._day_of[ordinal] = self._find(ordinal)
+        return day
+
+    def _find(self, ordinal: int) -> dt.date:
         if not self._cum:
-            raise OutOfCalendar("no working day counted yet")
+            raise OutOfCalendar(msg("no working day counted yet"))
         low, high = min(self._cum), max(self._cum)
         # Start near the right year (about 250 working days a year), then step.
         anchor = next(iter(self._cum))  # the first year counted has 0
@@ -209,7 +229,9 @@ def shift_days(day: dt.date, days: int) -> dt.date:
     """``day`` plus ``days`` calendar days; :class:`OutOfCalendar` past 0001-01-01 or 9999-12-31."""
     target = day.toordinal() + days
     if not _ORD_MIN <= target <= _ORD_MAX:
-        raise OutOfCalendar(f"{days} days from {day} is outside the calendar")
+        raise OutOfCalendar(
+            msg("{days} days from {day} is outside the calendar", days=days, day=day)
+        )
     return dt.date.fromordinal(target)
 
 
