@@ -31,6 +31,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from generate import example_sized, many_tasks
 from harness import Measure, compare, machine, run_once
+from large_inputs import section as large_inputs
 from schedule import BASELINE, schedule_section
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -177,6 +178,8 @@ def main() -> None:
             "|---|---|---|---|",
             *render_scale,
             "",
+            *large_inputs(planforge),
+            "",
         ]
     )
     args.output.write_text(text, encoding="utf-8")
@@ -232,8 +235,9 @@ def pages(pdf: Path) -> str:
 BATCH = 20
 
 
-def batch_row(planforge: str, chromium_cmd: list[str], out: Path, repeat: int) -> str:
-    """20 example-sized plans: one `planforge render` against 20 Chromium runs."""
+def batch_rows(planforge: str, chromium_cmd: list[str], out: Path, repeat: int) -> list[str]:
+    """20 example-sized plans: `planforge render DIR` (one worker per CPU, then -j 1) against
+    20 Chromium runs, with the time per plan."""
     corpus = OUT / "render-batch"
     shutil.rmtree(corpus, ignore_errors=True)
     example_sized(corpus, BATCH)
@@ -244,27 +248,29 @@ def batch_row(planforge: str, chromium_cmd: list[str], out: Path, repeat: int) -
         + f" --print-to-pdf={out / 'batch-chromium.pdf'} {html.as_uri()}"
         for html in sorted(html_out.glob("*.html"))
     )
+    command = [planforge, "render", str(corpus), "--format", "pdf", "-o", str(out / "batch")]
     runs = compare(
         {
-            "planforge": [
-                planforge,
-                "render",
-                str(corpus),
-                "--format",
-                "pdf",
-                "-o",
-                str(out / "batch"),
-            ],
+            "planforge": command,
+            "planforge -j 1": [*command, "-j", "1"],
             "chromium": ["sh", "-c", script],
         },
         ROOT,
         max(repeat // 2, 2),
     )
-    pf, ch = runs["planforge"], runs["chromium"]
-    return (
-        f"| {BATCH} example-sized plans to PDF (`planforge render DIR` against {BATCH} Chromium"
-        f" runs) | {pf.median:.2f} s | {ch.median:.2f} s | {faster(pf, ch)} |"
-    )
+    ch = runs["chromium"]
+    rows = []
+    for name, label in (
+        ("planforge", "one worker per CPU, the default"),
+        ("planforge -j 1", "`-j 1`"),
+    ):
+        pf = runs[name]
+        rows.append(
+            f"| {BATCH} example-sized plans to PDF (`planforge render DIR`, {label}, against"
+            f" {BATCH} Chromium runs) | {pf.median:.2f} s ({pf.median / BATCH:.2f} s a plan) |"
+            f" {ch.median:.2f} s ({ch.median / BATCH:.2f} s a plan) | {faster(pf, ch)} |"
+        )
+    return rows
 
 
 def render_section(planforge: str, repeat: int) -> tuple[list[str], list[str]]:
@@ -303,7 +309,7 @@ def render_section(planforge: str, repeat: int) -> tuple[list[str], list[str]]:
             f"| example plan to PDF, one process | {pf.median:.2f} s ({pf.peak_mib:.0f} MiB) |"
             f" {ch.median:.2f} s ({ch.peak_mib:.0f} MiB) | {faster(pf, ch)} |"
         )
-        rows.append(batch_row(planforge, commands["chromium"], out, repeat))
+        rows.extend(batch_rows(planforge, commands["chromium"], out, repeat))
     else:
         rows.append(f"| example plan to PDF | {pf.median:.2f} s | (no Chromium installed) | |")
     scale = []

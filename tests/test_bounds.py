@@ -10,6 +10,8 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from planforge import bounds, formula
 from planforge.check import check_document, check_file
@@ -164,3 +166,41 @@ def test_an_internal_failure_is_that_files_pf900(monkeypatch: pytest.MonkeyPatch
     result = check_document(load_text("planforge: 1\n"))
     assert [d.code for d in result.diagnostics] == ["PF900"]
     assert "resolver broke" in result.diagnostics[0].message
+
+
+def test_loading_stops_past_the_value_bound() -> None:
+    text = "measures: {" + ", ".join(f"m{i}: 1" for i in range(bounds.MAX_VALUES)) + "}\n"
+    diags = check_document(load_text(text), debug=True).diagnostics
+    assert [d.code for d in diags] == ["PF009"]
+    assert diags[0].line == 1 and diags[0].col > 100_000  # at the first value over
+    ok = "measures: {" + ", ".join(f"m{i}: 1" for i in range(bounds.MAX_VALUES - 2)) + "}\n"
+    assert "PF009" not in _codes(ok)
+
+
+def test_a_loader_failure_is_that_files_pf900(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import planforge.check as check
+
+    def broken(_path):
+        raise RuntimeError("loader broke")
+
+    monkeypatch.setattr(check, "load_file", broken)
+    result = check_file(tmp_path / "x.yaml")
+    assert [d.code for d in result.diagnostics] == ["PF900"]
+    assert "while loading" in result.diagnostics[0].message
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.from_regex(r"\A[-+]?0{0,3}[0-9]{1,18}(\.[0-9]{0,13})?([eE][-+]?[0-9]{1,3})?\Z"))
+def test_reading_a_number_agrees_with_its_bounds(text: str) -> None:
+    """The loader's fast path for plain numbers accepts exactly what the bounds accept."""
+    from planforge.scalars import parse_number
+
+    value = Decimal(text)
+    problem = bounds.number_problem(value)
+    if problem is None:
+        assert parse_number(text) == value
+    else:
+        with pytest.raises(bounds.NumberOutOfBounds):
+            parse_number(text)

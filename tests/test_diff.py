@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import json
 import os
@@ -332,3 +333,30 @@ def diff_render(repo: Path, *args: str):
         return CliRunner().invoke(main, ["render", "--format", "html", *args])
     finally:
         os.chdir(cwd)
+
+
+def test_moves_count_working_days_on_the_plans_calendar() -> None:
+    """国庆 2024: 1–7 October off; a task moved from Monday 30 September to Tuesday 8
+    October slips 8 days but only 1 working day on the CN calendar (6 Monday to Friday)."""
+    from planforge.loader import load_file
+    from planforge.resolve import resolve
+
+    data = load_file(EXAMPLE).data
+    task = next(t for t in data["tasks"] if t["id"] == "challenge")
+    task["start"], task["end"] = "2024-09-30", "2024-09-30"
+    old = copy.deepcopy(data)
+    task["start"], task["end"] = "2024-10-08", "2024-10-08"
+    plain = {c.key: c for c in compare(resolve(old), resolve(data)).changes}
+    assert plain["challenge"].shifts["start"] == (8, 6)
+    old["calendar"] = data["calendar"] = {"country": "CN"}
+    on_cn = {c.key: c for c in compare(resolve(old), resolve(data)).changes}
+    assert on_cn["challenge"].shifts["start"] == (8, 1)
+
+
+def test_diff_output_file_and_never_over_a_plan(repo: Path, tmp_path: Path) -> None:
+    report = tmp_path / "diff.json"
+    done = diff(repo, "HEAD~1:plans/x.yaml", "plans/x.yaml", "--format", "json", "-o", str(report))
+    assert done.exit_code == 0 and json.loads(report.read_text("utf-8"))["version"] == 1
+    before = (repo / "plans" / "x.yaml").read_bytes()
+    refused = diff(repo, "HEAD~1:plans/x.yaml", "plans/x.yaml", "-o", "plans/x.yaml")
+    assert refused.exit_code == 2 and (repo / "plans" / "x.yaml").read_bytes() == before

@@ -7,6 +7,7 @@ import io
 import json
 import os
 import subprocess
+import threading
 from pathlib import Path
 
 from tests.conftest import EXAMPLE, ROOT
@@ -29,9 +30,9 @@ def test_csv_writes_a_file_per_table(tmp_path: Path) -> None:
     assert out.stdout == ""
     names = sorted(p.name for p in target.iterdir())
     assert names == [
-        f"reactivation-2024q2-{t}.csv" for t in ("budget", "evaluation", "tiers", "timetable")
+        f"reactivation-2024q2-{t}.csv" for t in ("budget", "evaluation", "tier-needs", "timetable")
     ]
-    text = (target / "reactivation-2024q2-tiers.csv").read_text("utf-8-sig")
+    text = (target / "reactivation-2024q2-tier-needs.csv").read_text("utf-8-sig")
     rows = list(csv.reader(io.StringIO(text, newline="")))
     assert rows[1][:2] == ["high", "高价值客户"]
 
@@ -66,7 +67,7 @@ def test_unwritable_output_is_a_message(tmp_path: Path) -> None:
     blocker = tmp_path / "file"
     blocker.write_text("x", "utf-8")
     out = proc("export", str(EXAMPLE), "-o", str(blocker / "sub" / "plan.json"))
-    assert out.returncode == 2  # an output that cannot be written, like validate -o
+    assert out.returncode == 2  # like a file that cannot be read
     assert "cannot write" in out.stderr and "Traceback" not in out.stderr
 
 
@@ -87,13 +88,16 @@ def test_json_export_imports_neither_icalendar_nor_xlsxwriter(tmp_path: Path) ->
     assert result.stdout.strip().endswith("[]"), result.stdout
 
 
-def test_a_named_pipe_is_refused_not_replaced(tmp_path: Path) -> None:
+def test_a_named_pipe_is_written_to_not_replaced(tmp_path: Path) -> None:
     fifo = tmp_path / "pipe"
     os.mkfifo(fifo)
-    out = proc("export", str(EXAMPLE), "-o", str(fifo))  # never blocks: nothing opens it
-    assert out.returncode == 2
-    assert "not a regular file" in out.stderr
-    assert fifo.is_fifo()
+    got: list[bytes] = []
+    reader = threading.Thread(target=lambda: got.append(fifo.read_bytes()))
+    reader.start()
+    out = proc("export", str(EXAMPLE), "-o", str(fifo))
+    reader.join(timeout=60)
+    assert out.returncode == 0, out.stderr
+    assert fifo.is_fifo() and got[0].startswith(b"{")
 
 
 def test_ics_to_stdout_equals_the_file(tmp_path: Path) -> None:

@@ -1,4 +1,4 @@
-"""Every format on every example and trial plan: each parses back, and they agree.
+"""Every format on every example, trial and scheduled plan: each parses back, and they agree.
 
 The trial plans (tests/trial-plans/) were written by a first-time user from the
 README alone; the win-back one has a half-cent line (3 × 9.995).
@@ -22,7 +22,11 @@ from tests.test_export_csv import resolved
 from tests.test_export_xlsx import evaluate
 
 TRIAL = Path(__file__).parent / "trial-plans"
-ALL = sorted([*PLANS.glob("*.yaml"), *TRIAL.glob("*.yaml")])
+SCHEDULED = [
+    Path(__file__).parent / "export-plans" / "visits-2024q2.yaml",
+    Path(__file__).parent / "scheduling" / "china-2024q2.yaml",
+]
+ALL = sorted([*PLANS.glob("*.yaml"), *TRIAL.glob("*.yaml"), *SCHEDULED])
 
 
 @pytest.mark.parametrize("path", ALL, ids=lambda p: p.stem)

@@ -37,7 +37,7 @@ def with_names(task_names: list[str]) -> Plan:
     return plan
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(names, min_size=1, max_size=len(BASE.tasks)))
 def test_csv_round_trips_any_task_name(task_names: list[str]) -> None:
     plan = with_names(task_names)
@@ -50,7 +50,7 @@ def test_csv_round_trips_any_task_name(task_names: list[str]) -> None:
     assert all(len(r) == len(rows[0]) for r in rows)
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(names, min_size=1, max_size=len(BASE.tasks)))
 def test_ics_parses_back_for_any_task_name(task_names: list[str]) -> None:
     plan = with_names(task_names)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import resource
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -289,31 +290,44 @@ def test_a_read_only_folder_is_a_message_not_a_crash(
 
 
 @pytest.mark.parametrize("command", ["validate", "export"])
-def test_o_refuses_the_plan_a_fifo_a_folder_and_a_symlink(tmp_path: Path, command: str) -> None:
+def test_o_refuses_the_plan_a_socket_a_folder_and_a_symlink(tmp_path: Path, command: str) -> None:
     plan = tmp_path / "plan.yaml"
     plan.write_text(EXAMPLE.read_text("utf-8"), "utf-8")
-    os.mkfifo(tmp_path / "fifo")
+    listener = socket.socket(socket.AF_UNIX)
+    listener.bind(str(tmp_path / "socket"))
     (tmp_path / "folder").mkdir()
     (tmp_path / "victim.txt").write_text("keep", "utf-8")
     (tmp_path / "link").symlink_to(tmp_path / "victim.txt")
-    refusals = [
-        ("plan.yaml", "is the plan being read"),
-        ("fifo", "is not a regular file"),
-        ("link", "pass --follow-symlinks"),
-    ]
-    if command == "validate":  # export -o DIR writes DIR/<plan id>.json
-        refusals.append(("folder", "is a directory"))
-    for target, message in refusals:
-        result = planforge(command, str(plan), "-o", target, cwd=tmp_path)
-        assert result.returncode == 2 and message in result.stderr, (target, result.stderr)
-    if command == "export":
-        result = planforge(command, str(plan), "-o", "folder", cwd=tmp_path)
-        assert result.returncode == 0 and (tmp_path / "folder" / f"{ID}.json").is_file()
+    try:
+        refusals = [
+            ("plan.yaml", "is the plan being read"),
+            ("socket", "is not a regular file"),
+            ("link", "pass --follow-symlinks"),
+        ]
+        if command == "validate":  # export -o DIR writes DIR/<plan id>.json
+            refusals.append(("folder", "is a directory"))
+        for target, message in refusals:
+            result = planforge(command, str(plan), "-o", target, cwd=tmp_path)
+            assert result.returncode == 2 and message in result.stderr, (target, result.stderr)
+    finally:
+        listener.close()
     assert plan.read_text("utf-8") == EXAMPLE.read_text("utf-8")
     assert (tmp_path / "victim.txt").read_text("utf-8") == "keep"
     result = planforge(command, str(plan), "-o", "link", "--follow-symlinks", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "link").is_symlink() and (tmp_path / "victim.txt").read_text() != "keep"
+
+
+def test_render_refuses_a_fifo_where_a_pdf_goes(tmp_path: Path, out: Path) -> None:
+    (out / f"{ID}.pdf").unlink()
+    os.mkfifo(out / f"{ID}.pdf")
+    result = planforge(*render_args(out), cwd=tmp_path)
+    assert result.returncode == 1 and "is not a regular file" in result.stderr, result.stderr
+    assert (out / f"{ID}.pdf").is_fifo() and state_html(out) == "old html"
+
+
+def state_html(folder: Path) -> str:
+    return (folder / f"{ID}.html").read_text("utf-8")
 
 
 def test_render_writes_through_a_symlinked_output_only_when_asked(

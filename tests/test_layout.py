@@ -1,60 +1,24 @@
 """Layout of the printed plan: no stranded headings, no empty pages, no overlapping labels.
 
-Rendered once per session: the two examples, the two trial plans a first-time user
-wrote, and a year-long plan with monthly occurrences, holidays, a milestone and deadlines.
+Rendered once per session: the examples, the two trial plans a first-time user wrote,
+and a year-long plan with monthly occurrences, China's holidays, a blackout, milestones
+and deadlines (tests/layout/vip-care-2025.yaml).
 """
 
 from __future__ import annotations
 
-import datetime as dt
+import re
 from pathlib import Path
 
 import pytest
 
-from planforge.check import check_file
-from planforge.model import Occurrence
-from planforge.render import view
-from planforge.render.document import RenderOptions, plan_date, render_file
-from planforge.render.html import builtin_templates, render_html
-from planforge.schedule.calendar import WorkCalendar
+from planforge.render.document import RenderOptions, render_file
 from tests import pdf_layout
 from tests.conftest import PLANS, ROOT
 
 LAYOUT = Path(__file__).parent / "layout"
 YEAR = LAYOUT / "vip-care-2025.yaml"
 TRIAL = Path(__file__).parent / "trial-plans"  # as a first-time user wrote them
-D = dt.date
-
-
-def monthly(cal: WorkCalendar, start: dt.date, months: int) -> list[Occurrence]:
-    """Two-working-day visits on the same day each month, moved to the next working day."""
-    out = []
-    for n in range(months):
-        day = cal.next_working_day(start.replace(month=start.month + n))
-        out.append(Occurrence(day, cal.add_working_days(day, 1)))
-    return out
-
-
-def render_year_plan(out: Path) -> None:
-    """The year-long fixture with the schedule's fields set as the schedule stage would."""
-    result = check_file(str(YEAR))
-    assert not result.failed()
-    plan = result.plan
-    tasks = {t.id: t for t in plan.tasks}
-    tasks["visit"].occurrences = monthly(plan.calendar, D(2025, 2, 5), 10)
-    tasks["kickoff"].milestone = tasks["gala"].milestone = True
-    tasks["report"].deadline = D(2025, 12, 24)
-    plan.phases[0].deadline = D(2025, 1, 31)
-    for tid in ("list", "calendar", "kickoff", "visit", "report"):
-        tasks[tid].critical = True
-        tasks[tid].total_float = 0
-    info = view.RenderInfo(result.document.sha256, plan_date(plan))
-    html = render_html(view.build(plan, info))
-    (out / f"{plan.id}.html").write_text(html, "utf-8")
-    from planforge.render.pdf import html_to_pdf
-
-    pdf = html_to_pdf(html, str(builtin_templates()), [str(LAYOUT)])
-    (out / f"{plan.id}.pdf").write_bytes(pdf)
 
 
 PLANS_UNDER_TEST = [
@@ -63,33 +27,43 @@ PLANS_UNDER_TEST = [
     TRIAL / "complaint-recovery-2025q1.yaml",
     TRIAL / "winback-email-2025-03.yaml",
     YEAR,
+    PLANS / "crm-tiers-2024q2.yaml",
+    Path(__file__).parent / "scheduling" / "china-2024q2.yaml",
 ]
+
+
+def _out(layout_dir: Path, plan: Path, ext: str) -> Path:
+    """Where ``plan`` was rendered: output files are named after the plan's id."""
+    plan_id = re.search(r"^id: (\S+)", plan.read_text("utf-8"), re.M).group(1)
+    return layout_dir / f"{plan_id}.{ext}"
+
+
+def _rendered(layout_dir: Path, plan: Path) -> tuple[Path, str]:
+    return _out(layout_dir, plan, "pdf"), _out(layout_dir, plan, "html").read_text("utf-8")
 
 
 @pytest.fixture(scope="session")
 def layout_dir(rendered_examples: Path) -> Path:
-    for plan in PLANS_UNDER_TEST[2:4]:
+    for plan in PLANS_UNDER_TEST[2:]:
         outcome = render_file(str(plan), RenderOptions(output=str(rendered_examples)))
         assert outcome.ok, outcome.error
-    render_year_plan(rendered_examples)
     return rendered_examples
 
 
 @pytest.mark.parametrize("plan", PLANS_UNDER_TEST, ids=lambda p: p.stem)
 def test_no_page_is_only_a_heading_or_ends_on_one(plan: Path, layout_dir: Path) -> None:
-    pdf = layout_dir / f"{plan.stem}.pdf"
-    html = (layout_dir / f"{plan.stem}.html").read_text("utf-8")
+    pdf, html = _rendered(layout_dir, plan)
     assert pdf_layout.stranded(str(pdf), html) == []
 
 
 @pytest.mark.parametrize("plan", PLANS_UNDER_TEST, ids=lambda p: p.stem)
 def test_no_page_is_wasted_on_a_few_rows(plan: Path, layout_dir: Path) -> None:
-    assert pdf_layout.short_pages(str(layout_dir / f"{plan.stem}.pdf")) == []
+    assert pdf_layout.short_pages(str(_out(layout_dir, plan, "pdf"))) == []
 
 
 @pytest.mark.parametrize("plan", PLANS_UNDER_TEST, ids=lambda p: p.stem)
 def test_no_two_words_overlap(plan: Path, layout_dir: Path) -> None:
-    pdf = layout_dir / f"{plan.stem}.pdf"
+    pdf = _out(layout_dir, plan, "pdf")
     clashes = [(a.text, b.text, a.page) for a, b in pdf_layout.overlaps(str(pdf))]
     assert clashes == []
 
@@ -97,7 +71,7 @@ def test_no_two_words_overlap(plan: Path, layout_dir: Path) -> None:
 def test_year_plan_shows_its_schedule(layout_dir: Path) -> None:
     html = (layout_dir / "vip-care-2025.html").read_text("utf-8")
     # one row of ten occurrences, two milestone diamonds, deadlines, holidays, as-of line
-    visit_row = next(r for r in html.split("<tr") if "每月客户回访</th>" in r)
+    visit_row = html.split("每月客户回访</text>")[1].split("</g>")[0]
     assert visit_row.count("<rect") == 10
     assert html.count('<path d="M') >= 2 + 2 * 2
     for label in ("里程碑", "关键路径", "截止", "节假日", "进度日期 2025年6月18日"):
@@ -115,3 +89,18 @@ def test_readme_shows_every_page_of_the_examples(plan: Path, rendered_examples: 
     assert [p.name for p in images] == [f"{plan.stem}-{n}.png" for n in range(1, pages + 1)]
     readme = (ROOT / "README.md").read_text("utf-8")
     assert all(f'src="docs/pages/{p.name}"' in readme for p in images)
+
+
+@pytest.mark.parametrize("plan", [PLANS_UNDER_TEST[0], PLANS_UNDER_TEST[2]], ids=lambda p: p.stem)
+def test_one_date_style_and_no_label_twice(plan: Path, layout_dir: Path) -> None:
+    text = pdf_layout.run("pdftotext", "-layout", str(_out(layout_dir, plan, "pdf")), "-")
+    assert not re.search(r"\b20\d\d-\d\d-\d\d\b", text)  # no ISO dates beside 2025年3月3日
+    assert re.search(r"20\d\d年\d{1,2}月\d{1,2}日", text)
+    assert pdf_layout.squash(text).count("复盘安排") == 1  # the heading, not also a label
+
+
+def test_response_times_print_as_written(layout_dir: Path) -> None:
+    zh = pdf_layout.run("pdftotext", str(layout_dir / "vip-care-2025.pdf"), "-")
+    en = pdf_layout.run("pdftotext", str(layout_dir / "key-accounts-care-2024h2.pdf"), "-")
+    assert "1周" in zh and "168" not in zh
+    assert re.search(r"\b2 days\b", en) and "24 hours" in en and "48 h" not in en

@@ -49,12 +49,18 @@ def _problem(path: str, exc: OSError) -> OutputError:
 
 
 def resolve_target(
-    path: str | os.PathLike[str], *, inputs: Iterable[str] = (), follow_symlinks: bool = False
+    path: str | os.PathLike[str],
+    *,
+    inputs: Iterable[str] = (),
+    follow_symlinks: bool = False,
+    streams: bool = False,
 ) -> str:
     """The file to write for ``path``, or :class:`OutputError` when it must not be written.
 
     Refused: a symbolic link (unless ``follow_symlinks``, then its target is written),
-    a folder, anything that is not a regular file, and any of ``inputs``.
+    a folder, anything that is not a regular file, and any of ``inputs``. With
+    ``streams``, a character device or a FIFO (``-o /dev/null``, a named pipe) is
+    accepted: :func:`write_files` writes into it instead of replacing it.
     """
     target = os.path.abspath(os.fspath(path))
     if os.path.islink(target):
@@ -72,6 +78,8 @@ def resolve_target(
         raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from None
     if stat.S_ISDIR(st.st_mode):
         raise OutputError(f"{path} is a folder, not a file")
+    if streams and _is_stream(st.st_mode):
+        return target
     if not stat.S_ISREG(st.st_mode):
         raise OutputError(f"{path} is not a regular file (a device, FIFO or socket); not replaced")
     for source in inputs:
@@ -81,14 +89,25 @@ def resolve_target(
     return target
 
 
+def _is_stream(mode: int) -> bool:
+    return stat.S_ISCHR(mode) or stat.S_ISFIFO(mode)
+
+
 def write_files(files: Mapping[str, bytes]) -> None:
     """Write ``files`` (resolved target path -> bytes) as one set; :class:`OutputError` if not.
 
     Targets in several folders get a staging folder each; the set is then only as
-    atomic as the gap between their manifests.
+    atomic as the gap between their manifests. A character device or FIFO that
+    :func:`resolve_target` let through is written into, as a stream.
     """
     by_folder: dict[str, dict[str, bytes]] = {}
     for target, data in files.items():
+        try:
+            if _is_stream(os.stat(target).st_mode):
+                _stream(target, data)
+                continue
+        except OSError:
+            pass
         by_folder.setdefault(os.path.dirname(target), {})[target] = data
     with contextlib.ExitStack() as stack:
         stages = [stack.enter_context(_Stage(folder)) for folder in by_folder]
@@ -106,6 +125,14 @@ def write_files(files: Mapping[str, bytes]) -> None:
                 for stage in stages:
                     stage.roll_back()
                 raise
+
+
+def _stream(target: str, data: bytes) -> None:
+    try:
+        with open(target, "wb") as fh:
+            fh.write(data)
+    except OSError as exc:
+        raise _problem(target, exc) from None
 
 
 def write_file(path: str, data: bytes) -> None:

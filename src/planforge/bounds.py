@@ -9,6 +9,7 @@ stage ever sees a value it cannot compute with:
   (the day after a phase, a review deadline, a working-day count) stays a real date;
 * text: any single value or key at most :data:`MAX_TEXT` characters (free-text
   fields are held to 2,000 by the schema);
+* size: at most :data:`MAX_VALUES` values in a plan (and 16 MB, in the loader);
 * formulas: at most :data:`MAX_FORMULA` characters and :data:`MAX_NESTING` levels.
 
 With these bounds every sum, product and rounding of plan numbers is exact in
@@ -45,6 +46,9 @@ MAX_MAGNITUDE = Decimal(10) ** 15
 MAX_DECIMALS = 10
 #: Characters a number may be written with (digits, sign, point, exponent).
 MAX_NUMBER_TEXT = 100
+#: Values (numbers, texts, lists, blocks; keys not counted) in one plan: a 5,000-task plan
+#: holds about 54,000. Bounding the count bounds the time of every check after loading.
+MAX_VALUES = 60_000
 #: Characters in any one value or key of a plan.
 MAX_TEXT = 10_000
 #: Characters in a formula, a target or a threshold.

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 
+from planforge import suppress
 from planforge.bounds import arithmetic
 from planforge.diagnostics import Diagnostic, Location, Related, Severity
 from planforge.loader import Document, load_file
@@ -64,12 +65,20 @@ class Result:
 def check_file(
     path: str | os.PathLike[str], *, debug: bool = False, read_data: bool = False
 ) -> Result:
-    """Load and check one plan file. ``OSError`` means it could not be read.
+    """Load and check one plan file; never raises for the file (see :func:`load_file`).
 
     ``read_data`` reads a segmentation source's rows (not only its header), so
-    tier counts come from the data and the data checks run.
+    tier counts come from the data and the data checks run. Should loading itself
+    fail inside planforge, that is this file's PF900, and the rest of a batch goes on.
     """
-    return check_document(load_file(path), debug=debug, read_data=read_data)
+    try:
+        doc = load_file(path)
+    except Exception as exc:
+        if debug or isinstance(exc, MemoryError):  # the memory limit's to report (PF802)
+            raise
+        doc = Document(os.fspath(path))
+        doc.diagnostics.append(_internal(doc, "while loading this file", exc))
+    return check_document(doc, debug=debug, read_data=read_data)
 
 
 def check_document(doc: Document, *, debug: bool = False, read_data: bool = False) -> Result:
@@ -85,7 +94,7 @@ def check_document(doc: Document, *, debug: bool = False, read_data: bool = Fals
         try:
             return _check(doc, result, debug, read_data)
         except Exception as exc:
-            if debug:
+            if debug or isinstance(exc, MemoryError):
                 raise
             result.plan = None
             result.diagnostics.append(_internal(doc, msg("while checking this plan"), exc))
@@ -123,9 +132,7 @@ def _check(doc: Document, result: Result, debug: bool, read_data: bool) -> Resul
     ignored = {d.line for d in schema_diags if d.code in _KNOCKS_ON}
     rule_diags = [d for d in rule_diags if d.line not in ignored]
     result.plan = plan
-    result.diagnostics = sorted(
-        result.diagnostics + schema_diags + rule_diags, key=Diagnostic.sort_key
-    )
+    result.diagnostics = suppress.apply(doc, result.diagnostics + schema_diags + rule_diags)
     return result
 
 

@@ -151,6 +151,30 @@ class Fatal(click.ClickException):
     exit_code = EXIT_USAGE
 
 
+def _check_epoch() -> None:
+    """Stop at once on a malformed ``SOURCE_DATE_EPOCH`` (for commands that stamp dates)."""
+    from planforge.reproducible import BadEpoch, source_date_epoch
+
+    try:
+        source_date_epoch()
+    except BadEpoch as exc:
+        raise Fatal(str(exc)) from None
+
+
+def _config(start: str) -> Any:
+    """The project settings for ``start`` (see :mod:`planforge.config`); bad ones exit 2."""
+    from planforge.config import ConfigError, find
+
+    try:
+        return find(start)
+    except ConfigError as exc:
+        raise click.UsageError(str(exc)) from None
+
+
+def _codes(text: str) -> tuple[str, ...]:
+    return tuple(c.strip().upper() for c in text.split(",") if c.strip())
+
+
 def _follow_option(func: F) -> F:
     return click.option(
         "--follow-symlinks",
@@ -165,7 +189,7 @@ def _target(output: str, inputs: Sequence[str], follow: bool) -> str:
     from planforge.atomic import OutputError, resolve_target
 
     try:
-        return resolve_target(output, inputs=inputs, follow_symlinks=follow)
+        return resolve_target(output, inputs=inputs, follow_symlinks=follow, streams=True)
     except OutputError as exc:
         raise click.BadParameter(str(exc), param_hint="'-o' / '--output'") from None
 
@@ -180,25 +204,23 @@ def _check_epoch() -> None:
         raise Fatal(str(exc)) from None
 
 
+def _write(files: dict[str, bytes], inputs: Sequence[str], follow: bool) -> None:
+    """Write ``files`` (path -> bytes) as one set (:func:`planforge.atomic.write_files`)."""
+    from planforge.atomic import OutputError, write_files
+
+    targets = {_target(path, inputs, follow): data for path, data in files.items()}
+    try:
+        write_files(targets)
+    except OutputError as exc:
+        raise Fatal(str(exc)) from None
+
+
 def _color(choice: bool | None, stream: Any) -> bool:
     if choice is not None:
         return choice
     if os.environ.get("NO_COLOR") or os.environ.get("CI"):
         return False
     return bool(getattr(stream, "isatty", lambda: False)())
-
-
-def _emit(text: str, target: str | None) -> None:
-    """Print ``text``, or write it to ``target`` (from :func:`_target`) as one atomic file."""
-    if target is None:
-        click.echo(text, nl=False)
-        return
-    from planforge.atomic import OutputError, write_file
-
-    try:
-        write_file(target, text.encode("utf-8"))
-    except OutputError as exc:
-        raise Fatal(str(exc)) from None
 
 
 @main.command()
@@ -227,6 +249,22 @@ def _emit(text: str, target: str | None) -> None:
     "--color/--no-color", default=None, help="Colour the text report (default: on a terminal)."
 )
 @click.option(
+    "--select",
+    metavar="CODES",
+    help="Only these checks: codes or prefixes, comma-separated (PF3 = every PF3xx).",
+)
+@click.option(
+    "--ignore",
+    metavar="CODES",
+    help="Not these checks: codes or prefixes, comma-separated (added to the config's).",
+)
+@click.option("--stdin", "from_stdin", is_flag=True, help="Read one plan from standard input.")
+@click.option(
+    "--stdin-filename",
+    metavar="NAME",
+    help="With --stdin: the file name to report (and to find the config from).",
+)
+@click.option(
     "--fix",
     is_flag=True,
     help="Apply the exact, safe fixes in place (full-width punctuation, curly quotes, "
@@ -244,6 +282,10 @@ def validate(
     output: str | None,
     follow_symlinks: bool,
     color: bool | None,
+    select: str | None,
+    ignore: str | None,
+    from_stdin: bool,
+    stdin_filename: str | None,
     fix: bool,
     debug: bool,
 ) -> None:
@@ -258,21 +300,35 @@ def validate(
       planforge validate plans/reactivation-2024q2.yaml --strict
       planforge validate --format github plans/
       planforge validate --format sarif -o planforge.sarif
+      planforge validate --ignore PF304,PF405
+      planforge validate --stdin --stdin-filename plans/x.yaml < plans/x.yaml
       planforge validate --fix --lang zh-CN plans/x.yaml
     """
-    from planforge.check import check_file
+    from planforge.check import check_document, check_file
+    from planforge.config import selected
     from planforge.discover import DiscoveryError, find_plans
     from planforge.reporters import get
     from planforge.repository import add_duplicate_ids
 
     debug = debug or ctx.obj.get("debug", False)
     lang = _lang()
+    if from_stdin and paths:
+        raise click.UsageError(_say("--stdin reads one plan from standard input: give no PATHS"))
+    if stdin_filename and not from_stdin:
+        raise click.UsageError(_say("--stdin-filename goes with --stdin"))
+    name = stdin_filename or "<stdin>"
+    config = _config(name if from_stdin and stdin_filename else (paths[0] if paths else "."))
     try:
-        files = find_plans(paths or ["plans"])
+        files = [] if from_stdin else find_plans(paths or list(config.paths) or ["plans"])
     except DiscoveryError as exc:
         raise click.UsageError(_localized(exc.args[0])) from None
-    target = _target(output, files, follow_symlinks) if output is not None else None
+    if output is not None:
+        _target(output, files, follow_symlinks)  # refused before any work
     results = []
+    if from_stdin:
+        from planforge.loader import load_bytes
+
+        results.append(check_document(load_bytes(sys.stdin.buffer.read(), name), debug=debug))
     for path in files:
         try:
             result = check_file(path, debug=debug, read_data=read_data)
@@ -284,12 +340,20 @@ def validate(
                 _say("{path}: cannot read: {error}", path=path, error=exc.strerror or exc)
             ) from None
     add_duplicate_ids(results)
+    chosen = _codes(select) if select is not None else config.select
+    skipped = config.ignore + (_codes(ignore) if ignore is not None else ())
+    if chosen or skipped:
+        for r in results:
+            r.diagnostics = [d for d in r.diagnostics if selected(d.code, chosen, skipped)]
     if fmt is None:  # annotations on the pull request when run by GitHub Actions
         fmt = "github" if os.environ.get("GITHUB_ACTIONS") == "true" and output is None else "text"
     stream = sys.stdout if output is None else None
     colored = fmt == "text" and _color(color, stream)
     report = get(fmt)(results, strict=strict, color=colored, lang=lang)
-    _emit(report, target)
+    if output is None:
+        click.echo(report, nl=False)
+    else:
+        _write({output: report.encode("utf-8")}, files, follow_symlinks)
     ctx.exit(EXIT_FINDINGS if any(r.failed(strict) for r in results) else EXIT_OK)
 
 
@@ -375,7 +439,7 @@ def export(
     schedule fields, the review deadline (Decimals as strings, ISO dates). ics: an
     all-day event per task, occurrence, milestone and the review deadline, with
     stable UIDs. xlsx: timetable, budget (live formulas) and evaluation sheets.
-    csv: timetable, budget, evaluation and tiers files, UTF-8 with a BOM. The same
+    csv: timetable, budget, evaluation and tier-needs files, UTF-8 with a BOM. The same
     plan always gives the same bytes. A plan with errors is not exported: its
     diagnostics go to stderr (exit 1).
 
@@ -390,6 +454,7 @@ def export(
     from planforge.reporters import get
 
     debug = debug or ctx.obj.get("debug", False)
+    _check_epoch()
     if output is None and fmt in _NEEDS_OUTPUT:
         raise click.UsageError(_say(_NEEDS_OUTPUT[fmt], fmt=fmt))
     if fmt == "csv" and output is not None and os.path.isfile(output):
@@ -404,7 +469,8 @@ def export(
     into_dir = output is not None and (
         fmt == "csv" or os.path.isdir(output) or output.endswith(("/", os.sep))
     )
-    target = _target(output, [plan], follow_symlinks) if output and not into_dir else None
+    if output is not None and not into_dir:
+        _target(output, [plan], follow_symlinks)  # refused before any work
     try:
         result = check_file(plan, debug=debug, read_data=True)
     except OSError as exc:
@@ -426,16 +492,24 @@ def export(
     if output is None:
         click.echo(next(iter(made.values())), nl=False)  # bytes: written as they are
         return
-    from planforge.atomic import OutputError, write_files
+    _write(
+        {os.path.join(output, name) if into_dir else output: data for name, data in made.items()},
+        [plan],
+        follow_symlinks,
+    )
 
-    targets = {
-        _target(os.path.join(output, name), [plan], follow_symlinks) if into_dir else target: data
-        for name, data in made.items()
-    }
+
+#: ``render -j`` by default: one worker per CPU, no more than this (memory).
+MAX_AUTO_JOBS = 4
+
+
+def _cpus() -> int:
+    """The CPUs this process may run on (its affinity, not the machine's count)."""
     try:
-        write_files(targets)
-    except OutputError as exc:
-        raise Fatal(str(exc)) from None
+        count = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        count = os.cpu_count() or 1
+    return max(1, min(count, MAX_AUTO_JOBS))
 
 
 #: Upper bounds of the render limits: a week, and a tebibyte.
@@ -489,10 +563,10 @@ def _csv(
 @click.option(
     "-o",
     "--output",
-    default="build",
-    show_default=True,
+    default=None,
     type=click.Path(file_okay=False),
-    help="Folder for DIR/<plan id>.html and .pdf (created when missing).",
+    help="Folder for DIR/<plan id>.html and .pdf, created when missing (default: the "
+    "config's `output`, else build/).",
 )
 @click.option(
     "--only",
@@ -503,12 +577,15 @@ def _csv(
 )
 @_document_options
 @click.option(
+    "--with-tier-list",
+    is_flag=True,
+    help="Print each customer's row of the tier list on the tiers page (default: counts only).",
+)
+@click.option(
     "-j",
     "--jobs",
-    default=1,
-    show_default=True,
     type=click.IntRange(1, 64),
-    help="Render this many plans in parallel.",
+    help=f"Render this many plans in parallel (default: one per CPU, at most {MAX_AUTO_JOBS}).",
 )
 @click.option(
     "--timeout",
@@ -537,11 +614,12 @@ def render(
     ctx: click.Context,
     paths: Sequence[str],
     formats: tuple[str, ...],
-    output: str,
+    output: str | None,
     sections: tuple[str, ...],
     locale: str | None,
     templates: str | None,
-    jobs: int,
+    with_tier_list: bool,
+    jobs: int | None,
     timeout: float,
     memory_limit: int,
     follow_symlinks: bool,
@@ -570,21 +648,31 @@ def render(
     from planforge.render.limits import Limits
 
     _check_epoch()
+    if "pdf" in formats:
+        from planforge.render.fonts import MissingFont, require_subsetter
+
+        try:
+            require_subsetter()
+        except MissingFont as exc:
+            raise Fatal(str(exc)) from None
+    config = _config(paths[0] if paths else ".")
     try:
-        files = find_plans(paths or ["plans"])
+        files = find_plans(paths or list(config.paths) or ["plans"])
     except DiscoveryError as exc:
         raise click.UsageError(str(exc)) from None
     options = RenderOptions(
         formats,
-        output,
+        output or config.output or "build",
         sections,
-        locale,
+        locale or config.locale,
         os.path.abspath(templates) if templates else None,
         debug or ctx.obj.get("debug", False),
         follow_symlinks,
         _since(changes_since, files),
+        with_tier_list=with_tier_list,
     )
     limits = Limits(timeout, memory_limit)
+    jobs = jobs or _cpus()
     ok = render_all(
         files, options, jobs, color=_color(None, sys.stderr), limits=limits, lang=_lang()
     )
@@ -629,10 +717,8 @@ def _iso_date(_ctx: click.Context, _param: click.Parameter, value: str | None):
 )
 @click.option(
     "--locale",
-    default="zh-CN",
-    show_default=True,
     type=click.Choice(["zh-CN", "en"]),
-    help="Language of the plan's text.",
+    help="Language of the plan's text (default: the config's `locale`, else zh-CN).",
 )
 @click.option(
     "--start",
@@ -640,7 +726,7 @@ def _iso_date(_ctx: click.Context, _param: click.Parameter, value: str | None):
     metavar="YYYY-MM-DD",
     help="First day of the campaign; the dates follow from it (default: next Monday).",
 )
-def init(path: str, template: str, locale: str, start: Any) -> None:
+def init(path: str, template: str, locale: str | None, start: Any) -> None:
     """Write a new plan at PATH that validates (--strict) as it stands.
 
     The id comes from the file name (made unique among the repository's plans);
@@ -658,6 +744,7 @@ def init(path: str, template: str, locale: str, start: Any) -> None:
     from planforge.scaffold import InitError, create, next_monday
 
     begin = start or next_monday(dt.date.today())
+    locale = locale or _config(os.path.dirname(os.path.abspath(path))).locale or "zh-CN"
     try:
         made = create(path, template=template, locale=locale, start=begin)
     except InitError as exc:
@@ -716,6 +803,7 @@ def preview(
     from planforge.preview import Preview, make_server
     from planforge.render.document import RenderOptions
 
+    _check_epoch()
     options = RenderOptions(
         formats=("html",),
         locale=locale,
@@ -841,9 +929,13 @@ def segment(
 
         click.echo(statement(result.plan, dialect, table))
         return
-    from planforge.segment.command import summary_text, write_tier_list
+    from planforge.segment.command import TooBig, summary_text, write_tier_list
 
-    written = write_tier_list(result.plan, output, formats, _progress)
+    try:
+        written = write_tier_list(result.plan, output, formats, _progress)
+    except TooBig as exc:
+        click.echo(f"{plan}: {exc}", err=True)
+        ctx.exit(EXIT_FINDINGS)
     click.echo(summary_text(result.plan), nl=False)
     for path in written:
         click.echo(f"wrote {path}")
@@ -920,6 +1012,9 @@ def diff(
     from planforge.diff.sources import SourceError, read_side
 
     debug = debug or ctx.obj.get("debug", False)
+    local = [spec for spec in (old, new) if os.path.isfile(spec)]
+    if output:
+        _target(output, local, False)  # never over a plan it reads; refused before any work
     try:
         sides = [read_side(spec, debug=debug) for spec in (old, new)]
     except SourceError as exc:
@@ -927,13 +1022,17 @@ def diff(
     for side in sides:
         if side.result.failed():
             click.echo(
-                f"planforge: {side.label} has {side.result.errors()} errors; the comparison"
+                f"planforge: {side.label} has {side.result.errors()}"
+                f" error{'s' if side.result.errors() > 1 else ''}; the comparison"
                 " uses what could be read (run planforge validate on it)",
                 err=True,
             )
     result = compare(sides[0].result.plan, sides[1].result.plan)  # type: ignore[arg-type]
     text = to_json(result, old, new) if fmt == "json" else to_text(result, old, new, locale)
-    _emit(text, _target(output, [], False) if output else None)
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        _write({output: text.encode("utf-8")}, local, False)
     tripped = [g for g in result.gates if fail_on and g in fail_on]
     if tripped:
         click.echo(

@@ -22,7 +22,7 @@ from typing import Any
 import yaml
 
 from planforge import ime
-from planforge.bounds import MAX_TEXT
+from planforge.bounds import MAX_TEXT, MAX_VALUES
 from planforge.diagnostics import Diagnostic, Edit, Fix, Location, Related, Severity
 from planforge.encoding import DecodeError, decode
 from planforge.messages import Message, msg
@@ -226,6 +226,7 @@ class _Builder:
         self.anchors: dict[str, tuple[Any, int]] = {}
         self.open_anchors: set[str] = set()
         self.alias_nodes = 0
+        self.values = 0
         self.stack: list[_Frame] = []
         self.root: Any = None
         self.root_set = False
@@ -325,10 +326,26 @@ class _Builder:
         if self.stack and isinstance(self.stack[-1].container, dict) and not self.stack[-1].has_key:
             self.key(ev, loc, plain)
             return
+        self.count(loc)
         value = self.bounded_value(ev, loc, plain)
         if ev.anchor:
             self.anchors[ev.anchor] = (value, 1)
         self.add(value, loc, 1)
+
+    def count(self, loc: Location) -> None:
+        """One more value; past :data:`MAX_VALUES` loading stops, before any check runs."""
+        self.values += 1
+        if self.values > MAX_VALUES:
+            raise LoadError(
+                "PF009",
+                msg(
+                    "the plan holds more than {limit} values (this is the first one over); a"
+                    " campaign plan holds a few hundred to a few thousand",
+                    limit=f"{MAX_VALUES:,}",
+                ),
+                loc,
+                Fix(msg("split it into several plans, or check that it is the right file")),
+            )
 
     def key(self, ev: yaml.ScalarEvent, loc: Location, plain: bool) -> None:
         top = self.stack[-1]
@@ -433,6 +450,7 @@ class _Builder:
             )
         if len(self.stack) >= MAX_DEPTH:
             raise _too_deep(loc)
+        self.count(loc)
         is_map = isinstance(ev, yaml.MappingStartEvent)
         path = self.child_path()
         frame = _Frame({} if is_map else [], path or (), ev.anchor, discard=path is None)

@@ -25,10 +25,9 @@ def source_date_epoch() -> int | None:
     As reproducible-builds.org specifies: a whole number of seconds since
     1970-01-01 UTC; a malformed value is an error rather than silently ignored.
     """
-    raw = os.environ.get("SOURCE_DATE_EPOCH", "")
-    if not raw.strip():
+    value = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if not value:
         return None
-    value = raw.strip()
     if not (value.isascii() and value.isdigit()) or int(value) > MAX_EPOCH:
         shown = value if len(value) <= 40 else value[:40] + "…"
         raise BadEpoch(

@@ -20,6 +20,9 @@ _NULL = {"", "~", "null", "Null", "NULL"}
 _TRUE = {"true", "True", "TRUE"}
 _FALSE = {"false", "False", "FALSE"}
 _INT = re.compile(r"[-+]?[0-9]+")
+#: A number that is within bounds by its shape: at most 15 digits before the point
+#: (leading zeros aside) and at most 10 after it, no exponent.
+_PLAIN = re.compile(r"[-+]?0*[0-9]{1,15}(\.[0-9]{0,10})?")
 _OCT = re.compile(r"0o([0-7]+)")
 _HEX = re.compile(r"0x([0-9a-fA-F]+)")
 _FLOAT = re.compile(r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?")
@@ -47,6 +50,8 @@ def parse_number(text: str) -> Decimal | None:
     Raises :class:`NumberOutOfBounds` for a number beyond planforge's bounds, before
     converting it when its text alone is too long.
     """
+    if len(text) <= MAX_NUMBER_TEXT and _PLAIN.fullmatch(text):  # common, bounded by shape
+        return Decimal(text)
     if _INT.fullmatch(text) or _FLOAT.fullmatch(text):
         return _bounded(text, lambda: Decimal(text))
     m = _OCT.fullmatch(text)

@@ -35,6 +35,31 @@ def install() -> None:
             signal.signal(sig, _raise)
 
 
+_STOPS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+
+
+def _ignore(_signum: int, _frame: FrameType | None) -> None:
+    """A no-op handler (not SIG_IGN: a signal already pending would then raise OSError)."""
+
+
+def _raise_once(signum: int, _frame: FrameType | None) -> None:
+    for sig in _STOPS:  # cleaning up must not be cut short by the next signal
+        signal.signal(sig, _ignore)
+    if signum == signal.SIGINT:
+        raise KeyboardInterrupt
+    raise Stopped(signum)
+
+
+def install_once() -> None:
+    """For a worker: the first of SIGINT, SIGTERM, SIGHUP stops it; later ones are ignored.
+
+    Ctrl-C reaches the worker from the terminal and then SIGTERM from its parent; the
+    second must not interrupt the cleanup the first started.
+    """
+    for sig in _STOPS:
+        signal.signal(sig, _raise_once)
+
+
 def exit_status(exc: BaseException) -> int:
     """128 + the signal's number, as a shell reports a process ended by it."""
     return 128 + (exc.signum if isinstance(exc, Stopped) else signal.SIGINT)

@@ -105,7 +105,8 @@ def export_ics(plan: Plan) -> bytes:
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     cal.add("method", "PUBLISH")
-    cal.add("x-wr-calname", clean_text(plan.title or plan.id or ""))
+    # X-WR-CALNAME is not escaped like SUMMARY: a line break in the title would end the line.
+    cal.add("x-wr-calname", clean_text(plan.title or plan.id or "").replace("\n", " "))
     stamp = plan_datetime(plan)
     for entry in entries(plan):
         event = Event()

@@ -48,7 +48,9 @@ EXTRA_LABELS: dict[str, dict[str, str]] = {
     },
 }
 
-TABLES = ("timetable", "budget", "evaluation", "tiers")
+#: The CSV file of the tiers is `<id>-tier-needs.csv`: `<id>-tiers.csv` is the customer
+#: list `planforge segment` writes, often into the same folder.
+TABLES = ("timetable", "budget", "evaluation", "tier-needs")
 
 _NEWLINES = re.compile(r"\r\n|[\r\x85\u2028\u2029]")
 _CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
@@ -232,7 +234,7 @@ def tiers(plan: Plan) -> Table:
     locale = locale_of(plan)
     L = labels(locale)
     sep = "、" if locale == "zh-CN" else ", "
-    table = Table("tiers", L["tiers"], _columns(L, TIERS))
+    table = Table("tier-needs", L["tiers"], _columns(L, TIERS))
     for t in plan.tiers:
         table.rows.append(
             [t.id, t.name or t.id, t.share, t.customers, t.criteria, sep.join(t.needs), t.strategy]

@@ -34,6 +34,7 @@ class RenderOptions:
     debug: bool = False
     follow_symlinks: bool = False  # write through output paths that are symbolic links
     changes_since: tuple[str, str] | None = None  # --changes-since: (revision as given, commit)
+    with_tier_list: bool = False  # print the customer rows of the tier list (privacy: off)
 
 
 @dataclass
@@ -73,6 +74,10 @@ def document_html(
     """The HTML document for a valid, resolved plan (raises :class:`TemplateProblem`)."""
     info = view.RenderInfo(sha256, plan_date(plan), options.sections, options.locale)
     info.changes = changes
+    if options.with_tier_list and plan.segmentation is not None and plan.segmentation.read:
+        from planforge.segment.output import tier_list
+
+        info.tier_list = list(tier_list(plan, plan.segmentation.rules).rows)
     return render_html(view.build(plan, info), options.templates)
 
 
@@ -126,7 +131,7 @@ def render_checked(outcome: Outcome, options: RenderOptions) -> Outcome:
         previous = os.environ.get("SOURCE_DATE_EPOCH")
         os.environ["SOURCE_DATE_EPOCH"] = str(source_date_epoch() or epoch)  # font timestamps
         try:
-            files["pdf"] = html_to_pdf(html, base, allowed)
+            files["pdf"] = html_to_pdf(html, base, allowed, shared=options.templates is None)
         except (MissingFont, RenderError) as exc:
             outcome.error = str(exc)
             return outcome
@@ -135,10 +140,8 @@ def render_checked(outcome: Outcome, options: RenderOptions) -> Outcome:
                 os.environ.pop("SOURCE_DATE_EPOCH", None)
             else:
                 os.environ["SOURCE_DATE_EPOCH"] = previous
-    names = {
-        os.path.join(options.output, f"{output_stem(plan.id, options.sections)}.{fmt}"): data
-        for fmt, data in files.items()
-    }
+    stem = os.path.join(options.output, output_stem(plan.id, options.sections))
+    names = {f"{stem}.{fmt}": data for fmt, data in files.items()}
     try:
         targets = {
             resolve_target(name, inputs=[path], follow_symlinks=options.follow_symlinks): data

@@ -43,3 +43,25 @@ def require_cjk_font(text: str) -> None:
         raise MissingFont(
             f"the plan has Chinese text but no Chinese font is installed; {INSTALL_HINT}"
         )
+
+
+SUBSET_HINT = (
+    "install HarfBuzz's subsetter (4.1 or later), e.g. on Debian/Ubuntu:"
+    " sudo apt-get install libharfbuzz-subset0 (./dev setup does this)"
+)
+
+
+def require_subsetter() -> None:
+    """Raise :class:`MissingFont` when WeasyPrint would subset fonts with fontTools.
+
+    Without HarfBuzz's subsetter WeasyPrint falls back to fontTools, which writes
+    the PDF about 13 times slower (minutes for a Chinese plan); planforge refuses
+    rather than hang a CI job.
+    """
+    from planforge.render.libs import import_weasyprint
+
+    import_weasyprint()
+    from weasyprint.text.ffi import harfbuzz, harfbuzz_subset
+
+    if harfbuzz_subset is None or not harfbuzz.hb_version_atleast(4, 1, 0):
+        raise MissingFont(f"fonts cannot be embedded quickly without HarfBuzz; {SUBSET_HINT}")

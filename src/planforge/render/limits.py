@@ -27,12 +27,7 @@ from planforge import signals
 from planforge.atomic import sweep
 from planforge.diagnostics import Diagnostic, Location, Severity
 from planforge.messages import msg
-from planforge.render.document import (
-    Outcome,
-    RenderOptions,
-    check_for_render,
-    render_checked,
-)
+from planforge.render.document import Outcome, RenderOptions, check_for_render, render_checked
 
 MIB = 1024 * 1024
 #: From this many tasks, a limit is blamed on the size of the task list.
@@ -53,6 +48,7 @@ STOP_GRACE = 5.0
 
 def _work(conn: Connection, path: str, options: RenderOptions, memory_mb: int, parent: int) -> None:
     try:
+        signals.install_once()
         signals.die_with_parent(parent)
         _limit_memory(memory_mb)
         outcome = check_for_render(path, options)
@@ -128,7 +124,14 @@ def run(
     import planforge.render.pdf  # noqa: F401 - import once, before forking
 
     if "pdf" in options.formats:
-        import weasyprint  # noqa: F401
+        from planforge.render.libs import import_weasyprint
+
+        import_weasyprint()
+        if len(files) > 1 and options.templates is None:
+            from planforge.render.html import builtin_templates
+            from planforge.render.pdf import warm_up
+
+            warm_up(str(builtin_templates()))
 
     ctx = multiprocessing.get_context("fork")
     sweep(options.output)  # what a killed earlier run left

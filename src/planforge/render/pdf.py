@@ -3,12 +3,13 @@ template and plan folders, and the same bytes for the same plan."""
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 from collections.abc import Sequence
 from urllib.parse import unquote, urlparse
 
-from planforge.render.fonts import require_cjk_font
+from planforge.render.fonts import require_cjk_font, require_subsetter
 
 
 class RenderError(RuntimeError):
@@ -42,9 +43,47 @@ def _confined_fetcher(roots: Sequence[str]):
     return ConfinedFetcher(allowed_protocols=("file", "data"), fail_on_errors=True)
 
 
-def html_to_pdf(html: str, base_dir: str, allowed_dirs: Sequence[str]) -> bytes:
-    """The PDF for ``html``; relative URLs resolve against ``base_dir``."""
+_shared: list[object] = []  # the one FontConfiguration of this process, once made
+
+#: A small document in both languages that loads the fonts and styles plans use.
+WARM_UP = """<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8">
+<link rel="stylesheet" href="plan.css"></head><body><section><h1>预热 Warm-up</h1>
+<h2>执行时间表 Timetable</h2><table><thead><tr><th>任务 Task</th><th class="num">¥1,000.00
+</th></tr></thead><tbody><tr><td>客户数据筛选 <b>粗体</b></td><td class="num">2024-04-01</td>
+</tr></tbody></table><p lang="en">Page 1 of 1 <b>Bold</b></p><svg viewBox="0 0 10 10"
+width="10mm" height="10mm" xmlns="http://www.w3.org/2000/svg"><rect width="5" height="5"/>
+<text x="1" y="9" font-size="3">周 W</text></svg></section></body></html>"""
+
+
+def shared_fonts():
+    """The process's one WeasyPrint ``FontConfiguration``: fonts found and loaded once."""
+    if not _shared:
+        from weasyprint.text.fonts import FontConfiguration
+
+        _shared.append(FontConfiguration())
+    return _shared[0]
+
+
+def warm_up(templates: str) -> None:
+    """Print :data:`WARM_UP` once, so forked workers start with fonts loaded and caches full.
+
+    Best effort: whatever fails here (no Chinese font, say) fails again, reported, in the
+    plan that needs it.
+    """
+    with contextlib.suppress(Exception):  # only a cache filled less
+        html_to_pdf(WARM_UP, templates, [templates], shared=True)
+
+
+def html_to_pdf(
+    html: str, base_dir: str, allowed_dirs: Sequence[str], *, shared: bool = False
+) -> bytes:
+    """The PDF for ``html``; relative URLs resolve against ``base_dir``.
+
+    With ``shared``, the process's one font configuration (:func:`shared_fonts`) is
+    used: only for templates without ``@font-face``, whose fonts would otherwise stay.
+    """
     require_cjk_font(html)
+    require_subsetter()
     from weasyprint import HTML
     from weasyprint.urls import FatalURLFetchingError
 
@@ -56,7 +95,11 @@ def html_to_pdf(html: str, base_dir: str, allowed_dirs: Sequence[str]) -> bytes:
             base_url=base_dir.rstrip(os.sep) + os.sep,
             url_fetcher=_confined_fetcher([base_dir, *allowed_dirs]),
         )
-        return document.write_pdf(custom_metadata=True, pdf_identifier=False)
+        return document.write_pdf(
+            custom_metadata=True,
+            pdf_identifier=False,
+            font_config=shared_fonts() if shared else None,
+        )
     except FatalURLFetchingError as exc:
         cause = exc.__cause__ or exc
         raise RenderError(str(cause.args[0] if cause.args else cause)) from None

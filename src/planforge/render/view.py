@@ -6,8 +6,8 @@ company overriding one never has to redo arithmetic.
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
+import os
 from dataclasses import dataclass
 from typing import Any
 
@@ -32,7 +32,7 @@ SVG_FONTS = {
     "en": "Noto Sans, DejaVu Sans, Noto Sans CJK SC, sans-serif",
 }
 #: Page headers and Gantt labels are clipped to this many columns (a CJK character is two).
-HEADER_COLUMNS, VERSION_COLUMNS, GANTT_LABEL_COLUMNS = 60, 24, 80
+HEADER_COLUMNS, VERSION_COLUMNS = 60, 24
 PHASE_COLORS = ("#2f6fb0", "#d9822b", "#3a9a5b", "#8e5cb5", "#c2453d", "#4f9ea8")
 
 
@@ -44,6 +44,7 @@ class RenderInfo:
     plan_date: dt.date
     sections: tuple[str, ...] = SECTIONS
     locale: str | None = None  # overrides the plan's
+    tier_list: list[list[Any]] | None = None  # customer rows, only with --with-tier-list
     changes: dict[str, Any] | None = None  # render --changes-since: the change log
 
 
@@ -117,12 +118,26 @@ def build(plan: Plan, info: RenderInfo) -> dict[str, Any]:
             }
             for t in plan.tiers
         ],
+        "segmentation": _segmentation(plan, locale),
+        "tier_list": info.tier_list or [],
         "timetable": _timetable(plan, person, colors, locale, sep),
         "show_float": any(t.total_float is not None for t in plan.tasks),
         "gantt": _gantt(plan, colors, locale, info.plan_date),
         "budget": _budget(plan, fmt_money, locale),
         "evaluation": _evaluation(plan, L, locale),
         "changes": info.changes,
+    }
+
+
+def _segmentation(plan: Plan, locale: str) -> dict[str, Any] | None:
+    """Where the tier counts come from: the data file's name, its as_of date, the unassigned."""
+    seg = plan.segmentation
+    if seg is None or not seg.read:
+        return None
+    return {
+        "source": os.path.basename(seg.source or ""),
+        "as_of": date(seg.as_of, locale) if seg.as_of else "",
+        "unassigned": number(seg.unassigned) if seg.unassigned else "",
     }
 
 
@@ -225,10 +240,13 @@ LEGEND = (
 )
 #: Background shades of the days without (customer-facing) work.
 SHADES = {"weekend": "#eceff3", "holiday": "#f7dfc3", "blackout": "#e9d9ef"}
-ROW_MM = 4.2
-#: Gantt rows that fit one landscape page with the heading and legend: a chart this
-#: short is kept whole (moved to the next page rather than split).
-ONE_PAGE_ROWS = 26
+#: Row and header heights (mm). The chart prints as one SVG per page of
+#: :data:`PAGE_ROWS` rows (what fits a landscape page under the heading and legend),
+#: each with the header repeated: about 2.5 times faster to print than a table whose
+#: every row is its own SVG (300 tasks: 1.3 s against 3.3 s for the chart alone).
+ROW_MM, HEAD_MM, PAGE_ROWS = 4.4, 7.0, 33
+#: Task names are cut to one line of the task column (a CJK character is two columns).
+GANTT_NAME_COLUMNS = 38
 
 
 def _gantt(plan: Plan, colors, locale: str, today: dt.date) -> dict[str, Any]:
@@ -269,7 +287,8 @@ def _gantt(plan: Plan, colors, locale: str, today: dt.date) -> dict[str, Any]:
             rows.append(
                 {
                     "phase": True,
-                    "name": clip(phase.name or phase.id or "", GANTT_LABEL_COLUMNS),
+                    "name": clip(phase.name or phase.id or "", GANTT_NAME_COLUMNS),
+                    "full_name": phase.name or phase.id or "",
                     "color": colors.get(phase.id, PHASE_COLORS[0]),
                     "bars": [span] if span else [],
                     "milestones": [],
@@ -290,9 +309,9 @@ def _gantt(plan: Plan, colors, locale: str, today: dt.date) -> dict[str, Any]:
                 "lines": [round(grid.x(u), 2) for u in grid.units[1:]],
                 "bands": grid.band_labels(locale)[0],
                 "dividers": grid.band_labels(locale)[1],
-                "background": _background(grid.width, closed, asof),
+                "closed": [dict(c, fill=SHADES[c["kind"]]) for c in closed],
                 "asof": asof,
-                "rows": rows,
+                "pages": _pages(rows),
             }
         )
     return {
@@ -301,10 +320,22 @@ def _gantt(plan: Plan, colors, locale: str, today: dt.date) -> dict[str, Any]:
         "legend": legend,
         "task_mm": GANTT_TASK_MM,
         "grid_mm": gantt.GRID_MM,
+        "width_mm": GANTT_TASK_MM + gantt.GRID_MM,
+        "head_mm": HEAD_MM,
         "row_mm": ROW_MM,
-        "one_page_rows": ONE_PAGE_ROWS,
         "asof_text": labels(locale)["as_of"].format(date=date(today, locale)),
     }
+
+
+def _pages(rows: list[dict]) -> list[dict]:
+    """The chart's rows in pages of :data:`PAGE_ROWS`, each row with its top (mm)."""
+    pages = []
+    for i in range(0, len(rows), PAGE_ROWS):
+        part = rows[i : i + PAGE_ROWS]
+        for n, row in enumerate(part):
+            row["y"] = round(HEAD_MM + n * ROW_MM, 2)
+        pages.append({"rows": part, "height": round(HEAD_MM + len(part) * ROW_MM, 2)})
+    return pages
 
 
 def _deadline(grid: gantt.Grid, day: dt.date | None, legend: dict[str, bool]) -> float | None:
@@ -315,7 +346,8 @@ def _deadline(grid: gantt.Grid, day: dt.date | None, legend: dict[str, bool]) ->
 
 
 def _gantt_row(grid: gantt.Grid, task: Task, color: str, legend: dict[str, bool]) -> dict:
-    periods = [(o.start, o.end) for o in task.occurrences] or [(task.start, task.end)]
+    end = task.end or (task.start if task.milestone else None)  # a milestone has one date
+    periods = [(o.start, o.end) for o in task.occurrences] or [(task.start, end)]
     bars, milestones = [], []
     for start, end in periods:
         if start is None or end is None:
@@ -333,7 +365,8 @@ def _gantt_row(grid: gantt.Grid, task: Task, color: str, legend: dict[str, bool]
     legend["recurring"] = legend["recurring"] or len(task.occurrences) > 1
     return {
         "phase": False,
-        "name": clip(task.name or task.id or "", GANTT_LABEL_COLUMNS),
+        "name": clip(task.name or task.id or "", GANTT_NAME_COLUMNS),
+        "full_name": task.name or task.id or "",
         "id": task.id or "",
         "color": color,
         "bars": bars,
@@ -341,21 +374,6 @@ def _gantt_row(grid: gantt.Grid, task: Task, color: str, legend: dict[str, bool]
         "critical": bool(task.critical),
         "deadline": _deadline(grid, task.deadline, legend),
     }
-
-
-def _background(width: float, closed: list[dict], asof: float | None) -> str:
-    """The chart's shading (closed days, the as-of line) as an SVG data URL for every row."""
-    parts = [
-        f'<rect x="{c["x"]}" y="0" width="{c["w"]}" height="10" fill="{SHADES[c["kind"]]}"/>'
-        for c in closed
-    ]
-    if asof is not None:
-        parts.append(f'<rect x="{asof - 0.15}" y="0" width="0.3" height="10" fill="#1f4e79"/>')
-    svg = (
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} 10" '
-        f'preserveAspectRatio="none">{"".join(parts)}</svg>'
-    )
-    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode("ascii")
 
 
 def _budget(plan: Plan, fmt, locale: str) -> dict[str, Any]:

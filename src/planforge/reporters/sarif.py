@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 from collections.abc import Sequence
@@ -110,27 +111,39 @@ def render(results: Sequence[Result], **_: object) -> str:
         "version": "2.1.0",
         "runs": [
             {
-                "tool": {
-                    "driver": {
-                        "name": "planforge",
-                        "version": __version__,
-                        "informationUri": "https://github.com/planforge/planforge",
-                        "rules": [
-                            {
-                                "id": r.code,
-                                "name": r.name,
-                                "shortDescription": {"text": r.summary},
-                                "fullDescription": {"text": r.doc},
-                                "help": {"text": r.doc},
-                                "defaultConfiguration": {"level": r.severity.value},
-                            }
-                            for r in rules
-                        ],
-                    }
-                },
+                "tool": _TOOL,
                 "columnKind": "unicodeCodePoints",
                 "results": sarif_results,
             }
         ],
     }
-    return json_safe(json.dumps(doc, ensure_ascii=False, indent=2)) + "\n"
+    text = json.dumps(doc, ensure_ascii=False, indent=2)
+    return json_safe(text.replace(json.dumps(_TOOL), _tool_json(), 1)) + "\n"
+
+
+#: Stands in for the tool's metadata (every rule's docs), serialised once per process.
+_TOOL = "\u0000planforge-tool\u0000"
+
+
+@functools.lru_cache(maxsize=1)
+def _tool_json() -> str:
+    """The ``tool`` object as it prints at its depth in the report (six spaces in)."""
+    tool = {
+        "driver": {
+            "name": "planforge",
+            "version": __version__,
+            "informationUri": "https://github.com/planforge/planforge",
+            "rules": [
+                {
+                    "id": r.code,
+                    "name": r.name,
+                    "shortDescription": {"text": r.summary},
+                    "fullDescription": {"text": r.doc},
+                    "help": {"text": r.doc},
+                    "defaultConfiguration": {"level": r.severity.value},
+                }
+                for r in all_rules()
+            ],
+        }
+    }
+    return json.dumps(tool, ensure_ascii=False, indent=2).replace("\n", "\n      ")

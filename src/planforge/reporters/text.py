@@ -89,7 +89,8 @@ def format_diagnostic(
     fix = fix_text(diag, lang)
     if fix:
         label = (msg("fix") if diag.fix else msg("example")).localize(lang)
-        out.append(f"  = {label}: " + visible(fix).replace("\n", "\n" + " " * (len(label) + 6)))
+        indent = "\n" + " " * (len(label) + 6)
+        out.append(f"  = {label}: " + indent.join(visible(part) for part in fix.split("\n")))
     return "\n".join(out)
 
 

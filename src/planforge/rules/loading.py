@@ -217,3 +217,23 @@ Example fix:
     rm plans/old.yaml          # or point the link at the right file
 """,
 )
+
+declare(
+    "PF009",
+    "too-many-values",
+    """
+The plan holds more than 60,000 values.
+
+What it checks: a plan holds at most 60,000 values (each number, text, list and
+block counts once; keys do not). Loading stops at the first value over the bound,
+before any other check runs.
+
+Why it matters: a campaign plan holds a few hundred to a few thousand values (a plan
+with 5,000 tasks holds about 54,000); a file this large is a generated or wrong file,
+and checking it would make `validate` and every CI job slow.
+
+Example fix:
+    split the plan into one plan per campaign (plans/2024q2-north.yaml,
+    plans/2024q2-south.yaml, ...), or point planforge at the right file
+""",
+)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from planforge.diagnostics import Suggestion
+from planforge.diagnostics import Severity, Suggestion
 from planforge.messages import msg
 from planforge.model import Plan
 from planforge.rules import Finding, declare, rule
@@ -71,4 +71,27 @@ Example fix:
     # after
     id: reactivation-2024q3
 """,
+)
+
+
+declare(
+    "PF212",
+    "unused-suppression",
+    """
+A `# planforge: ignore[CODE]` comment suppresses nothing.
+
+What it checks: each code in an inline suppression matches a finding that starts on
+that line. Codes are check codes (`PF304`); reading the file (PF0xx) cannot be
+suppressed.
+
+Why it matters: a suppression outlives the problem it hid. Left in place, it would
+silently hide the next, different problem of that kind on the line.
+
+Example fix:
+    # before (the phases now cover the period, PF304 no longer fires)
+      end: 2024-06-30   # planforge: ignore[PF304]
+    # after
+      end: 2024-06-30
+""",
+    Severity.WARNING,
 )

@@ -10,6 +10,12 @@ from planforge.segment.output import SUMMARY_HEADERS, tier_list, write_csv, writ
 
 #: Above this many customers the command shows a progress bar while writing.
 PROGRESS_FROM = 50_000
+#: Rows an XLSX sheet holds below its header.
+XLSX_ROWS = 1_048_575
+
+
+class TooBig(Exception):
+    """The tier list does not fit the asked format."""
 
 
 def write_tier_list(
@@ -22,6 +28,11 @@ def write_tier_list(
     seg = plan.segmentation
     assert seg is not None
     written = []
+    if "xlsx" in formats and (seg.customers or 0) > XLSX_ROWS:
+        raise TooBig(
+            f"{seg.customers:,} customers are more than an XLSX sheet holds ({XLSX_ROWS:,}):"
+            " write the tier list with --format csv"
+        )
     for fmt in formats:
         tl = tier_list(plan, seg.rules)
         step = progress(tl.height) if progress and tl.height >= PROGRESS_FROM else None

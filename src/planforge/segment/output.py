@@ -80,6 +80,8 @@ def _cell_function(plan: Plan) -> Callable[[str, Any], Any]:
     def cell(column: str, value: Any) -> Any:
         if column in explicit:
             return value
+        if isinstance(value, int) and -(10**10) < value < 10**10 and not sensitive_column(column):
+            return value  # too short to be a phone or ID-card number
         if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
             text = str(value)
             masked = mask(text)
@@ -126,17 +128,16 @@ def tier_list(plan: Plan, rules: Rules) -> TierList:
     def rows() -> Iterator[list[Any]]:
         for record in frame.iter_rows(named=True):
             tier: Tier | None = tiers.get(record[TIER])
-            why = "; ".join(
-                f"{c} = {show_value(cell(c, record[c]))}" for c in basis.get(record[TIER], [])
-            )
+            shown = {c: cell(c, record[c]) for c in wanted}
+            why = "; ".join(f"{c} = {show_value(shown[c])}" for c in basis.get(record[TIER], []))
             yield [
-                cell(seg.key, record[seg.key]),
-                cell(seg.name, record[seg.name]) if seg.name else None,
+                shown[seg.key],
+                shown[seg.name] if seg.name else None,
                 (tier.name or tier.id) if tier else UNASSIGNED,
                 why or ("其余客户" if tier else "未匹配任何层级规则"),
                 "、".join(tier.needs) if tier else None,
                 tier.strategy if tier else None,
-                *(cell(c, record[c]) for c in extra),
+                *(shown[c] for c in extra),
             ]
 
     return TierList(columns, rows(), frame.height, summary(plan))

@@ -106,6 +106,8 @@ def parse_rule(text: str) -> Rule:
         trees = sqlglot.parse(text)
     except (ParseError, TokenError) as exc:
         raise RuleError(*_parse_error(exc, text)) from None
+    except RecursionError:
+        raise RuleError("the rule is nested too deeply: write it with fewer parentheses") from None
     except Exception as exc:  # sqlglot raises others on odd input
         raise RuleError(msg("cannot read the rule ({error})", error=str(exc))) from None
     trees = [t for t in trees if t is not None]

@@ -27,6 +27,10 @@ class DataError(Exception):
         self.offset = offset
 
 
+class EmptySource(Exception):
+    """The source has a header and no rows."""
+
+
 @dataclass
 class Prepared:
     """The source as a lazy frame with the scope and tier columns added."""
@@ -51,7 +55,13 @@ def prepare(plan: Plan, rules: Rules) -> Prepared:
     for path, rule in _rule_paths(plan, rules):
         try:
             compiled[id(rule)] = compiler.condition(rule)
+        except RecursionError:
+            raise DataError(
+                "the rule is nested too deeply: write it with fewer parentheses", path
+            ) from None
         except RuleError as exc:
+            if frame.head(1).collect().height == 0:
+                raise EmptySource from None  # no rows: the column types mean nothing
             raise DataError(exc.args[0], path, exc.offset) from None
     scope = compiled[id(rules.scope)].fill_null(False) if rules.scope else pl.lit(True)
     tiers = [(tid, compiled[id(rule)] if rule else None) for tid, rule in rules.tiers]
@@ -73,6 +83,8 @@ def count(plan: Plan, rules: Rules) -> None:
             exc.offset,
         )
         return
+    except EmptySource:
+        counts, dups = [], []
     seg.read = True
     seg.rows = sum(n for _, _, n in counts)
     by_tier: dict[str | None, int] = {}
@@ -90,35 +102,43 @@ def count(plan: Plan, rules: Rules) -> None:
 
 
 def _collect(frame: Any, seg: Segmentation) -> tuple[list[tuple[bool, str | None, int]], list]:
+    """Counts per (in scope, tier), then the duplicate keys, one streaming pass each."""
     grouped = frame.group_by([IN_SCOPE, TIER]).agg(pl.len().alias("n"))
-    queries = [grouped]
-    if seg.key:
-        key = pl.col(seg.key)
-        queries.append(
-            frame.group_by(key)
-            .agg(pl.len().alias("n"))
-            .filter(pl.col("n") > 1)
-            .sort(seg.key)
-            .head(DUPLICATES_SHOWN)
-        )
     try:
-        results = pl.collect_all(queries, engine="streaming")
+        result = grouped.collect(engine="streaming")
+        dups = _duplicates(frame, seg.key) if seg.key else []
     except Exception as exc:
         raise DataError(_polars_message(seg, exc)) from None
-    counts = [(bool(r[IN_SCOPE]), r[TIER], int(r["n"])) for r in results[0].iter_rows(named=True)]
-    dups: list[tuple[str, list[int]]] = []
-    if len(results) > 1 and results[1].height:
-        keys = results[1][seg.key].to_list()
-        rows = (
-            frame.select(pl.col(seg.key))
-            .with_row_index("row", offset=2)
-            .filter(pl.col(seg.key).is_in(keys))
-            .collect(engine="streaming")
-        )
-        for k in keys:
-            found = rows.filter(pl.col(seg.key) == k)["row"].to_list()
-            dups.append((str(k), [int(r) for r in found]))
+    counts = [(bool(r[IN_SCOPE]), r[TIER], int(r["n"])) for r in result.iter_rows(named=True)]
     return counts, dups
+
+
+def _duplicates(frame: Any, key: str) -> list[tuple[str, list[int]]]:
+    """Keys on more than one row, with their 1-based rows (the header is row 1).
+
+    Memory stays at 16 bytes a row whatever the key: the keys' 64-bit hashes are
+    sorted and compared with their neighbours; only when two hashes are equal are
+    the real keys of those rows looked at.
+    """
+    hashes = frame.select(pl.col(key).hash().alias("h")).collect(engine="streaming")["h"].sort()
+    repeated = hashes.filter(hashes == hashes.shift(1)).unique()
+    del hashes
+    if repeated.is_empty():
+        return []
+    rows = (
+        frame.select(pl.col(key))
+        .with_row_index("row", offset=2)
+        .filter(pl.col(key).hash().is_in(repeated.implode()))
+        .collect(engine="streaming")
+    )
+    found = (
+        rows.group_by(key)
+        .agg(pl.col("row"))
+        .filter(pl.col("row").list.len() > 1)
+        .sort(key)
+        .head(DUPLICATES_SHOWN)
+    )
+    return [(str(k), [int(r) for r in sorted(rs)]) for k, rs in found.iter_rows()]
 
 
 def _polars_message(seg: Segmentation, exc: BaseException) -> str:
