@@ -44,6 +44,12 @@ def test_validate_broken_plan(fmt: str, golden) -> None:
     golden(GOLDEN / f"broken-plan.{FORMATS[fmt]}", _stable(result.output))
 
 
+def test_validate_broken_plan_in_chinese(golden) -> None:
+    result = run("validate", "--lang", "zh-CN", "--no-color", BROKEN)
+    assert result.exit_code == 1
+    golden(GOLDEN / "broken-plan.zh-CN.txt", _stable(result.output))
+
+
 @pytest.mark.parametrize("plan", sorted(p.name for p in PLANS.glob("*.yaml")))
 def test_export(plan: str, golden) -> None:
     result = run("export", f"plans/{plan}")

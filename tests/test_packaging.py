@@ -43,6 +43,7 @@ def test_wheel_contains_schema_and_code(wheel: Path) -> None:
     for starter in ("reactivation", "complaint-recovery", "high-value-retention", "brand-care"):
         assert f"planforge/scaffold/starters/{starter}.yaml" in names
     assert not any(n.startswith(("tests/", "plans/")) for n in names)
+    assert "planforge/locale/zh_CN/LC_MESSAGES/planforge.mo" in names  # compiled catalog
 
 
 def test_installed_wheel_runs_outside_the_checkout(wheel: Path, tmp_path: Path) -> None:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -49,3 +52,31 @@ def test_every_top_level_block_is_in_the_format_reference() -> None:
 
     for key in schema()["properties"]:
         assert f"`{key}" in README, key
+
+
+def test_the_chinese_session_is_what_planforge_prints(tmp_path: Path) -> None:
+    block = README.split("Say a planner typed the title and the departments")[1]
+    session = re.search(r"```text\n(.*?)```", block, re.S).group(1)
+    shutil.copytree(ROOT / "plans", tmp_path / "plans")
+    plan = tmp_path / "plans" / "reactivation-2024q2.yaml"
+    text = plan.read_text("utf-8")
+    broken = text.replace("title: 老客户唤醒月", "title：老客户唤醒月", 1).replace(
+        "  departments: [市场部, 销售部, 客服部]", "  departments: [市场部，销售部，客服部]", 1
+    )
+    assert broken != text
+    plan.write_text(broken, "utf-8")
+    env = {**os.environ, "NO_COLOR": "1"}
+    out = []
+    for extra in ([], ["--fix"]):
+        args = ["validate", "--lang", "zh-CN", *extra, "plans/reactivation-2024q2.yaml"]
+        result = subprocess.run(
+            [sys.executable, "-m", "planforge", *args],
+            cwd=tmp_path,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        out.append(f"$ planforge {' '.join(args)}\n{result.stderr}{result.stdout}")
+    assert "".join(out) == session
+    assert plan.read_text("utf-8") == text

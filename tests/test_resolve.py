@@ -103,3 +103,16 @@ def test_resolve_tolerates_wrong_types() -> None:
         load_text("period: [1, 2]\ntasks: {a: 1}\nbudget: {lines: [1, {amount: x}]}\n").data
     )
     assert plan.period.start is None and plan.tasks == [] and plan.budget.total is None
+
+
+def test_a_kpi_over_a_measure_not_recorded_yet_is_pending() -> None:
+    from planforge.check import check_document
+    from planforge.loader import load_text
+
+    text = (
+        "measures:\n  participants: 130\n  repurchasers: ~\n"
+        'kpis:\n  - {id: rate, target: ">= 12%", formula: repurchasers / participants}\n'
+    )
+    result = check_document(load_text(text))
+    assert result.plan is not None and result.plan.kpis[0].status == "pending"
+    assert not [d for d in result.diagnostics if d.code.startswith("PF6")]

@@ -250,7 +250,11 @@ def test_a_trial_plan_on_the_china_calendar() -> None:
     assert with_calendar != text
     result = check_document(load_text(with_calendar), debug=True)
     assert result.errors() == 0
-    found = {d.message.split("`")[1]: d.message for d in result.diagnostics if d.code == "PF308"}
+    found = {
+        d.message.split("`")[1]: f"{d.message}; {d.fix.message if d.fix else ''}"
+        for d in result.diagnostics
+        if d.code == "PF308"
+    }
     assert "ends on 2025-04-04, a day off (清明节)" in found["repeat-followup"]
     assert "a Sunday in the 清明节 holidays; end on 2025-04-03" in found["voucher"]
     plain = check_document(load_text(text), debug=True)

@@ -36,6 +36,8 @@ from decimal import (
 )
 from typing import TypeVar
 
+from planforge.messages import msg
+
 T = TypeVar("T")
 
 #: Numbers are smaller than this in magnitude (the schema holds money to 10^12).
@@ -92,11 +94,13 @@ def number_problem(value: Decimal) -> str | None:
     exponent = value.as_tuple().exponent
     assert isinstance(exponent, int)
     if value and value.adjusted() >= 15:
-        return "is too large: planforge works with numbers below 1,000,000,000,000,000"
+        return msg("is too large: planforge works with numbers below 1,000,000,000,000,000")
     if -exponent > MAX_DECIMALS:
-        return (
-            f"has {-exponent} decimal places; planforge keeps at most {MAX_DECIMALS}:"
-            " round it, or count in a smaller unit"
+        return msg(
+            "has {places} decimal places; planforge keeps at most {limit}:"
+            " round it, or count in a smaller unit",
+            places=-exponent,
+            limit=MAX_DECIMALS,
         )
     return None
 
@@ -104,11 +108,11 @@ def number_problem(value: Decimal) -> str | None:
 def read_number(text: str) -> Decimal:
     """A bounded Decimal from number text; :class:`NumberOutOfBounds` says why not."""
     if len(text) > MAX_NUMBER_TEXT:
-        raise NumberOutOfBounds(f"`{text[:20]}...` is too long for a number")
+        raise NumberOutOfBounds(msg("`{text}...` is too long for a number", text=text[:20]))
     value = Decimal(text)
     problem = number_problem(value)
     if problem:
-        raise NumberOutOfBounds(f"`{text}` {problem}")
+        raise NumberOutOfBounds(msg("`{text}` {problem}", text=text, problem=problem))
     return value
 
 
@@ -119,9 +123,11 @@ def date_in_range(day: dt.date) -> bool:
 
 def date_problem(day: dt.date) -> str:
     """Why a real date is refused."""
-    return (
-        f"`{day.isoformat()}` is outside the dates planforge plans with"
-        f" ({MIN_DATE.isoformat()} to {MAX_DATE.isoformat()})"
+    return msg(
+        "`{day}` is outside the dates planforge plans with ({first} to {last})",
+        day=day.isoformat(),
+        first=MIN_DATE.isoformat(),
+        last=MAX_DATE.isoformat(),
     )
 
 

@@ -14,6 +14,7 @@ from planforge import suppress
 from planforge.bounds import arithmetic
 from planforge.diagnostics import Diagnostic, Location, Related, Severity
 from planforge.loader import Document, load_file
+from planforge.messages import msg
 from planforge.model import Plan
 from planforge.resolve import resolve
 from planforge.rules import Finding, Rule, all_rules
@@ -24,6 +25,7 @@ from planforge.schema import check_schema
 #: (PF203 suggests the right one). Other rules never hide a schema error: a negative
 #: amount is reported as such even if PF401 also finds it disagrees.
 _GENERIC = {"PF103", "PF104"}
+_KNOCKS_ON = {"PF103"}
 _SAYS_IT_BETTER = {
     "PF202",
     "PF203",
@@ -95,7 +97,7 @@ def check_document(doc: Document, *, debug: bool = False, read_data: bool = Fals
             if debug or isinstance(exc, MemoryError):
                 raise
             result.plan = None
-            result.diagnostics.append(_internal(doc, "while checking this plan", exc))
+            result.diagnostics.append(_internal(doc, msg("while checking this plan"), exc))
             return result
 
 
@@ -103,8 +105,11 @@ def _internal(doc: Document, where: str, exc: BaseException) -> Diagnostic:
     return Diagnostic(
         "PF900",
         Severity.ERROR,
-        f"planforge failed {where} ({type(exc).__name__}: {exc});"
-        " this is a bug: rerun with --debug and report it",
+        msg(
+            "planforge failed {where} ({error}); this is a bug: rerun with --debug and report it",
+            where=where,
+            error=f"{type(exc).__name__}: {exc}",
+        ),
         doc.path,
     )
 
@@ -121,6 +126,11 @@ def _check(doc: Document, result: Result, debug: bool, read_data: bool) -> Resul
     schema_diags = [
         d for d in schema_diags if d.code not in _GENERIC or (d.line, d.col) not in taken
     ]
+    # A value of the wrong type is left out of the resolved plan, so a rule may then
+    # report it as missing on the same line (PF402 after PF103 on `amount: ¥500`): that
+    # knock-on finding says nothing new.
+    ignored = {d.line for d in schema_diags if d.code in _KNOCKS_ON}
+    rule_diags = [d for d in rule_diags if d.line not in ignored]
     result.plan = plan
     result.diagnostics = suppress.apply(doc, result.diagnostics + schema_diags + rule_diags)
     return result
@@ -133,7 +143,7 @@ def _run(rule_: Rule, plan: Plan, doc: Document, debug: bool) -> list[Diagnostic
     except Exception as exc:
         if debug:
             raise
-        return [_internal(doc, f"in rule {rule_.code}", exc)]
+        return [_internal(doc, msg("in rule {code}", code=rule_.code), exc)]
 
 
 def _diagnostic(rule_: Rule, finding: Finding, doc: Document) -> Diagnostic:
@@ -145,4 +155,5 @@ def _diagnostic(rule_: Rule, finding: Finding, doc: Document) -> Diagnostic:
         quoted = line[loc.col - 1 : loc.col] in ("'", '"')
         loc = Location(loc.line, loc.col + finding.offset + int(quoted))
     related = tuple(Related(msg, source.value(path)) for msg, path in finding.related)
-    return Diagnostic(rule_.code, rule_.severity, finding.message, doc.path, loc, related)
+    fix = finding.fix.fix(loc) if finding.fix else None
+    return Diagnostic(rule_.code, rule_.severity, finding.message, doc.path, loc, related, fix)

@@ -31,6 +31,50 @@ def _debug_option(func: F) -> F:
     )(func)
 
 
+def _lang_callback(ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
+    if value is not None:
+        ctx.ensure_object(dict)
+        ctx.find_root().ensure_object(dict)
+        ctx.find_root().obj["lang"] = value
+    return value
+
+
+def _lang_option(func: F) -> F:
+    """``--lang``: the language of messages (else PLANFORGE_LANG, LC_ALL, LC_MESSAGES, LANG)."""
+    return click.option(
+        "--lang",
+        type=click.Choice(["zh-CN", "en"], case_sensitive=False),
+        callback=_lang_callback,
+        expose_value=False,
+        is_eager=True,
+        help="Language of the messages: zh-CN or en (default: PLANFORGE_LANG, then LC_ALL, "
+        "LC_MESSAGES, LANG, then English).",
+    )(func)
+
+
+def _lang() -> str:
+    """The language chosen for this run."""
+    from planforge.i18n import choose
+
+    ctx = click.get_current_context(silent=True)
+    option = ctx.find_root().obj.get("lang") if ctx and ctx.find_root().obj else None
+    return choose(option)
+
+
+def _say(template: str, **args: Any) -> str:
+    """A CLI message in the run's language."""
+    from planforge.messages import Message
+
+    return Message(template, **args).localize(_lang())
+
+
+def _localized(text: Any) -> str:
+    """``text`` (a message from the pipeline) in the run's language."""
+    from planforge.messages import localize
+
+    return localize(text, _lang())
+
+
 def _document_options(func: F) -> F:
     """``--locale`` and ``--templates``, shared by the commands that make the document."""
     func = click.option(
@@ -54,9 +98,13 @@ class _Group(click.Group):
         except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise
         except (KeyboardInterrupt, signals.Stopped) as exc:
-            what = "interrupted" if isinstance(exc, KeyboardInterrupt) else f"stopped by {exc}"
+            what = (
+                _say("planforge: interrupted")
+                if isinstance(exc, KeyboardInterrupt)
+                else _say("planforge: stopped by {signal}", signal=exc)
+            )
             with contextlib.suppress(OSError):  # the terminal may have gone (SIGHUP)
-                click.echo(f"planforge: {what}", err=True)
+                click.echo(what, err=True)
             sys.exit(signals.exit_status(exc))
         except BrokenPipeError:
             sys.stderr.close()
@@ -65,8 +113,11 @@ class _Group(click.Group):
             if "--debug" in sys.argv or (ctx.obj and ctx.obj.get("debug")):
                 raise
             click.echo(
-                f"planforge: internal error: {type(exc).__name__}: {exc}\n"
-                "This is a bug in planforge. Rerun with --debug and report the traceback.",
+                _say(
+                    "planforge: internal error: {error}\nThis is a bug in planforge. Rerun with"
+                    " --debug and report the traceback.",
+                    error=f"{type(exc).__name__}: {exc}",
+                ),
                 err=True,
             )
             sys.exit(EXIT_USAGE)
@@ -74,6 +125,7 @@ class _Group(click.Group):
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "-V", "--version", prog_name="planforge")
+@_lang_option
 @_debug_option
 @click.pass_context
 def main(ctx: click.Context, debug: bool) -> None:
@@ -212,6 +264,13 @@ def _color(choice: bool | None, stream: Any) -> bool:
     metavar="NAME",
     help="With --stdin: the file name to report (and to find the config from).",
 )
+@click.option(
+    "--fix",
+    is_flag=True,
+    help="Apply the exact, safe fixes in place (full-width punctuation, curly quotes, "
+    "currency case, quoting), then report what is left.",
+)
+@_lang_option
 @_debug_option
 @click.pass_context
 def validate(
@@ -227,6 +286,7 @@ def validate(
     ignore: str | None,
     from_stdin: bool,
     stdin_filename: str | None,
+    fix: bool,
     debug: bool,
 ) -> None:
     """Check plan files: schema, references, dates, budget, tiers, KPIs.
@@ -242,6 +302,7 @@ def validate(
       planforge validate --format sarif -o planforge.sarif
       planforge validate --ignore PF304,PF405
       planforge validate --stdin --stdin-filename plans/x.yaml < plans/x.yaml
+      planforge validate --fix --lang zh-CN plans/x.yaml
     """
     from planforge.check import check_document, check_file
     from planforge.config import selected
@@ -250,16 +311,17 @@ def validate(
     from planforge.repository import add_duplicate_ids
 
     debug = debug or ctx.obj.get("debug", False)
+    lang = _lang()
     if from_stdin and paths:
-        raise click.UsageError("--stdin reads one plan from standard input: give no PATHS")
+        raise click.UsageError(_say("--stdin reads one plan from standard input: give no PATHS"))
     if stdin_filename and not from_stdin:
-        raise click.UsageError("--stdin-filename goes with --stdin")
+        raise click.UsageError(_say("--stdin-filename goes with --stdin"))
     name = stdin_filename or "<stdin>"
     config = _config(name if from_stdin and stdin_filename else (paths[0] if paths else "."))
     try:
         files = [] if from_stdin else find_plans(paths or list(config.paths) or ["plans"])
     except DiscoveryError as exc:
-        raise click.UsageError(str(exc)) from None
+        raise click.UsageError(_localized(exc.args[0])) from None
     if output is not None:
         _target(output, files, follow_symlinks)  # refused before any work
     results = []
@@ -269,9 +331,14 @@ def validate(
         results.append(check_document(load_bytes(sys.stdin.buffer.read(), name), debug=debug))
     for path in files:
         try:
-            results.append(check_file(path, debug=debug, read_data=read_data))
+            result = check_file(path, debug=debug, read_data=read_data)
+            if fix:
+                result = _fix(path, result, lang, debug, read_data)
+            results.append(result)
         except OSError as exc:
-            raise click.UsageError(f"{path}: cannot read: {exc.strerror or exc}") from None
+            raise click.UsageError(
+                _say("{path}: cannot read: {error}", path=path, error=exc.strerror or exc)
+            ) from None
     add_duplicate_ids(results)
     chosen = _codes(select) if select is not None else config.select
     skipped = config.ignore + (_codes(ignore) if ignore is not None else ())
@@ -281,7 +348,8 @@ def validate(
     if fmt is None:  # annotations on the pull request when run by GitHub Actions
         fmt = "github" if os.environ.get("GITHUB_ACTIONS") == "true" and output is None else "text"
     stream = sys.stdout if output is None else None
-    report = get(fmt)(results, strict=strict, color=fmt == "text" and _color(color, stream))
+    colored = fmt == "text" and _color(color, stream)
+    report = get(fmt)(results, strict=strict, color=colored, lang=lang)
     if output is None:
         click.echo(report, nl=False)
     else:
@@ -289,10 +357,46 @@ def validate(
     ctx.exit(EXIT_FINDINGS if any(r.failed(strict) for r in results) else EXIT_OK)
 
 
+def _fix(path: str, result: Any, lang: str, debug: bool, read_data: bool) -> Any:
+    """Apply the safe fixes to ``path``, say what changed (on stderr), and check it again."""
+    from planforge.check import check_file
+    from planforge.fixer import fix_file
+    from planforge.messages import localize
+
+    for _ in range(3):  # a fix can make another one possible; three rounds are plenty
+        fixed = fix_file(path, result.diagnostics)
+        if not fixed:
+            break
+        for d in fixed:
+            what = localize(d.fix.message, lang)
+            click.echo(
+                _say(
+                    "{where}: fixed [{code}] {what}",
+                    where=f"{path}:{d.line}:{d.col}",
+                    code=d.code,
+                    what=what,
+                ),
+                err=True,
+            )
+        result = check_file(path, debug=debug, read_data=read_data)
+    return result
+
+
 _EXPORT_FORMATS = ("json", "ics", "xlsx", "csv")  # planforge.export.FORMATS, kept import-free
+
+
+def N_(template: str) -> str:
+    """Marks a message template for the catalog where it is written, not where it is shown."""
+    return template
+
+
 _NEEDS_OUTPUT = {
-    "xlsx": "writes a binary file: give -o FILE.xlsx (or -o DIR for DIR/<plan id>.xlsx)",
-    "csv": "writes one file per table: give -o DIR (for DIR/<plan id>-<table>.csv)",
+    "xlsx": N_(
+        "--format {fmt} writes a binary file: give -o FILE.xlsx (or -o DIR for DIR/<plan id>.xlsx)"
+    ),
+    "csv": N_(
+        "--format {fmt} writes one file per table: give -o DIR (for DIR/<plan id>-<table>.csv)"
+    ),
 }
 
 
@@ -317,6 +421,7 @@ _NEEDS_OUTPUT = {
 )
 @_follow_option
 @click.option("--strict", is_flag=True, help="Refuse plans with warnings too.")
+@_lang_option
 @_debug_option
 @click.pass_context
 def export(
@@ -351,11 +456,16 @@ def export(
     debug = debug or ctx.obj.get("debug", False)
     _check_epoch()
     if output is None and fmt in _NEEDS_OUTPUT:
-        raise click.UsageError(f"--format {fmt} {_NEEDS_OUTPUT[fmt]}")
+        raise click.UsageError(_say(_NEEDS_OUTPUT[fmt], fmt=fmt))
     if fmt == "csv" and output is not None and os.path.isfile(output):
-        raise click.UsageError(f"{output} is a file; --format csv {_NEEDS_OUTPUT['csv'][:-1]}")
+        raise click.UsageError(
+            _say(
+                "{path} is a file; --format csv writes one file per table: give -o DIR",
+                path=output,
+            )
+        )
     if not os.path.isfile(plan):
-        raise click.UsageError(f"{plan}: no such file")
+        raise click.UsageError(_say("{path}: no such file", path=plan))
     into_dir = output is not None and (
         fmt == "csv" or os.path.isdir(output) or output.endswith(("/", os.sep))
     )
@@ -364,14 +474,17 @@ def export(
     try:
         result = check_file(plan, debug=debug, read_data=True)
     except OSError as exc:
-        raise click.UsageError(f"{plan}: cannot read: {exc.strerror or exc}") from None
+        raise click.UsageError(
+            _say("{path}: cannot read: {error}", path=plan, error=exc.strerror or exc)
+        ) from None
+    report = get("text")
     if result.failed(strict) or result.plan is None:
-        click.echo(
-            get("text")([result], strict=strict, color=_color(None, sys.stderr)), err=True, nl=False
-        )
+        color = _color(None, sys.stderr)
+        click.echo(report([result], strict=strict, color=color, lang=_lang()), err=True, nl=False)
         ctx.exit(EXIT_FINDINGS)
     if result.diagnostics:
-        click.echo(get("text")([result], color=_color(None, sys.stderr)), err=True, nl=False)
+        color = _color(None, sys.stderr)
+        click.echo(report([result], color=color, lang=_lang()), err=True, nl=False)
     from planforge.export import files
 
     _check_epoch()
@@ -414,7 +527,11 @@ class Seconds(click.FloatRange):
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
         seconds = super().convert(value, param, ctx)
         if not math.isfinite(seconds):
-            self.fail(f"{value!r} is not a number of seconds (0 means no limit)", param, ctx)
+            self.fail(
+                _say("{value} is not a number of seconds (0 means no limit)", value=repr(value)),
+                param,
+                ctx,
+            )
         return seconds
 
 
@@ -490,6 +607,7 @@ def _csv(
     metavar="REV",
     help="Add a change log: what changed in each plan since git revision REV.",
 )
+@_lang_option
 @_debug_option
 @click.pass_context
 def render(
@@ -555,7 +673,9 @@ def render(
     )
     limits = Limits(timeout, memory_limit)
     jobs = jobs or _cpus()
-    ok = render_all(files, options, jobs, color=_color(None, sys.stderr), limits=limits)
+    ok = render_all(
+        files, options, jobs, color=_color(None, sys.stderr), limits=limits, lang=_lang()
+    )
     ctx.exit(EXIT_OK if ok else EXIT_FINDINGS)
 
 
@@ -581,7 +701,9 @@ def _iso_date(_ctx: click.Context, _param: click.Parameter, value: str | None):
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
-        raise click.BadParameter(f"{value} is not a date written YYYY-MM-DD") from None
+        raise click.BadParameter(
+            _say("{value} is not a date written YYYY-MM-DD", value=value)
+        ) from None
 
 
 @main.command()
@@ -779,14 +901,18 @@ def segment(
 
     debug = debug or ctx.obj.get("debug", False)
     if not os.path.isfile(plan):
-        raise click.UsageError(f"{plan}: no such file")
+        raise click.UsageError(_say("{path}: no such file", path=plan))
     try:
         doc = load_file(plan)
     except OSError as exc:
-        raise click.UsageError(f"{plan}: cannot read: {exc.strerror or exc}") from None
+        raise click.UsageError(
+            _say("{path}: cannot read: {error}", path=plan, error=exc.strerror or exc)
+        ) from None
     seg_raw = doc.data.get("segmentation") if isinstance(doc.data, dict) else None
     if doc.data is not None and not isinstance(seg_raw, dict):
-        raise click.UsageError(f"{plan}: the plan has no `segmentation` block (see the README)")
+        raise click.UsageError(
+            _say("{path}: the plan has no `segmentation` block (see the README)", path=plan)
+        )
     if source is not None and isinstance(seg_raw, dict):
         seg_raw["source"] = os.path.abspath(source)
     result = check_document(doc, debug=debug, read_data=dialect is None)
@@ -909,7 +1035,9 @@ def diff(
         _write({output: text.encode("utf-8")}, local, False)
     tripped = [g for g in result.gates if fail_on and g in fail_on]
     if tripped:
-        click.echo(f"planforge: failing on {', '.join(tripped)} (--fail-on)", err=True)
+        click.echo(
+            _say("planforge: failing on {codes} (--fail-on)", codes=", ".join(tripped)), err=True
+        )
     ctx.exit(EXIT_FINDINGS if tripped else EXIT_OK)
 
 
@@ -936,11 +1064,13 @@ def schema() -> None:
     show_default=True,
     help="Output format.",
 )
+@_lang_option
 def rules(fmt: str) -> None:
     """List every check: code, severity, name and what it checks."""
     from planforge.rules import all_rules
 
     items = all_rules()
+    lang = _lang()
     if fmt == "json":
         import json
 
@@ -951,6 +1081,7 @@ def rules(fmt: str) -> None:
                 "severity": r.severity.value,
                 "summary": r.summary,
                 "doc": r.doc,
+                **({"lang": lang, "localized": r.doc_in(lang)} if lang != "en" else {}),
             }
             for r in items
         ]
@@ -958,12 +1089,15 @@ def rules(fmt: str) -> None:
         return
     width = max(len(r.name) for r in items)
     for r in items:
-        click.echo(f"{r.code}  {r.severity.value:<7}  {r.name:<{width}}  {r.summary}")
-    click.echo("\nRun `planforge explain CODE` for what a check means and how to fix it.")
+        click.echo(f"{r.code}  {r.severity.value:<7}  {r.name:<{width}}  {r.summary_in(lang)}")
+    click.echo(
+        "\n" + _say("Run `planforge explain CODE` for what a check means and how to fix it.")
+    )
 
 
 @main.command()
 @click.argument("code")
+@_lang_option
 def explain(code: str) -> None:
     """Explain one check: what it checks, why it matters, an example fix.
 
@@ -983,11 +1117,12 @@ def explain(code: str) -> None:
             rule = by_name[code]
         else:
             close = difflib.get_close_matches(code.upper(), codes, n=1)
-            hint = (
-                f"; did you mean {close[0]}?" if close else "; run `planforge rules` for the list"
+            raise click.UsageError(
+                _say("no check called {code}; did you mean {close}?", code=code, close=close[0])
+                if close
+                else _say("no check called {code}; run `planforge rules` for the list", code=code)
             )
-            raise click.UsageError(f"no check called {code}{hint}")
-    click.echo(f"{rule.code} {rule.name} ({rule.severity.value})\n\n{rule.doc}")
+    click.echo(f"{rule.code} {rule.name} ({rule.severity.value})\n\n{rule.doc_in(_lang())}")
 
 
 if __name__ == "__main__":  # pragma: no cover

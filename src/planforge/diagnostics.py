@@ -36,6 +36,47 @@ class Related:
 
 
 @dataclass(frozen=True)
+class Edit:
+    """Replace the characters from ``start`` up to (not including) ``end`` with ``text``.
+
+    Positions are (line, column), 1-based, columns counting characters, as in :class:`Location`.
+    """
+
+    start: tuple[int, int]
+    end: tuple[int, int]
+    text: str
+
+
+@dataclass(frozen=True)
+class Fix:
+    """How to fix a finding: what to do, in words, and the text edits when they are exact.
+
+    ``safe`` edits are the ones ``validate --fix`` applies by itself: they only
+    change how a value is typed (punctuation, case, quoting), never what it means.
+    """
+
+    message: str
+    edits: tuple[Edit, ...] = ()
+    safe: bool = False
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """A fix as a check proposes it: words, and the new text for the value it points at."""
+
+    message: str
+    replace: str | None = None  # replaces the whole value (or key) the finding points at
+    safe: bool = False
+
+    def fix(self, loc: Location) -> Fix:
+        """The fix, with an edit over ``loc`` when the suggestion replaces text there."""
+        if self.replace is None or loc.end_line is None or loc.end_col is None:
+            return Fix(self.message)
+        edit = Edit((loc.line, loc.col), (loc.end_line, loc.end_col), self.replace)
+        return Fix(self.message, (edit,), self.safe)
+
+
+@dataclass(frozen=True)
 class Diagnostic:
     """One finding in one file."""
 
@@ -45,6 +86,7 @@ class Diagnostic:
     path: str
     location: Location = field(default_factory=Location)
     related: tuple[Related, ...] = ()
+    fix: Fix | None = None
 
     @property
     def line(self) -> int:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable
 
+from planforge.messages import msg
+
 PLAN_SUFFIXES = (".yaml", ".yml")
 
 
@@ -26,11 +28,13 @@ def find_plans(paths: Iterable[str]) -> list[str]:
                 dirs[:] = sorted(d for d in dirs if not d.startswith("."))
                 hits += [os.path.join(root, f) for f in files if f.endswith(PLAN_SUFFIXES)]
             if not hits:
-                raise DiscoveryError(f"no plan files (*.yaml, *.yml) found in {path}")
+                raise DiscoveryError(
+                    msg("no plan files (*.yaml, *.yml) found in {path}", path=path)
+                )
             found += sorted(hits)
         elif os.path.exists(path):
             found.append(path)
         else:
-            raise DiscoveryError(f"{path}: no such file or directory")
+            raise DiscoveryError(msg("{path}: no such file or directory", path=path))
     seen: set[str] = set()
     return [p for p in found if not (p in seen or seen.add(p))]

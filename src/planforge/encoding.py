@@ -5,6 +5,8 @@ from __future__ import annotations
 import codecs
 from dataclasses import dataclass
 
+from planforge.messages import msg
+
 
 @dataclass(frozen=True)
 class DecodeError(Exception):
@@ -21,7 +23,7 @@ def decode(data: bytes) -> str:
         data = data[len(codecs.BOM_UTF8) :]
     elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         raise DecodeError(
-            "the file is saved as UTF-16; save it as UTF-8 (in Excel/Notepad: 'UTF-8')", 1, 1
+            msg("the file is saved as UTF-16; save it as UTF-8 (in Excel/Notepad: 'UTF-8')"), 1, 1
         )
     try:
         return data.decode("utf-8")
@@ -30,14 +32,26 @@ def decode(data: bytes) -> str:
         line = good.count("\n") + 1
         col = len(good) - (good.rfind("\n") + 1) + 1
         guess = guess_encoding(data)
-        hint = f" It looks like {guess}." if guess else ""
-        raise DecodeError(
-            f"the file is not UTF-8 (byte 0x{data[exc.start]:02x} cannot start a character).{hint}"
-            " Save it as UTF-8, for example with: iconv -f "
-            f"{_ICONV.get(guess or '', 'GB18030')} -t UTF-8 FILE > FILE.utf8",
-            line,
-            col,
-        ) from None
+        byte = f"{data[exc.start]:02x}"
+        iconv = _ICONV.get(guess or "", "GB18030")
+        message = (
+            msg(
+                "the file is not UTF-8 (byte 0x{byte} cannot start a character). It looks like"
+                " {guess}. Save it as UTF-8, for example with: iconv -f {iconv} -t UTF-8 FILE >"
+                " FILE.utf8",
+                byte=byte,
+                guess=guess,
+                iconv=iconv,
+            )
+            if guess
+            else msg(
+                "the file is not UTF-8 (byte 0x{byte} cannot start a character). Save it as"
+                " UTF-8, for example with: iconv -f {iconv} -t UTF-8 FILE > FILE.utf8",
+                byte=byte,
+                iconv=iconv,
+            )
+        )
+        raise DecodeError(message, line, col) from None
 
 
 _ICONV = {

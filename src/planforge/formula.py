@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from decimal import Decimal, DecimalException
 
 from planforge.bounds import MAX_FORMULA, MAX_MAGNITUDE, MAX_NESTING, arithmetic, read_number
+from planforge.messages import msg
 
 MAX_DEPTH = MAX_NESTING
 _TOKEN = re.compile(
@@ -72,7 +73,10 @@ def _tokenize(text: str) -> list[tuple[str, str, int]]:
         if not m:
             bad = len(text[pos:]) - len(text[pos:].lstrip())
             raise FormulaError(
-                f"`{text[pos + bad]}` cannot appear in a formula (use + - * / and parentheses)",
+                msg(
+                    "`{char}` cannot appear in a formula (use + - * / and parentheses)",
+                    char=text[pos + bad],
+                ),
                 pos + bad + 1,
             )
         kind = m.lastgroup or "op"
@@ -94,14 +98,14 @@ class _Parser:
     def take(self) -> tuple[str, str, int]:
         tok = self.peek()
         if tok is None:
-            raise FormulaError("the formula ends too early", len(self.text) + 1)
+            raise FormulaError(msg("the formula ends too early"), len(self.text) + 1)
         self.i += 1
         return tok
 
     def expr(self) -> Expr:
         self.depth += 1
         if self.depth > MAX_DEPTH:
-            raise FormulaError("the formula nests too deeply", self.tokens[self.i - 1][2])
+            raise FormulaError(msg("the formula nests too deeply"), self.tokens[self.i - 1][2])
         node = self.term()
         while (tok := self.peek()) and tok[1] in "+-" and tok[0] == "op":
             self.take()
@@ -122,7 +126,7 @@ class _Parser:
             self.take()
             self.depth += 1
             if self.depth > MAX_DEPTH:
-                raise FormulaError("the formula nests too deeply", tok[2])
+                raise FormulaError(msg("the formula nests too deeply"), tok[2])
             node = Neg(self.unary())
             self.depth -= 1
             return node
@@ -141,27 +145,33 @@ class _Parser:
             node = self.expr()
             close = self.peek()
             if close is None or close[1] != ")":
-                raise FormulaError("a `(` is never closed", col)
+                raise FormulaError(msg("a `(` is never closed"), col)
             self.take()
             return node
-        raise FormulaError(f"expected a number, a name or `(` but found `{text}`", col)
+        raise FormulaError(
+            msg("expected a number, a name or `(` but found `{text}`", text=text), col
+        )
 
 
 def parse(text: str) -> Expr:
     """Parse ``text`` into an expression tree. Raises :class:`FormulaError`."""
     if len(text) > MAX_FORMULA:
         raise FormulaError(
-            f"the formula is {len(text):,} characters long; planforge reads formulas of at most"
-            f" {MAX_FORMULA} characters: split it into measures",
+            msg(
+                "the formula is {length} characters long; planforge reads formulas of at most"
+                " {limit} characters: split it into measures",
+                length=f"{len(text):,}",
+                limit=MAX_FORMULA,
+            ),
             MAX_FORMULA + 1,
         )
     parser = _Parser(text)
     if not parser.tokens:
-        raise FormulaError("the formula is empty")
+        raise FormulaError(msg("the formula is empty"))
     node = parser.expr()
     extra = parser.peek()
     if extra is not None:
-        raise FormulaError(f"unexpected `{extra[1]}`", extra[2])
+        raise FormulaError(msg("unexpected `{text}`", text=extra[1]), extra[2])
     return node
 
 
@@ -192,7 +202,7 @@ def evaluate(node: Expr, env: dict[str, Decimal]) -> Decimal:
     return value
 
 
-TOO_LARGE = (
+TOO_LARGE = msg(
     "its value is too large or too small to compute: planforge works with numbers below"
     " 10^15; check the measures it divides by"
 )
@@ -213,5 +223,5 @@ def _eval(node: Expr, env: dict[str, Decimal]) -> Decimal:
     if node.op == "*":
         return left * right
     if not right:
-        raise Undefined("division by zero")
+        raise Undefined(msg("division by zero"))
     return left / right

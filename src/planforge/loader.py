@@ -15,15 +15,17 @@ from __future__ import annotations
 import hashlib
 import os
 import stat
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
 
 import yaml
 
+from planforge import ime
 from planforge.bounds import MAX_TEXT, MAX_VALUES
-from planforge.diagnostics import Diagnostic, Location, Related, Severity
+from planforge.diagnostics import Diagnostic, Edit, Fix, Location, Related, Severity
 from planforge.encoding import DecodeError, decode
+from planforge.messages import Message, msg
 from planforge.scalars import NumberOutOfBounds, parse_number, plain_scalar
 from planforge.source import Path, SourceMap
 
@@ -59,11 +61,12 @@ class Document:
 class LoadError(Exception):
     """A problem that stops loading: the file cannot be turned into a plan at all."""
 
-    def __init__(self, code: str, message: str, location: Location) -> None:
+    def __init__(self, code: str, message: str, location: Location, fix: Fix | None = None) -> None:
         super().__init__(message)
         self.code = code
         self.message = message
         self.location = location
+        self.fix = fix
 
 
 def _loc(start: yaml.Mark, end: yaml.Mark | None = None) -> Location:
@@ -140,9 +143,12 @@ def load_bytes(data: bytes, path: str = "<bytes>") -> Document:
             Diagnostic(
                 "PF006",
                 Severity.ERROR,
-                f"the file is larger than {MAX_BYTES // (1024 * 1024)} MB; a plan is"
-                " a few hundred kilobytes at most: split it or check it is the right file",
+                msg(
+                    "the file is larger than {mb} MB; a plan is a few hundred kilobytes at most",
+                    mb=MAX_BYTES // (1024 * 1024),
+                ),
                 path,
+                fix=Fix(msg("split it, or check it is the right file")),
             )
         )
         return doc
@@ -151,7 +157,14 @@ def load_bytes(data: bytes, path: str = "<bytes>") -> Document:
     except DecodeError as exc:
         doc = Document(path, sha256=digest)
         doc.diagnostics.append(
-            Diagnostic("PF001", Severity.ERROR, exc.message, path, Location(exc.line, exc.col))
+            Diagnostic(
+                "PF001",
+                Severity.ERROR,
+                exc.message,
+                path,
+                Location(exc.line, exc.col),
+                fix=Fix(msg("save the file as UTF-8 (in your editor: Save with encoding → UTF-8)")),
+            )
         )
         return doc
     doc = load_text(text, path)
@@ -160,17 +173,37 @@ def load_bytes(data: bytes, path: str = "<bytes>") -> Document:
 
 
 def load_text(text: str, path: str = "<string>") -> Document:
-    """Load plan text (already decoded). Never raises for bad content: see ``diagnostics``."""
+    """Load plan text (already decoded). Never raises for bad content: see ``diagnostics``.
+
+    Input-method slips (:mod:`planforge.ime`) are reported first; YAML then reads the
+    text with them repaired, so the rest of the plan is still checked.
+    """
     doc = Document(path, text)
+    slips = ime.scan(text)
+    parsed, shifts = ime.repair(text, slips) if slips else (text, {})
     builder = _Builder(doc)
     try:
-        doc.data = builder.build(text)
+        doc.data = builder.build(parsed)
     except LoadError as exc:
         doc.data = None
         doc.diagnostics.append(
-            Diagnostic(exc.code, Severity.ERROR, exc.message, path, exc.location)
+            Diagnostic(exc.code, Severity.ERROR, exc.message, path, exc.location, fix=exc.fix)
         )
+    if shifts:
+        _unshift(doc, shifts)
+    doc.diagnostics[:0] = ime.diagnostics(slips, path)
     return doc
+
+
+def _unshift(doc: Document, shifts: dict[int, list[tuple[int, int]]]) -> None:
+    """Move locations found in the repaired text back to the original's columns."""
+    for table in (doc.source.values, doc.source.keys):
+        for key, loc in table.items():
+            if loc.line in shifts or loc.end_line in shifts:
+                table[key] = ime.unshift(loc, shifts)
+    doc.diagnostics = [
+        replace(d, location=ime.unshift(d.location, shifts)) for d in doc.diagnostics
+    ]
 
 
 @dataclass
@@ -209,10 +242,15 @@ class _Builder:
         }
 
     def error(
-        self, code: str, message: str, loc: Location, related: tuple[Related, ...] = ()
+        self,
+        code: str,
+        message: str,
+        loc: Location,
+        related: tuple[Related, ...] = (),
+        fix: Fix | None = None,
     ) -> None:
         self.doc.diagnostics.append(
-            Diagnostic(code, Severity.ERROR, message, self.doc.path, loc, related)
+            Diagnostic(code, Severity.ERROR, message, self.doc.path, loc, related, fix)
         )
 
     def build(self, text: str) -> dict[str, Any]:
@@ -224,20 +262,31 @@ class _Builder:
         except yaml.reader.ReaderError as exc:
             raise _reader_error(exc, text) from None
         except yaml.YAMLError as exc:  # pragma: no cover - libyaml errors always carry a mark
-            raise LoadError("PF002", f"the YAML cannot be read: {exc}", Location()) from None
+            raise LoadError(
+                "PF002", msg("the YAML cannot be read: {error}", error=str(exc)), Location()
+            ) from None
         if not self.root_set or self.root is None:
             raise LoadError(
                 "PF006",
-                "the file is empty: a plan starts with `planforge: 1` followed by its blocks",
+                msg("the file is empty"),
                 Location(),
+                Fix(
+                    msg(
+                        "start with `planforge: 1` followed by the plan's blocks, or run `planforge init`"
+                    )
+                ),
             )
         if not isinstance(self.root, dict):
-            kind = "a list" if isinstance(self.root, list) else f"the single value {self.root!r}"
+            kind = (
+                msg("a list")
+                if isinstance(self.root, list)
+                else msg("the single value `{value}`", value=self.root)
+            )
             raise LoadError(
                 "PF006",
-                f"the file holds {kind}, not a plan: a plan is a set of `key: value` blocks"
-                " starting with `planforge: 1`",
+                msg("the file holds {kind}, not a plan", kind=kind),
                 self.source.value(()),
+                Fix(msg("a plan is a set of `key: value` blocks starting with `planforge: 1`")),
             )
         return self.root
 
@@ -253,9 +302,9 @@ class _Builder:
         if self.documents > 1:
             raise LoadError(
                 "PF006",
-                "the file holds more than one YAML document (a second `---`):"
-                " keep one plan per file",
+                msg("the file holds more than one YAML document (a second `---`)"),
                 _loc(ev.start_mark),
+                Fix(msg("keep one plan per file")),
             )
 
     def child_path(self) -> Path | None:
@@ -289,10 +338,13 @@ class _Builder:
         if self.values > MAX_VALUES:
             raise LoadError(
                 "PF009",
-                f"the plan holds more than {MAX_VALUES:,} values (this is the first one over);"
-                " a campaign plan holds a few hundred to a few thousand: split it into"
-                " several plans, or check that it is the right file",
+                msg(
+                    "the plan holds more than {limit} values (this is the first one over); a"
+                    " campaign plan holds a few hundred to a few thousand",
+                    limit=f"{MAX_VALUES:,}",
+                ),
                 loc,
+                Fix(msg("split it into several plans, or check that it is the right file")),
             )
 
     def key(self, ev: yaml.ScalarEvent, loc: Location, plain: bool) -> None:
@@ -303,23 +355,32 @@ class _Builder:
             self.error("PF108", _too_long("key", ev.value), loc)
             name = None
         elif ev.tag not in (None, "!", _STD + "str"):
-            self.error("PF004", f"a key cannot carry the tag `{ev.tag}`", loc)
+            self.error(
+                "PF004",
+                msg("a key cannot carry the tag `{tag}`", tag=ev.tag),
+                loc,
+                fix=Fix(msg("remove the tag")),
+            )
         if plain and name == "<<" and ev.tag is None:
             self.error(
                 "PF004",
-                "merge keys (`<<: *anchor`) are a YAML 1.1 feature planforge does not"
-                " support: write the keys out",
+                msg("merge keys (`<<: *anchor`) are a YAML 1.1 feature planforge does not support"),
                 loc,
+                fix=Fix(msg("write the keys out instead of `<<`")),
             )
             name = None
         elif name in top.container:
             first = self.source.keys.get((*top.path, name), Location())
             self.error(
                 "PF003",
-                f"the key `{name}` appears twice in this block (first on line {first.line});"
-                " keep one",
+                msg(
+                    "the key `{name}` appears twice in this block (first on line {line})",
+                    name=name,
+                    line=first.line,
+                ),
                 loc,
-                (Related(f"`{name}` first defined here", first),),
+                (Related(msg("`{name}` first defined here", name=name), first),),
+                Fix(msg("keep one of the two `{name}` lines and delete the other", name=name)),
             )
             name = None
         top.key = name
@@ -334,7 +395,12 @@ class _Builder:
         try:
             return self.scalar_value(ev, loc, plain)
         except NumberOutOfBounds as exc:
-            self.error("PF106", f"the number `{_clip(ev.value)}` {exc}", loc)
+            self.error(
+                "PF106",
+                msg("the number `{value}` {problem}", value=_clip(ev.value), problem=exc.args[0]),
+                loc,
+                fix=Fix(msg("round it, or count in a smaller unit")),
+            )
             return None
 
     def scalar_value(self, ev: yaml.ScalarEvent, loc: Location, plain: bool) -> Any:
@@ -353,31 +419,37 @@ class _Builder:
             }[tag]
             if ok:
                 return value
-            self.error("PF004", f"`{ev.value}` does not fit its tag `{tag}`", loc)
+            self.error(
+                "PF004",
+                msg("`{value}` does not fit its tag `{tag}`", value=ev.value, tag=tag),
+                loc,
+                fix=Fix(msg("remove the tag")),
+            )
             return None
         self.unsupported_tag(tag, loc)
         return None
 
     def unsupported_tag(self, tag: str, loc: Location) -> None:
         short = tag.replace(_STD, "!!")
-        extra = " (it could run code)" if "python" in tag else ""
-        self.error(
-            "PF004",
-            f"the tag `{short}` is not allowed in a plan{extra}; remove it",
-            loc,
+        message = (
+            msg("the tag `{tag}` is not allowed in a plan (it could run code)", tag=short)
+            if "python" in tag
+            else msg("the tag `{tag}` is not allowed in a plan", tag=short)
         )
+        self.error("PF004", message, loc, fix=Fix(msg("remove `{tag}`", tag=short)))
 
     def start(self, ev: yaml.MappingStartEvent | yaml.SequenceStartEvent) -> None:
         loc = _loc(ev.start_mark)
         top = self.stack[-1] if self.stack else None
         if top is not None and isinstance(top.container, dict) and not top.has_key:
-            raise LoadError("PF002", "a key must be plain text, not a list or a block", loc)
-        if len(self.stack) >= MAX_DEPTH:
             raise LoadError(
-                "PF005",
-                f"the plan nests deeper than {MAX_DEPTH} levels; a plan needs about five",
+                "PF002",
+                msg("a key must be plain text, not a list or a block"),
                 loc,
+                Fix(msg("write `key: value`")),
             )
+        if len(self.stack) >= MAX_DEPTH:
+            raise _too_deep(loc)
         self.count(loc)
         is_map = isinstance(ev, yaml.MappingStartEvent)
         path = self.child_path()
@@ -404,23 +476,34 @@ class _Builder:
         loc = _loc(ev.start_mark, ev.end_mark)
         if ev.anchor in self.open_anchors:
             raise LoadError(
-                "PF005", f"the alias `*{ev.anchor}` refers to a block that contains it", loc
+                "PF005",
+                msg("the alias `*{name}` refers to a block that contains it", name=ev.anchor),
+                loc,
+                Fix(msg("write the values out instead of the alias")),
             )
         if ev.anchor not in self.anchors:
             raise LoadError(
-                "PF002", f"the alias `*{ev.anchor}` has no matching `&{ev.anchor}`", loc
+                "PF002",
+                msg("the alias `*{name}` has no matching `&{name}`", name=ev.anchor),
+                loc,
+                Fix(msg('a value starting with `*` must be quoted: `"*{name}"`', name=ev.anchor)),
             )
         value, size = self.anchors[ev.anchor]
         self.alias_nodes += size
         if self.alias_nodes > MAX_ALIAS_NODES:
             raise LoadError(
                 "PF005",
-                f"aliases expand to more than {MAX_ALIAS_NODES:,} values (an 'alias bomb');"
-                " write the repeated parts out or use fewer nested aliases",
+                msg(
+                    "aliases expand to more than {limit} values (an 'alias bomb')",
+                    limit=f"{MAX_ALIAS_NODES:,}",
+                ),
                 loc,
+                Fix(msg("write the repeated parts out, or use fewer nested aliases")),
             )
         if self.stack and isinstance(self.stack[-1].container, dict) and not self.stack[-1].has_key:
-            raise LoadError("PF002", "an alias cannot be used as a key", loc)
+            raise LoadError(
+                "PF002", msg("an alias cannot be used as a key"), loc, Fix(msg("write the key out"))
+            )
         self.add(value, loc, size)
 
     def add(self, value: Any, loc: Location | None, size: int) -> None:
@@ -452,10 +535,14 @@ def _clip(text: str, limit: int = 24) -> str:
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
-def _too_long(what: str, text: str) -> str:
-    return (
-        f"this {what} (`{_clip(text)}`) is {len(text):,} characters long; planforge reads at"
-        f" most {MAX_TEXT:,} characters in one value: shorten it or move it to a document"
+def _too_long(what: str, text: str) -> Message:
+    return msg(
+        "this {what} (`{text}`) is {length} characters long; planforge reads at most {limit}"
+        " characters in one value: shorten it or move it to a document",
+        what=msg("key") if what == "key" else msg("value"),
+        text=_clip(text),
+        length=f"{len(text):,}",
+        limit=f"{MAX_TEXT:,}",
     )
 
 
@@ -478,9 +565,22 @@ def _reader_error(exc: yaml.reader.ReaderError, text: str) -> LoadError:
     char = exc.character if isinstance(exc.character, int) else ord(str(exc.character)[:1] or "\0")
     return LoadError(
         "PF002",
-        f"the character U+{char:04X} is not allowed in YAML (control characters often come"
-        " from text copied out of Word or Excel); delete it",
+        msg(
+            "the character U+{code} is not allowed in YAML (control characters often come"
+            " from text copied out of Word or Excel)",
+            code=f"{char:04X}",
+        ),
         Location(line, col),
+        Fix(msg("delete it"), (Edit((line, col), (line, col + 1), ""),)),
+    )
+
+
+def _too_deep(loc: Location) -> LoadError:
+    return LoadError(
+        "PF005",
+        msg("the plan nests deeper than {limit} levels; a plan needs about five", limit=MAX_DEPTH),
+        loc,
+        Fix(msg("flatten the blocks: a plan needs about five levels")),
     )
 
 
@@ -495,18 +595,73 @@ def _syntax_error(exc: yaml.MarkedYAMLError, text: str) -> LoadError:
         tab_col = line.find("\t") + 1 if "\t" in line else loc.col
         return LoadError(
             "PF002",
-            "a tab character is used for indentation; YAML needs spaces (set your editor"
-            " to insert spaces)",
+            msg("a tab character is used for indentation; YAML needs spaces"),
             Location(loc.line, tab_col),
+            Fix(msg("indent with spaces (set your editor to insert spaces for Tab)")),
         )
     if "maximum nesting depth" in problem:  # PyYAML >= 6.0.3 stops deep flow nesting itself
+        return _too_deep(loc)
+    context = exc.context or ""
+    start = exc.context_mark
+    at = Location(start.line + 1, start.column + 1) if start else loc
+    opened = lines[at.line - 1] if 0 < at.line <= len(lines) else ""
+    if "quoted scalar" in context:
+        quote = opened[at.col - 1 : at.col] or '"'
         return LoadError(
-            "PF005", f"the plan nests deeper than {MAX_DEPTH} levels; a plan needs about five", loc
+            "PF002",
+            msg(
+                "the quote {quote} opened here is never closed, so YAML reads the rest of"
+                " the file as part of this value",
+                quote=f"`{quote}`",
+            ),
+            at,
+            _append_fix(at.line, opened, quote, msg("close the quote at the end of the value")),
         )
-    hint = ""
+    if "flow sequence" in context or "flow mapping" in context:
+        bracket = opened[at.col - 1 : at.col] or "["
+        close = "]" if bracket == "[" else "}"
+        return LoadError(
+            "PF002",
+            msg(
+                "the {bracket} opened here is never closed: a list written in brackets"
+                " ends with {close} on the same line",
+                bracket=f"`{bracket}`",
+                close=f"`{close}`",
+            ),
+            at,
+            _append_fix(at.line, opened, close, msg("end the list with {close}", close=close)),
+        )
+    if "simple key" in context and "expected ':'" in problem:
+        return LoadError(
+            "PF002",
+            msg(
+                "this line is neither `key: value` nor a list item `- ...`: is the colon after"
+                " the key missing, or is it text that belongs on the line above?"
+            ),
+            at,
+            Fix(msg("write it as `key: value`, e.g. `title: 老客户唤醒月`")),
+        )
     if "mapping values are not allowed" in problem:
-        hint = " (a value containing `: ` must be put in quotes)"
-    elif "could not find expected ':'" in problem:
-        hint = " (is a `:` missing after a key, or a quote left open?)"
-    context = f"{exc.context}: " if exc.context else ""
-    return LoadError("PF002", f"the YAML cannot be read: {context}{problem}{hint}", loc)
+        colon = line.find(": ")
+        value = line[colon + 2 :].strip() if colon >= 0 else ""
+        fixed = f'{line[:colon].strip()}: "{value}"' if value else ""
+        return LoadError(
+            "PF002",
+            msg("a second `: ` on this line: a value that contains `: ` must be put in quotes"),
+            loc,
+            Fix(msg("type `{fixed}`", fixed=fixed) if fixed else msg("put the value in quotes")),
+        )
+    detail = f"{context}: {problem}" if context else problem
+    return LoadError(
+        "PF002",
+        msg("the YAML cannot be read here ({detail})", detail=detail),
+        loc,
+        Fix(msg("compare the line with a `key: value` line of the example plan")),
+    )
+
+
+def _append_fix(line_no: int, line: str, char: str, text: Message) -> Fix:
+    body = line.rstrip("\r")
+    comment = body.find(" #")
+    end = len(body.rstrip()) if comment < 0 else len(body[:comment].rstrip())
+    return Fix(text, (Edit((line_no, end + 1), (line_no, end + 1), char),))

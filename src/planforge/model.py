@@ -194,6 +194,7 @@ class KPI:
     formula_expr: Expr | None = internal()
     formula_error: str | None = internal()
     formula_error_column: int = internal(1)
+    formula_fix: str | None = internal()
     formula_value: Quantity | None = None
     formula_undefined: str | None = internal()
     value: Quantity | None = None

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from planforge.bounds import read_number
+from planforge.messages import msg
 from planforge.scalars import is_number
 
 _NUM = r"-?[0-9]+(?:\.[0-9]+)?"
@@ -35,7 +36,7 @@ class Quantity:
 
     @property
     def kind(self) -> str:
-        return "a percentage" if self.percent else "a plain number"
+        return msg("a percentage") if self.percent else msg("a plain number")
 
 
 def parse_quantity(raw: object) -> Quantity:
@@ -46,7 +47,7 @@ def parse_quantity(raw: object) -> Quantity:
         m = _QTY.fullmatch(raw)
         if m:
             return Quantity(read_number(m.group(1)), m.group(2) is not None)
-    raise ValueError(f"`{raw}` is not a number like 4.3 or a percentage like 65%")
+    raise ValueError(msg("`{raw}` is not a number like 4.3 or a percentage like 65%", raw=raw))
 
 
 @dataclass(frozen=True)
@@ -98,16 +99,22 @@ class Target:
 
 
 def _describe(text: str) -> str:
-    return (
-        f"`{text}` is not a target planforge understands: write a comparison such as"
-        " `>= 70%` or `<= 50` (≥ and ≤ work too), or a range such as `4.0..4.5`"
+    return msg(
+        "`{text}` is not a target planforge understands: write a comparison such as"
+        " `>= 70%` or `<= 50` (≥ and ≤ work too), or a range such as `4.0..4.5`",
+        text=text,
     )
 
 
 def parse_target(text: object) -> Target:
     """Parse a KPI target. Raises ValueError with a planner-readable message."""
     if not isinstance(text, str):
-        raise ValueError(_describe(str(text)) + "; put it in quotes")
+        raise ValueError(
+            msg(
+                '`{text}` is not a target: write the comparison in quotes, e.g. ">= {text}"',
+                text=text,
+            )
+        )
     m = _COMPARISON.fullmatch(text)
     if m:
         return Target(_OPS[m.group(1)], parse_quantity(m.group(2)))
@@ -115,9 +122,13 @@ def parse_target(text: object) -> Target:
     if m:
         low, high = parse_quantity(m.group(1)), parse_quantity(m.group(2))
         if low.percent != high.percent:
-            raise ValueError(f"the range `{text}` mixes a percentage and a plain number")
+            raise ValueError(
+                msg("the range `{text}` mixes a percentage and a plain number", text=text)
+            )
         if low.value > high.value:
-            raise ValueError(f"the range `{text}` runs backwards: write the lower bound first")
+            raise ValueError(
+                msg("the range `{text}` runs backwards: write the lower bound first", text=text)
+            )
         return Target("range", low, high)
     raise ValueError(_describe(text))
 
@@ -126,7 +137,9 @@ def parse_threshold(text: object) -> Target:
     """Parse a monitoring threshold such as ``< 60%`` (a comparison, no range)."""
     target = parse_target(text)
     if target.op == "range":
-        raise ValueError(f"`{text}` is a range; a threshold is one comparison, e.g. `< 60%`")
+        raise ValueError(
+            msg("`{text}` is a range; a threshold is one comparison, e.g. `< 60%`", text=text)
+        )
     return target
 
 
@@ -139,6 +152,9 @@ def parse_duration_hours(text: object) -> Decimal:
     m = DURATION.fullmatch(text) if isinstance(text, str) else None
     if not m:
         raise ValueError(
-            f"`{text}` is not a response time: write hours, days or weeks, e.g. `48h`, `2d`, `1w`"
+            msg(
+                "`{text}` is not a response time: write hours, days or weeks, e.g. `48h`, `2d`, `1w`",
+                text=text,
+            )
         )
     return read_number(m.group(1)) * _HOURS[m.group(2)]

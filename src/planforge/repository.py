@@ -11,8 +11,9 @@ import os
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from planforge.diagnostics import Diagnostic, Severity
+from planforge.diagnostics import Diagnostic, Fix, Severity
 from planforge.loader import Document
+from planforge.messages import msg
 
 if TYPE_CHECKING:
     from planforge.check import Result
@@ -44,14 +45,16 @@ def duplicate_ids(docs: Sequence[Document]) -> dict[str, list[Diagnostic]]:
         for doc in members:
             others = [o for o in members if o is not doc]
             named = ", ".join(f"{o.path}:{o.source.value(('id',)).line}" for o in others)
-            message = (
-                f"the plan id `{ident}` is also used by {named}; output files are named after"
-                f" the id (`{ident}.pdf`), so one plan would overwrite the other's: give each"
-                " plan its own id"
+            message = msg(
+                "the plan id `{id}` is also used by {named}; output files are named after the id"
+                " (`{id}.pdf`), so one plan would overwrite the other's",
+                id=ident,
+                named=named,
             )
             loc = doc.source.value(("id",))
+            fix = Fix(msg("give each plan its own id, e.g. `{id}-2`", id=ident))
             out.setdefault(doc.path, []).append(
-                Diagnostic(CODE, Severity.ERROR, message, doc.path, loc)
+                Diagnostic(CODE, Severity.ERROR, message, doc.path, loc, fix=fix)
             )
     return out
 

@@ -15,12 +15,14 @@ Computed here, all in exact Decimal arithmetic:
 
 from __future__ import annotations
 
+import difflib
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from planforge import formula as formulas
 from planforge.bounds import NumberOutOfBounds, computed, number_problem
 from planforge.dates import parse_date, span_days
+from planforge.messages import msg
 from planforge.model import (
     KPI,
     Approval,
@@ -180,7 +182,7 @@ def _segmentation(plan: Plan, raw: dict[str, Any], base: str, read_data: bool) -
         from planforge.model import Segmentation
 
         plan.segmentation = Segmentation(("segmentation",))
-        plan.segmentation.source_error = (
+        plan.segmentation.source_error = msg(
             "reading customer data needs the data extra: pip install 'planforge[data]'"
         )
         return
@@ -224,13 +226,13 @@ def _task(r: _Raw) -> Task:
         try:
             task.span = parse_span(r.data["duration"])
         except ValueError as exc:
-            task.duration_error = str(exc)
+            task.duration_error = exc.args[0]
     if "every" in r.data:
         task.every = r.text("every")
         try:
             task.rhythm = parse_every(r.data["every"])
         except ValueError as exc:
-            task.every_error = str(exc)
+            task.every_error = exc.args[0]
     task.count, task.until = r.integer("count"), r.date("until")
     return task
 
@@ -253,7 +255,7 @@ def _dependencies(r: _Raw) -> list[Dependency]:
             try:
                 dep.lag_span = parse_span(entry.data["lag"], what="lag", negative=True)
             except ValueError as exc:
-                dep.lag_error = str(exc)
+                dep.lag_error = exc.args[0]
         out.append(dep)
     return out
 
@@ -265,7 +267,7 @@ def _percent(r: _Raw, key: str, plan: Plan) -> Quantity | None:
     try:
         q = parse_quantity(text)
     except NumberOutOfBounds as exc:
-        plan.out_of_bounds.append(((*r.path, key), str(exc)))
+        plan.out_of_bounds.append(((*r.path, key), exc.args[0]))
         return None
     except ValueError:
         return None
@@ -401,17 +403,17 @@ def _kpi(r: _Raw, plan: Plan) -> KPI:
         try:
             kpi.target = parse_target(kpi.target_text)
         except NumberOutOfBounds as exc:
-            plan.out_of_bounds.append(((*kpi.path, "target"), str(exc)))
+            plan.out_of_bounds.append(((*kpi.path, "target"), exc.args[0]))
         except ValueError as exc:
-            kpi.target_error = str(exc)
+            kpi.target_error = exc.args[0]
     kpi.actual_text = r.data.get("actual")
     if kpi.actual_text is not None:
         try:
             kpi.actual = parse_quantity(kpi.actual_text)
         except NumberOutOfBounds as exc:
-            plan.out_of_bounds.append(((*kpi.path, "actual"), str(exc)))
+            plan.out_of_bounds.append(((*kpi.path, "actual"), exc.args[0]))
         except ValueError as exc:
-            kpi.actual_error = str(exc)
+            kpi.actual_error = exc.args[0]
     kpi.formula = r.text("formula")
     if kpi.formula is not None:
         _formula(kpi, plan)
@@ -439,7 +441,7 @@ def _formula(kpi: KPI, plan: Plan) -> None:
     try:
         kpi.formula_expr = formulas.parse(kpi.formula)
     except formulas.FormulaError as exc:
-        kpi.formula_error, kpi.formula_error_column = str(exc), exc.column
+        kpi.formula_error, kpi.formula_error_column = exc.args[0], exc.column
         return
     env = formula_env(plan)
     used = formulas.names(kpi.formula_expr)
@@ -447,8 +449,20 @@ def _formula(kpi: KPI, plan: Plan) -> None:
     unknown = [n for n in used if n.name not in known]
     if unknown and plan.measure_names:
         first = unknown[0]
-        names = ", ".join(sorted(known))
-        kpi.formula_error = f"`{first.name}` is not a measure or built-in (known: {names})"
+        names = sorted(known)
+        close = difflib.get_close_matches(first.name, names, n=1, cutoff=0.6)
+        kpi.formula_error = msg(
+            "`{name}` is not a measure or built-in (known: {known})",
+            name=first.name,
+            known=", ".join(names),
+        )
+        kpi.formula_fix = (
+            msg("write `{close}`", close=close[0])
+            if close
+            else msg(
+                "declare it under `measures` (`{name}: ~` until it is recorded)", name=first.name
+            )
+        )
         kpi.formula_error_column = first.column
         return
     if any(n.name not in env for n in used):
@@ -456,7 +470,7 @@ def _formula(kpi: KPI, plan: Plan) -> None:
     try:
         value = formulas.evaluate(kpi.formula_expr, env)
     except formulas.Undefined as exc:
-        kpi.formula_undefined = str(exc)
+        kpi.formula_undefined = exc.args[0]
         return
     percent = kpi.target is not None and kpi.target.percent
     shown = computed(lambda: _tidy((value * 100 if percent else value).quantize(FORMULA_PLACES)))
@@ -482,17 +496,17 @@ def _monitor(r: _Raw, kpis: dict[str, KPI], plan: Plan) -> Monitor:
         try:
             mon.when = parse_threshold(mon.when_text)
         except NumberOutOfBounds as exc:
-            plan.out_of_bounds.append(((*mon.path, "when"), str(exc)))
+            plan.out_of_bounds.append(((*mon.path, "when"), exc.args[0]))
         except ValueError as exc:
-            mon.when_error = str(exc)
+            mon.when_error = exc.args[0]
     raw_within = r.data.get("respond_within")
     if raw_within is not None:
         try:
             mon.respond_within_hours = parse_duration_hours(raw_within)
         except NumberOutOfBounds as exc:
-            plan.out_of_bounds.append(((*mon.path, "respond_within"), str(exc)))
+            plan.out_of_bounds.append(((*mon.path, "respond_within"), exc.args[0]))
         except ValueError as exc:
-            mon.respond_error = str(exc)
+            mon.respond_error = exc.args[0]
     kpi = kpis.get(mon.kpi or "")
     if mon.when and kpi and kpi.value and kpi.value.percent == mon.when.percent:
         mon.triggered = mon.when.satisfied_by(kpi.value)

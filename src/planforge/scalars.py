@@ -14,6 +14,7 @@ from collections.abc import Callable
 from decimal import Decimal
 
 from planforge.bounds import MAX_NUMBER_TEXT, NumberOutOfBounds, number_problem
+from planforge.messages import msg
 
 _NULL = {"", "~", "null", "Null", "NULL"}
 _TRUE = {"true", "True", "TRUE"}
@@ -69,7 +70,9 @@ def parse_number(text: str) -> Decimal | None:
 
 def _bounded(text: str, convert: Callable[[], Decimal]) -> Decimal:
     if len(text) > MAX_NUMBER_TEXT:
-        raise NumberOutOfBounds(f"is {len(text):,} characters long, too long for a number")
+        raise NumberOutOfBounds(
+            msg("is {length} characters long, too long for a number", length=f"{len(text):,}")
+        )
     value = convert()
     problem = number_problem(value)
     if problem:

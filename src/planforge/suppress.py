@@ -10,8 +10,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from planforge.diagnostics import Diagnostic, Location, Severity
+from planforge.diagnostics import Diagnostic, Fix, Location, Severity
 from planforge.loader import Document
+from planforge.messages import msg
 
 CODE = "PF212"
 _COMMENT = re.compile(r"(?:^|\s)#\s*planforge:\s*ignore\[([^\]]*)\]", re.IGNORECASE)
@@ -51,11 +52,13 @@ def apply(doc: Document, diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
             if (line, code) in used:
                 continue
             if not _CODE.fullmatch(code):
-                why = f"`{code}` is not a check code (like PF304)"
+                why = msg("`{code}` is not a check code (like PF304)", code=code)
             elif code.startswith("PF0"):
-                why = f"{code} is about reading the file and cannot be suppressed"
+                why = msg("{code} is about reading the file and cannot be suppressed", code=code)
             else:
-                why = f"there is no {code} finding on this line"
-            message = f"unused suppression of {code}: {why}; remove it from the comment"
-            kept.append(Diagnostic(CODE, Severity.WARNING, message, doc.path, Location(line, col)))
+                why = msg("there is no {code} finding on this line", code=code)
+            message = msg("unused suppression of {code}: {why}", code=code, why=why)
+            fix = Fix(msg("remove {code} from the comment", code=code))
+            loc = Location(line, col)
+            kept.append(Diagnostic(CODE, Severity.WARNING, message, doc.path, loc, fix=fix))
     return sorted(kept, key=Diagnostic.sort_key)

@@ -20,6 +20,7 @@ import yaml
 from planforge.check import check_document
 from planforge.loader import load_bytes
 from planforge.rules import all_rules
+from tests.i18n_helpers import untranslated
 
 CASES = Path(__file__).parent / "cases"
 ROOT = Path(__file__).resolve().parents[2]
@@ -54,16 +55,28 @@ def _plan_bytes(case: dict) -> bytes:
     return text.encode(case.get("encoding", "utf-8"))
 
 
+def _fix(diag) -> str:
+    return diag.fix.message if diag.fix else ""
+
+
 @pytest.mark.parametrize(
     ("code", "kind", "case"),
     _load_cases(),
     ids=lambda v: v if isinstance(v, str) else v.get("name", "?"),
 )
-def test_rule_case(code: str, kind: str, case: dict, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("lang", ["en", "zh-CN"])
+def test_rule_case(
+    code: str, kind: str, case: dict, lang: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(ROOT)
     doc = load_bytes(_plan_bytes(case), "case.yaml")
     result = check_document(doc, debug=True, read_data=case.get("data", False))
     found = [d for d in result.diagnostics if d.code == code]
+    if lang != "en":  # every message and fix of every finding speaks the planner's language
+        for d in result.diagnostics:
+            assert untranslated(d.message, lang) == [], (d.code, d.message)
+            assert d.fix is None or untranslated(d.fix.message, lang) == [], (d.code, d.fix)
+            assert all(untranslated(r.message, lang) == [] for r in d.related), d.related
     if "match" in case:  # fragments lack most required keys: look at one block only
         found = [d for d in found if case["match"] in d.message]
     if kind == "pass":
@@ -75,8 +88,10 @@ def test_rule_case(code: str, kind: str, case: dict, monkeypatch: pytest.MonkeyP
         assert diag.line == want["line"], (diag.line, diag.col, diag.message)
         if "col" in want:
             assert diag.col == want["col"], (diag.line, diag.col, diag.message)
-        if "message" in want:
-            assert want["message"] in diag.message
+        if "message" in want:  # a fragment of the message or of its fix
+            assert want["message"] in diag.message + "\n" + _fix(diag), (diag.message, _fix(diag))
+        if "fix" in want:
+            assert diag.fix is not None and want["fix"] in diag.fix.message, diag.fix
 
 
 @pytest.mark.parametrize("rule", all_rules(), ids=lambda r: r.code)

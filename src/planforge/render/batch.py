@@ -12,29 +12,32 @@ import click
 
 from planforge.check import Result
 from planforge.loader import load_file
+from planforge.messages import msg
 from planforge.render.document import Outcome, RenderOptions
 from planforge.render.limits import Limits, run
 from planforge.reporters.text import format_diagnostic
 from planforge.repository import duplicate_ids
 
 
-def report(outcome: Outcome, color: bool) -> None:
+def report(outcome: Outcome, color: bool, lang: str | None = None) -> None:
     """Tell the user what happened to one plan (files on stdout, problems on stderr)."""
     result = outcome.result
     lines = result.document.text.splitlines() if result is not None else []
     stops = [*outcome.refused, *([outcome.limit] if outcome.limit is not None else [])]
     for diag in [*(result.diagnostics if result is not None else []), *stops]:
-        click.echo(format_diagnostic(diag, lines, color) + "\n", err=True)
+        click.echo(format_diagnostic(diag, lines, color, lang) + "\n", err=True)
+
+    def say(template: str, **args: object) -> None:
+        click.echo(msg(template, path=outcome.path, **args).localize(lang), err=True)
+
     if outcome.refused:
-        click.echo(
-            f"{outcome.path}: not rendered: another plan has the same id (see above)", err=True
-        )
+        say("{path}: not rendered: another plan has the same id (see above)")
     if outcome.error:
-        click.echo(f"{outcome.path}: cannot render: {outcome.error}", err=True)
+        say("{path}: cannot render: {error}", error=outcome.error)
     elif result is not None and result.failed() and not outcome.refused:
-        click.echo(f"{outcome.path}: not rendered: the plan has errors (see above)", err=True)
+        say("{path}: not rendered: the plan has errors (see above)")
     for path in outcome.written:
-        click.echo(f"wrote {path}")
+        click.echo(msg("wrote {path}", path=path).localize(lang))
 
 
 def _refused(files: Sequence[str]) -> dict[str, Outcome]:
@@ -54,7 +57,12 @@ def _refused(files: Sequence[str]) -> dict[str, Outcome]:
 
 
 def render_all(
-    files: Sequence[str], options: RenderOptions, jobs: int, color: bool, limits: Limits
+    files: Sequence[str],
+    options: RenderOptions,
+    jobs: int,
+    color: bool,
+    limits: Limits,
+    lang: str | None = None,
 ) -> bool:
     """Render ``files``, each in a limited worker; True when every one was rendered.
 
@@ -63,7 +71,7 @@ def render_all(
     """
     refused = _refused(files)
     for outcome in refused.values():
-        report(outcome, color)
+        report(outcome, color, lang)
     files = [f for f in files if f not in refused]
     ok = not refused
     show_bar = len(files) > 1 and sys.stderr.isatty() and not os.environ.get("CI")
@@ -76,6 +84,6 @@ def render_all(
         else:
             finished = outcomes
         for outcome in finished:
-            report(outcome, color)
+            report(outcome, color, lang)
             ok = ok and outcome.ok
     return ok

@@ -26,6 +26,7 @@ from multiprocessing.connection import Connection, wait
 from planforge import signals
 from planforge.atomic import sweep
 from planforge.diagnostics import Diagnostic, Location, Severity
+from planforge.messages import msg
 from planforge.render.document import Outcome, RenderOptions, check_for_render, render_checked
 
 MIB = 1024 * 1024
@@ -82,7 +83,11 @@ def _limit(outcome: Outcome, code: str, message: str) -> Outcome:
     tasks = data.get("tasks") if isinstance(data, dict) else None
     if isinstance(tasks, list) and len(tasks) >= BIG_PLAN_TASKS:
         loc = result.document.source.key(("tasks",))  # type: ignore[union-attr]
-        message += f"; the plan has {len(tasks):,} tasks: consider splitting it"
+        message = msg(
+            "{why}; the plan has {count} tasks: consider splitting it",
+            why=message,
+            count=f"{len(tasks):,}",
+        )
     outcome.limit = Diagnostic(code, Severity.ERROR, message, outcome.path, loc)
     outcome.written = []
     return outcome
@@ -180,7 +185,10 @@ def _loop(
                 done[index] = _limit(
                     job.outcome,
                     "PF801",
-                    f"rendering took longer than the {limits.seconds:g} s limit (--timeout)",
+                    msg(
+                        "rendering took longer than the {seconds} s limit (--timeout)",
+                        seconds=f"{limits.seconds:g}",
+                    ),
                 )
         while emitted in done:
             yield done.pop(emitted)
@@ -206,13 +214,19 @@ def _receive(job: _Job, limits: Limits) -> bool:
         job.conn.close()
         stopped = _stopped_by(code)
         if stopped:
-            job.outcome.error = f"the renderer was stopped by {stopped}; nothing was written"
+            job.outcome.error = msg(
+                "the renderer was stopped by {signal}; nothing was written", signal=stopped
+            )
             return True
         job.outcome = _limit(
             job.outcome,
             "PF802",
-            f"the renderer stopped (exit {code}), most likely over the {limits.memory_mb:,} MB"
-            " memory limit (--memory-limit)",
+            msg(
+                "the renderer stopped (exit {code}), most likely over the {mb} MB memory limit"
+                " (--memory-limit)",
+                code=code,
+                mb=f"{limits.memory_mb:,}",
+            ),
         )
         return True
     if kind == "checked":
@@ -221,15 +235,19 @@ def _receive(job: _Job, limits: Limits) -> bool:
     job.process.join()
     job.conn.close()
     if kind == "crash":
-        job.outcome.error = (
-            f"planforge failed while rendering ({payload}); this is a bug: rerun with"
-            " --debug and report it"
+        job.outcome.error = msg(
+            "planforge failed while rendering ({error}); this is a bug: rerun with --debug and"
+            " report it",
+            error=payload,
         )
     elif kind == "memory":
         job.outcome = _limit(
             job.outcome,
             "PF802",
-            f"rendering needed more than the {limits.memory_mb:,} MB memory limit (--memory-limit)",
+            msg(
+                "rendering needed more than the {mb} MB memory limit (--memory-limit)",
+                mb=f"{limits.memory_mb:,}",
+            ),
         )
     else:
         job.outcome = payload

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from planforge.check import Result
+from planforge.messages import localize
 from planforge.reporters.safe import visible
 from planforge.reporters.text import summary
 from planforge.rules import get as get_rule
@@ -20,7 +21,9 @@ def _prop(text: str) -> str:
     return _data(text).replace(":", "%3A").replace(",", "%2C")
 
 
-def render(results: Sequence[Result], *, strict: bool = False, **_: object) -> str:
+def render(
+    results: Sequence[Result], *, strict: bool = False, lang: str | None = None, **_: object
+) -> str:
     """``::error file=...,line=...,col=...,title=...::message`` lines, then a summary."""
     out = []
     for result in results:
@@ -33,6 +36,7 @@ def render(results: Sequence[Result], *, strict: bool = False, **_: object) -> s
             if d.location.end_col and d.location.end_line == d.line:
                 props.append(f"endColumn={d.location.end_col}")
             props.append(f"title={_prop(title)}")
-            out.append(f"::{d.severity.value} {','.join(props)}::{_data(d.message)}")
-    out.append(summary(results, strict))
+            message = localize(d.message, lang)
+            out.append(f"::{d.severity.value} {','.join(props)}::{_data(message)}")
+    out.append(summary(results, strict, lang))
     return "\n".join(out) + "\n"

@@ -9,15 +9,24 @@ from typing import Any
 from planforge import __version__
 from planforge.check import Result
 from planforge.diagnostics import Diagnostic
-from planforge.reporters import totals
+from planforge.messages import localize
+from planforge.reporters import edits_data, fix_text, totals
 from planforge.reporters.safe import json_safe
 from planforge.rules import get as get_rule
 
 
-def diagnostic_data(d: Diagnostic) -> dict[str, Any]:
-    """One diagnostic as a JSON object."""
+def diagnostic_data(d: Diagnostic, lang: str | None = None) -> dict[str, Any]:
+    """One diagnostic as a JSON object; ``message`` is English, ``localized`` in ``lang``."""
     rule = get_rule(d.code)
-    return {
+    fix = {
+        "message": str(fix_text(d)),
+        "example": d.fix is None,  # the rule's example fix, not one computed for this finding
+        "safe": bool(d.fix and d.fix.safe),
+        "edits": edits_data(d),
+    }
+    if lang and lang != "en":
+        fix["localized"] = fix_text(d, lang)
+    data = {
         "code": d.code,
         "rule": rule.name if rule else None,
         "severity": d.severity.value,
@@ -30,10 +39,17 @@ def diagnostic_data(d: Diagnostic) -> dict[str, Any]:
             {"message": r.message, "line": r.location.line, "column": r.location.col}
             for r in d.related
         ],
+        "fix": fix,
     }
+    if lang and lang != "en":
+        data["lang"] = lang
+        data["localized"] = localize(d.message, lang)
+    return data
 
 
-def render(results: Sequence[Result], *, strict: bool = False, **_: object) -> str:
+def render(
+    results: Sequence[Result], *, strict: bool = False, lang: str | None = None, **_: object
+) -> str:
     """The JSON report."""
     data = {
         "version": 1,
@@ -45,7 +61,7 @@ def render(results: Sequence[Result], *, strict: bool = False, **_: object) -> s
                 "valid": not r.failed(strict),
                 "errors": r.errors(),
                 "warnings": r.warnings(),
-                "diagnostics": [diagnostic_data(d) for d in r.diagnostics],
+                "diagnostics": [diagnostic_data(d, lang) for d in r.diagnostics],
             }
             for r in results
         ],

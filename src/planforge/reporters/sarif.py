@@ -64,6 +64,32 @@ def render(results: Sequence[Result], **_: object) -> str:
                 "message": {"text": d.message},
                 "locations": [{"physicalLocation": physical}],
             }
+            if d.fix is not None and d.fix.edits:
+                item["fixes"] = [
+                    {
+                        "description": {"text": d.fix.message},
+                        "artifactChanges": [
+                            {
+                                "artifactLocation": {
+                                    "uri": _uri(d.path, root),
+                                    "uriBaseId": "%SRCROOT%",
+                                },
+                                "replacements": [
+                                    {
+                                        "deletedRegion": {
+                                            "startLine": e.start[0],
+                                            "startColumn": e.start[1],
+                                            "endLine": e.end[0],
+                                            "endColumn": e.end[1],
+                                        },
+                                        "insertedContent": {"text": e.text},
+                                    }
+                                    for e in d.fix.edits
+                                ],
+                            }
+                        ],
+                    }
+                ]
             if d.related:
                 item["relatedLocations"] = [
                     {

@@ -7,7 +7,8 @@ from collections.abc import Sequence
 
 from planforge.check import Result
 from planforge.diagnostics import Diagnostic, Severity
-from planforge.reporters import totals
+from planforge.messages import localize, msg
+from planforge.reporters import fix_text, totals
 from planforge.reporters.safe import visible
 
 _STYLE = {
@@ -70,56 +71,87 @@ def snippet(lines: list[str], diag: Diagnostic, color: bool = False) -> list[str
     ]
 
 
-def format_diagnostic(diag: Diagnostic, lines: list[str], color: bool = False) -> str:
-    """One diagnostic as text, with its snippet and related locations."""
+def format_diagnostic(
+    diag: Diagnostic, lines: list[str], color: bool = False, lang: str | None = None
+) -> str:
+    """One diagnostic as text, with its snippet, related locations and fix."""
     where = f"{visible(diag.path)}:{diag.line}:{diag.col}"
     head = (
         f"{_paint(where, 'bold', color)}: "
         f"{_paint(f'{diag.severity.value}[{diag.code}]', diag.severity.value, color)}"
-        f" {visible(diag.message)}"
+        f" {visible(localize(diag.message, lang))}"
     )
     out = [head, *snippet(lines, diag, color)]
     for rel in diag.related:
-        out.append(
-            f"  = note: {visible(rel.message)}"
-            f" (line {rel.location.line}, column {rel.location.col})"
-        )
+        at = msg("line {line}, column {col}", line=rel.location.line, col=rel.location.col)
+        note = msg("note").localize(lang)
+        out.append(f"  = {note}: {visible(localize(rel.message, lang))} ({at.localize(lang)})")
+    fix = fix_text(diag, lang)
+    if fix:
+        label = (msg("fix") if diag.fix else msg("example")).localize(lang)
+        indent = "\n" + " " * (len(label) + 6)
+        out.append(f"  = {label}: " + indent.join(visible(part) for part in fix.split("\n")))
     return "\n".join(out)
 
 
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}{'' if n == 1 else 's'}"
+_COUNTS = {
+    "plans": (lambda n: msg("1 plan") if n == 1 else msg("{n} plans", n=n)),
+    "errors": (lambda n: msg("1 error") if n == 1 else msg("{n} errors", n=n)),
+    "warnings": (lambda n: msg("1 warning") if n == 1 else msg("{n} warnings", n=n)),
+}
 
 
-def summary(results: Sequence[Result], strict: bool) -> str:
+def summary(results: Sequence[Result], strict: bool, lang: str | None = None) -> str:
     """``2 errors and 1 warning in 3 plans (1 failed)`` or ``3 plans checked: all valid``."""
     t = totals(results, strict)
-    plans = _plural(t["files"], "plan")
+    plans = _COUNTS["plans"](t["files"])
     if not t["errors"] and not t["warnings"]:
-        return f"{plans} checked: all valid"
-    found = " and ".join(_plural(t[kind], kind[:-1]) for kind in ("errors", "warnings") if t[kind])
-    note = " (--strict: warnings fail)" if strict and t["warnings"] else ""
-    return f"{found} in {plans} ({t['failed']} failed){note}"
+        return msg("{plans} checked: all valid", plans=plans).localize(lang)
+    kinds = [_COUNTS[kind](t[kind]) for kind in ("errors", "warnings") if t[kind]]
+    found = kinds[0] if len(kinds) == 1 else msg("{a} and {b}", a=kinds[0], b=kinds[1])
+    line = (
+        msg(
+            "{found} in {plans} ({failed} failed) (--strict: warnings fail)",
+            found=found,
+            plans=plans,
+            failed=t["failed"],
+        )
+        if strict and t["warnings"]
+        else msg(
+            "{found} in {plans} ({failed} failed)", found=found, plans=plans, failed=t["failed"]
+        )
+    )
+    return line.localize(lang)
 
 
 def render(
-    results: Sequence[Result], *, strict: bool = False, color: bool = False, **_: object
+    results: Sequence[Result],
+    *,
+    strict: bool = False,
+    color: bool = False,
+    lang: str | None = None,
+    **_: object,
 ) -> str:
     """The whole text report."""
     blocks = []
     for result in results:
         lines = result.document.lines()
         shown = result.diagnostics[:MAX_FINDINGS]
-        blocks += [format_diagnostic(d, lines, color) for d in shown]
+        blocks += [format_diagnostic(d, lines, color, lang) for d in shown]
         if len(result.diagnostics) > len(shown):
             left = len(result.diagnostics) - len(shown)
             blocks.append(
-                f"{visible(result.path)}: {_plural(left, 'more finding')} not shown"
-                f" (the first {MAX_FINDINGS} are above; `--format json` lists them all)"
+                msg(
+                    "{path}: {count} more findings not shown (the first {limit} are above;"
+                    " `--format json` lists them all)",
+                    path=visible(result.path),
+                    count=left,
+                    limit=MAX_FINDINGS,
+                ).localize(lang)
             )
     t = totals(results, strict)
     style = "green" if not t["failed"] else "error" if t["errors"] else "warning"
-    blocks.append(_paint(summary(results, strict), style, color))
+    blocks.append(_paint(summary(results, strict, lang), style, color))
     return "\n\n".join(blocks) + "\n"
 
 

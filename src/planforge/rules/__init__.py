@@ -24,7 +24,7 @@ import inspect
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from planforge.diagnostics import Severity
+from planforge.diagnostics import Severity, Suggestion
 from planforge.model import Plan
 from planforge.source import Path
 
@@ -38,6 +38,7 @@ class Finding:
     related: tuple[tuple[str, Path], ...] = ()
     at_key: bool = False
     offset: int = 0  # characters into a one-line value (formula columns)
+    fix: Suggestion | None = None
 
 
 Check = Callable[[Plan], Iterable[Finding]]
@@ -57,8 +58,41 @@ class Rule:
     def summary(self) -> str:
         return self.doc.strip().splitlines()[0]
 
+    def doc_in(self, lang: str | None) -> str:
+        """The rule's doc in ``lang`` (English when there is no translation)."""
+        if not lang or lang == "en":
+            return self.doc
+        from planforge.i18n import gettext
+
+        return gettext(self.doc, lang)
+
+    def summary_in(self, lang: str | None) -> str:
+        return self.doc_in(lang).strip().splitlines()[0]
+
+    @property
+    def example(self) -> str:
+        """The *Example fix* section's "after" part (the whole section when it has none)."""
+        return self.example_in(None)
+
+    def example_in(self, lang: str | None) -> str:
+        """:attr:`example`, from the rule's doc in ``lang``."""
+        _, _, section = self.doc_in(lang).partition(_EXAMPLE_FIX.get(lang or "en", "Example fix:"))
+        lines = [line[4:] if line.startswith("    ") else line for line in section.splitlines()]
+        start = max(
+            (
+                i
+                for i, line in enumerate(lines)
+                if line.lstrip().startswith(("# after", "# 修改后"))
+            ),
+            default=-1,
+        )
+        return "\n".join(lines[start + 1 :]).strip("\n")
+
 
 REGISTRY: dict[str, Rule] = {}
+
+
+_EXAMPLE_FIX = {"en": "Example fix:", "zh-CN": "修改示例："}
 
 
 def _register(rule_: Rule) -> None:
@@ -99,6 +133,7 @@ def _load() -> None:
         budget,
         calendar,
         dates,
+        input_method,
         kpis,
         loading,
         monitoring,

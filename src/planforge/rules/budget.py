@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from decimal import Decimal
+from dataclasses import replace
+from decimal import ROUND_HALF_UP, Decimal
 
-from planforge.diagnostics import Severity
+from planforge.diagnostics import Severity, Suggestion
+from planforge.messages import Message, msg
 from planforge.model import BudgetLine, Plan
 from planforge.money import decimals, fits_currency, minor_units
 from planforge.rules import Finding, rule
 from planforge.rules.common import unknown
 
 
-def _line(line: BudgetLine) -> str:
-    return f"the line `{line.item}`" if line.item else f"budget line #{line.path[-1] + 1}"
+def _line(line: BudgetLine) -> Message:
+    if line.item:
+        return msg("the line `{item}`", item=line.item)
+    return msg("budget line #{n}", n=line.path[-1] + 1)
 
 
 @rule("PF401", "amount-mismatch")
@@ -42,8 +46,22 @@ def amount_mismatch(plan: Plan) -> Iterator[Finding]:
         if declared is not None and computed is not None and declared != computed:
             yield Finding(
                 (*line.path, "amount"),
-                f"{_line(line)} says {declared}, but {line.quantity} × {line.unit_price}"
-                f" = {computed}",
+                msg(
+                    "{line} says {declared}, but {quantity} × {price} = {computed}",
+                    line=_line(line),
+                    declared=declared,
+                    quantity=line.quantity,
+                    price=line.unit_price,
+                    computed=computed,
+                ),
+                fix=Suggestion(
+                    msg(
+                        "write `amount: {computed}` (or fix the quantity or unit price;"
+                        " or drop `amount` and let planforge compute it)",
+                        computed=computed,
+                    ),
+                    str(computed),
+                ),
             )
 
 
@@ -68,12 +86,15 @@ def amount_missing(plan: Plan) -> Iterator[Finding]:
         if line.per_customer_tiers and line.quantity is None and line.unit_price is not None:
             continue  # the tier counts are not known yet (the data was not read)
         if line.quantity is not None:
-            msg = f"{_line(line)} has a quantity but no `unit_price` (or `amount`)"
+            text = msg("{line} has a quantity but no `unit_price` (or `amount`)", line=_line(line))
+            fix = msg("add `unit_price: …` to the line")
         elif line.unit_price is not None:
-            msg = f"{_line(line)} has a unit price but no `quantity` (or `amount`)"
+            text = msg("{line} has a unit price but no `quantity` (or `amount`)", line=_line(line))
+            fix = msg("add `quantity: …` to the line")
         else:
-            msg = f"{_line(line)} has no amount: give `amount`, or `quantity` and `unit_price`"
-        yield Finding(line.path, msg)
+            text = msg("{line} has no amount", line=_line(line))
+            fix = msg("give `amount: 1000`, or `quantity: 20` and `unit_price: 50`")
+        yield Finding(line.path, text, fix=Suggestion(fix))
 
 
 @rule("PF403", "total-mismatch")
@@ -99,8 +120,19 @@ def total_mismatch(plan: Plan) -> Iterator[Finding]:
         diff = budget.declared_total - budget.total
         yield Finding(
             (*budget.path, "total"),
-            f"the total says {budget.declared_total}, but the lines add up to {budget.total}"
-            f" ({'+' if diff > 0 else ''}{diff})",
+            msg(
+                "the total says {declared}, but the lines add up to {total} ({diff})",
+                declared=budget.declared_total,
+                total=budget.total,
+                diff=f"{'+' if diff > 0 else ''}{diff}",
+            ),
+            fix=Suggestion(
+                msg(
+                    "write `total: {total}` (or drop `total`: planforge computes it)",
+                    total=budget.total,
+                ),
+                str(budget.total),
+            ),
         )
 
 
@@ -120,10 +152,31 @@ def over_cap(plan: Plan) -> Iterator[Finding]:
     """
     budget = plan.budget
     if budget.cap is not None and budget.total is not None and budget.total > budget.cap:
+        over = budget.total - budget.cap
+        largest = sorted(
+            (line for line in budget.lines if line.amount is not None),
+            key=lambda line: -line.amount,  # type: ignore[operator]
+        )[:3]
+        listed = ", ".join(
+            f"{line.item or '#' + str(line.path[-1] + 1)} {line.amount}" for line in largest
+        )
         yield Finding(
             (*budget.path, "cap"),
-            f"the lines add up to {budget.total}, over the cap of {budget.cap}"
-            f" by {budget.total - budget.cap}",
+            msg(
+                "the lines add up to {total}, over the cap of {cap} by {over}",
+                total=budget.total,
+                cap=budget.cap,
+                over=over,
+            ),
+            fix=Suggestion(
+                msg(
+                    "cut {over} from the lines (the largest: {largest}), or get a cap of"
+                    " {total} approved",
+                    over=over,
+                    largest=listed,
+                    total=budget.total,
+                )
+            ),
         )
 
 
@@ -148,8 +201,13 @@ def actual_over_cap(plan: Plan) -> Iterator[Finding]:
         return
     yield Finding(
         (*budget.path, "cap"),
-        f"actual spend is {budget.actual_total}, over the cap of {budget.cap}"
-        f" by {budget.actual_total - budget.cap}",
+        msg(
+            "actual spend is {actual}, over the cap of {cap} by {over}",
+            actual=budget.actual_total,
+            cap=budget.cap,
+            over=budget.actual_total - budget.cap,
+        ),
+        fix=Suggestion(msg("explain the overspend in the lines' `note` for the review")),
     )
 
 
@@ -186,9 +244,17 @@ def sub_minor_unit(plan: Plan) -> Iterator[Finding]:
     places = minor_units(currency)
     for path, value in values:
         if value is not None and not fits_currency(value, currency):
+            rounded = value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
             yield Finding(
                 path,
-                f"{value} has {decimals(value)} decimal places, but {currency} has {places}",
+                msg(
+                    "{value} has {decimals} decimal places, but {currency} has {places}",
+                    value=value,
+                    decimals=decimals(value),
+                    currency=currency,
+                    places=places,
+                ),
+                fix=Suggestion(msg("round it: {rounded}", rounded=rounded), str(rounded)),
             )
 
 
@@ -211,9 +277,9 @@ def per_customer_unknown_tier(plan: Plan) -> Iterator[Finding]:
     for line in plan.budget.lines:
         for i, tier in enumerate(line.per_customer_tiers):
             if tier not in known:
-                yield Finding(
-                    (*line.path, "per_customer", "tiers", i),
-                    f"{_line(line)}: {unknown('tier', tier, known)}",
+                found = unknown("tier", tier, known, (*line.path, "per_customer", "tiers", i))
+                yield replace(
+                    found, message=msg("{line}: {why}", line=_line(line), why=found.message)
                 )
 
 
@@ -237,6 +303,11 @@ def per_customer_and_quantity(plan: Plan) -> Iterator[Finding]:
         if line.per_customer_tiers and line.declared_quantity is not None:
             yield Finding(
                 (*line.path, "quantity"),
-                f"{_line(line)} has `per_customer`, which computes the quantity from the tier"
-                f" counts: remove `quantity: {line.declared_quantity}`",
+                msg(
+                    "{line} has `per_customer`, which computes the quantity from the tier counts",
+                    line=_line(line),
+                ),
+                fix=Suggestion(
+                    msg("remove `quantity: {quantity}`", quantity=line.declared_quantity)
+                ),
             )

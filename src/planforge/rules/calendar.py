@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 
-from planforge.diagnostics import Severity
+from planforge.diagnostics import Severity, Suggestion
+from planforge.messages import msg
 from planforge.model import Plan, Task
 from planforge.rules import Finding, rule
 from planforge.rules.common import label
@@ -58,22 +59,41 @@ def _task_days(
         first = cal.next_working_day(start)
         yield Finding(
             (*task.path, "start"),
-            f"{name} lies entirely on days off ({start} is {describe_day_off(cal, start)},"
-            f" and so is every day to {end}); move it to working days, e.g. start on {first}",
-            (("it ends here", (*task.path, "end")),),
+            msg(
+                "{name} lies entirely on days off ({start} is {why}, and so is every day to {end})",
+                name=name,
+                start=start,
+                why=describe_day_off(cal, start),
+                end=end,
+            ),
+            ((msg("it ends here"), (*task.path, "end")),),
+            fix=Suggestion(
+                msg("move it to working days, e.g. start on {first}", first=first), str(first)
+            ),
         )
         return
     if start and not cal.is_working_day(start):
+        following = cal.next_working_day(start)
         yield Finding(
             (*task.path, "start"),
-            f"{name} starts on {start}, {describe_day_off(cal, start)}; start on"
-            f" {cal.next_working_day(start)}, the next working day",
+            msg(
+                "{name} starts on {start}, {why}",
+                name=name,
+                start=start,
+                why=describe_day_off(cal, start),
+            ),
+            fix=Suggestion(
+                msg("start on {day}, the next working day", day=following), str(following)
+            ),
         )
     if end and not cal.is_working_day(end) and (start is None or start <= end):
+        previous = _previous_working_day(cal, end)
         yield Finding(
             (*task.path, "end"),
-            f"{name} ends on {end}, {describe_day_off(cal, end)}; end on"
-            f" {_previous_working_day(cal, end)}, the last working day before it",
+            msg("{name} ends on {end}, {why}", name=name, end=end, why=describe_day_off(cal, end)),
+            fix=Suggestion(
+                msg("end on {day}, the last working day before it", day=previous), str(previous)
+            ),
         )
 
 
@@ -112,21 +132,30 @@ def calendar_not_covered(plan: Plan) -> Iterator[Finding]:
             continue
         reported.add(day.year)
         if day.year > last:
-            why = (
-                f"the holiday data for {cal.country} follows official notices up to {last};"
-                f" for {day.year} its holidays are estimated and its make-up working days"
-                " (调休) are missing"
+            why = msg(
+                "the holiday data for {country} follows official notices up to {last}; for"
+                " {year} its holidays are estimated and its make-up working days (调休) are missing",
+                country=cal.country,
+                last=last,
+                year=day.year,
             )
         else:
-            why = (
-                f"the holiday data for {cal.country} follows official notices only from"
-                f" {first}; for {day.year} it is not checked"
+            why = msg(
+                "the holiday data for {country} follows official notices only from {first}; for"
+                " {year} it is not checked",
+                country=cal.country,
+                first=first,
+                year=day.year,
             )
         yield Finding(
             path,
-            f"{day} is in {day.year}: {why}. Check the dates against the official schedule"
-            " and list its days off and make-up days in `calendar.holidays` and"
-            " `calendar.workdays`",
+            msg("{day} is in {year}: {why}", day=day, year=day.year, why=why),
+            fix=Suggestion(
+                msg(
+                    "check the dates against the official schedule and list its days off and"
+                    " make-up days in `calendar.holidays` and `calendar.workdays`"
+                )
+            ),
         )
 
 
@@ -170,4 +199,8 @@ def unknown_country(plan: Plan) -> Iterator[Finding]:
         calendar: {country: CN}
     """
     if plan.calendar.country_error:
-        yield Finding(("calendar", "country"), plan.calendar.country_error)
+        yield Finding(
+            ("calendar", "country"),
+            plan.calendar.country_error,
+            fix=Suggestion(msg("write an ISO 3166 code such as CN, US or DE")),
+        )

@@ -7,10 +7,12 @@ import itertools
 from collections.abc import Iterator
 
 from planforge.bounds import shift
-from planforge.diagnostics import Severity
+from planforge.diagnostics import Severity, Suggestion
+from planforge.messages import N_, msg
 from planforge.model import Phase, Plan, Task
 from planforge.rules import Finding, rule
 from planforge.rules.common import by_id, label
+from planforge.rules.schedule import _blackout
 from planforge.schedule.calendar import OutOfCalendar, WorkCalendar
 from planforge.source import Path
 
@@ -44,18 +46,22 @@ def ends_before_start(plan: Plan) -> Iterator[Finding]:
         start: 2024-04-11
         end: 2024-04-15
     """
-    items = [(plan.period, "the campaign period")]
+    items = [(plan.period, msg("the campaign period"))]
     items += [(p, label(p, "phase")) for p in plan.phases]
     items += [(t, label(t, "task")) for t in plan.tasks]
-    items += [
-        (b, "the blackout" + (f" {b.reason}" if b.reason else "")) for b in plan.calendar.blackouts
-    ]
+    items += [(b, _blackout(b)) for b in plan.calendar.blackouts]
     for item, name in items:
         if item.start and item.end and item.end < item.start:
             yield Finding(
                 (*item.path, "end"),
-                f"{name} ends on {item.end}, before it starts ({item.start})",
-                (("starts here", (*item.path, "start")),),
+                msg(
+                    "{name} ends on {end}, before it starts ({start})",
+                    name=name,
+                    end=item.end,
+                    start=item.start,
+                ),
+                ((msg("starts here"), (*item.path, "start")),),
+                fix=Suggestion(msg("swap `start` and `end`, or correct the typo in one of them")),
             )
 
 
@@ -82,16 +88,31 @@ def phase_outside_period(plan: Plan) -> Iterator[Finding]:
         if start and phase.start and phase.start < start:
             yield Finding(
                 (*phase.path, "start"),
-                f"{label(phase, 'phase')} starts on {phase.start}, before the campaign"
-                f" period starts ({start})",
-                (("the period starts here", (*plan.period.path, "start")),),
+                msg(
+                    "{phase} starts on {day}, before the campaign period starts ({start})",
+                    phase=label(phase, "phase"),
+                    day=phase.start,
+                    start=start,
+                ),
+                ((msg("the period starts here"), (*plan.period.path, "start")),),
+                fix=Suggestion(
+                    msg("start the phase on {start}, or start the period earlier", start=start),
+                    str(start),
+                ),
             )
         if end and phase.end and phase.end > end:
             yield Finding(
                 (*phase.path, "end"),
-                f"{label(phase, 'phase')} ends on {phase.end}, after the campaign period"
-                f" ends ({end})",
-                (("the period ends here", (*plan.period.path, "end")),),
+                msg(
+                    "{phase} ends on {day}, after the campaign period ends ({end})",
+                    phase=label(phase, "phase"),
+                    day=phase.end,
+                    end=end,
+                ),
+                ((msg("the period ends here"), (*plan.period.path, "end")),),
+                fix=Suggestion(
+                    msg("end the phase on {end}, or extend the period", end=end), str(end)
+                ),
             )
 
 
@@ -119,15 +140,29 @@ def phase_overlap(plan: Plan) -> Iterator[Finding]:
         if cur.start < prev.start:
             yield Finding(
                 (*cur.path, "start"),
-                f"{label(cur, 'phase')} starts on {cur.start}, before {label(prev, 'phase')}"
-                f" listed above it ({prev.start}); list phases in time order",
+                msg(
+                    "{phase} starts on {day}, before {prev} listed above it ({prev_start})",
+                    phase=label(cur, "phase"),
+                    day=cur.start,
+                    prev=label(prev, "phase"),
+                    prev_start=prev.start,
+                ),
+                fix=Suggestion(msg("list the phases in time order")),
             )
         elif cur.start <= prev.end:
             yield Finding(
                 (*cur.path, "start"),
-                f"{label(cur, 'phase')} starts on {cur.start}, but {label(prev, 'phase')}"
-                f" runs until {prev.end}; start it on {_day(prev.end)} or later",
-                (("the earlier phase ends here", (*prev.path, "end")),),
+                msg(
+                    "{phase} starts on {day}, but {prev} runs until {prev_end}",
+                    phase=label(cur, "phase"),
+                    day=cur.start,
+                    prev=label(prev, "phase"),
+                    prev_end=prev.end,
+                ),
+                ((msg("the earlier phase ends here"), (*prev.path, "end")),),
+                fix=Suggestion(
+                    msg("start it on {next} or later", next=_day(prev.end)), str(_day(prev.end))
+                ),
             )
 
 
@@ -156,22 +191,49 @@ def phase_gap(plan: Plan) -> Iterator[Finding]:
     if plan.period.start and first.start and first.start > plan.period.start:
         yield Finding(
             (*first.path, "start"),
-            f"no phase covers {plan.period.start} to {_day(first.start, -1)},"
-            " the start of the campaign period",
+            msg(
+                "no phase covers {start} to {end}, the start of the campaign period",
+                start=plan.period.start,
+                end=_day(first.start, -1),
+            ),
+            fix=Suggestion(
+                msg(
+                    "start {phase} on {start}", phase=label(first, "phase"), start=plan.period.start
+                ),
+                str(plan.period.start),
+            ),
         )
     for prev, cur in itertools.pairwise(dated):
         assert prev.end and cur.start
         if cur.start > _day(prev.end):
             yield Finding(
                 (*cur.path, "start"),
-                f"no phase covers {_day(prev.end)} to {_day(cur.start, -1)},"
-                f" between {label(prev, 'phase')} and {label(cur, 'phase')}",
+                msg(
+                    "no phase covers {start} to {end}, between {prev} and {cur}",
+                    start=_day(prev.end),
+                    end=_day(cur.start, -1),
+                    prev=label(prev, "phase"),
+                    cur=label(cur, "phase"),
+                ),
+                fix=Suggestion(
+                    msg(
+                        "start {phase} on {start}", phase=label(cur, "phase"), start=_day(prev.end)
+                    ),
+                    str(_day(prev.end)),
+                ),
             )
     if plan.period.end and last.end and last.end < plan.period.end:
         yield Finding(
             (*last.path, "end"),
-            f"no phase covers {_day(last.end)} to {plan.period.end}, the end of the"
-            " campaign period",
+            msg(
+                "no phase covers {start} to {end}, the end of the campaign period",
+                start=_day(last.end),
+                end=plan.period.end,
+            ),
+            fix=Suggestion(
+                msg("end {phase} on {end}", phase=label(last, "phase"), end=plan.period.end),
+                str(plan.period.end),
+            ),
         )
 
 
@@ -195,23 +257,57 @@ def task_outside_phase(plan: Plan) -> Iterator[Finding]:
         phase = phases.get(task.phase or "")
         if phase is None or phase.start is None or phase.end is None:
             continue
-        span = f"{label(phase, 'phase')} ({phase.start} to {phase.end})"
+        span = msg(
+            "{phase} ({start} to {end})",
+            phase=label(phase, "phase"),
+            start=phase.start,
+            end=phase.end,
+        )
         if task.start and task.start < phase.start:
             yield Finding(
                 (*task.path, "start"),
-                f"{label(task, 'task')} starts on {task.start}, before its {span}",
+                msg(
+                    "{task} starts on {day}, before its {span}",
+                    task=label(task, "task"),
+                    day=task.start,
+                    span=span,
+                ),
+                fix=Suggestion(
+                    msg(
+                        "start it on {start} or later, or move it to another phase",
+                        start=phase.start,
+                    ),
+                    str(phase.start),
+                ),
             )
         if task.end and task.end > phase.end:
             yield Finding(
-                (*task.path, "end"), f"{label(task, 'task')} ends on {task.end}, after its {span}"
+                (*task.path, "end"),
+                msg(
+                    "{task} ends on {day}, after its {span}",
+                    task=label(task, "task"),
+                    day=task.end,
+                    span=span,
+                ),
+                fix=Suggestion(
+                    msg("end it on {end} or earlier, or move it to another phase", end=phase.end),
+                    str(phase.end),
+                ),
             )
 
 
 _WHAT = {
-    "FS": "it depends on `{p}`, which ends on {pe}",
-    "SS": "it starts with `{p}` (start-to-start), which starts on {ps}",
-    "FF": "it finishes with `{p}` (finish-to-finish), which ends on {pe}",
-    "SF": "it finishes after `{p}` starts (start-to-finish), on {ps}",
+    "FS": N_("it depends on `{p}`, which ends on {pe}"),
+    "SS": N_("it starts with `{p}` (start-to-start), which starts on {ps}"),
+    "FF": N_("it finishes with `{p}` (finish-to-finish), which ends on {pe}"),
+    "SF": N_("it finishes after `{p}` starts (start-to-finish), on {ps}"),
+}
+#: PF306's message by (the start is late?, the dependency has a lag?).
+_LATE = {
+    (True, False): N_("{task} starts on {day}, but {what}"),
+    (True, True): N_("{task} starts on {day}, but {what} with a lag of {lag}"),
+    (False, False): N_("{task} ends on {day}, but {what}"),
+    (False, True): N_("{task} ends on {day}, but {what} with a lag of {lag}"),
 }
 
 
@@ -259,18 +355,28 @@ def starts_before_predecessor(plan: Plan) -> Iterator[Finding]:
             if mine >= allowed:
                 continue
             suggest = dep.bound if cal.declared or not on_start else allowed
-            what = _WHAT[dep.type].format(p=dep.task, pe=pred.end, ps=pred.start)
-            lag = f" with a lag of {dep.lag_span}" if dep.lag_span and dep.lag_span.days else ""
-            verb = "starts" if on_start else "ends"
+            what = msg(_WHAT[dep.type], p=dep.task, pe=pred.end, ps=pred.start)
+            lagged = bool(dep.lag_span and dep.lag_span.days)
             where = (*task.path, "start" if on_start else "end")
             if (task.written_start if on_start else task.written_end) is None:
                 where = dep.path
             pred_key = "end" if dep.type in ("FS", "FF") else "start"
+            template = _LATE[(on_start, lagged)]
+            here = (
+                msg("`{dep}` ends here", dep=dep.task)
+                if pred_key == "end"
+                else msg("`{dep}` starts here", dep=dep.task)
+            )
+            fix = (
+                msg("start on {next} or later", next=suggest)
+                if on_start
+                else msg("end on {next} or later", next=suggest)
+            )
             yield Finding(
                 where,
-                f"{label(task, 'task')} {verb} on {mine}, but {what}{lag}; {verb[:-1]} on"
-                f" {suggest} or later",
-                ((f"`{dep.task}` {pred_key}s here", _date_path(pred, pred_key)),),
+                msg(template, task=label(task, "task"), day=mine, what=what, lag=str(dep.lag_span)),
+                ((here, _date_path(pred, pred_key)),),
+                fix=Suggestion(fix, str(suggest) if where != dep.path else None),
             )
 
 
@@ -324,8 +430,12 @@ def dependency_cycle(plan: Plan) -> Iterator[Finding]:
             path += f" → `{after}`" + (f" ({kind})" if kind else "")
         yield Finding(
             dep.path,
-            f"tasks depend on each other in a circle: {path} (each waits for the next,"
-            " so none can start)",
+            msg(
+                "tasks depend on each other in a circle: {path} (each waits for the next,"
+                " so none can start)",
+                path=path,
+            ),
+            fix=Suggestion(msg("decide which comes first and remove `{dep}` here", dep=closing)),
         )
 
 

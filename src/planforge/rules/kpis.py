@@ -6,10 +6,11 @@ from collections.abc import Iterator
 from decimal import ROUND_HALF_EVEN, Decimal
 
 from planforge import bounds
-from planforge.diagnostics import Severity
+from planforge.diagnostics import Severity, Suggestion
+from planforge.messages import msg
 from planforge.model import KPI, Plan
 from planforge.money import decimals
-from planforge.quantities import Quantity
+from planforge.quantities import Quantity, parse_quantity
 from planforge.rules import Finding, rule
 from planforge.rules.common import label
 
@@ -32,16 +33,48 @@ def bad_target(plan: Plan) -> Iterator[Finding]:
     """
     for kpi in plan.kpis:
         if kpi.target_error:
-            yield Finding((*kpi.path, "target"), f"{label(kpi, 'KPI')}: {kpi.target_error}")
+            yield Finding(
+                (*kpi.path, "target"),
+                msg("{kpi}: {error}", kpi=label(kpi, "KPI"), error=kpi.target_error),
+                fix=_target_fix(kpi.target_text),
+            )
 
 
-def _kind_mismatch(kpi: KPI, value: Quantity) -> str | None:
+def _target_fix(text: object) -> Suggestion:
+    """``70%`` -> ``">= 70%"``; otherwise an example."""
+    raw = str(text).strip().strip("\"'“”")
+    if parse_quantity_or_none(raw) is not None:
+        return Suggestion(msg('write the comparison in quotes: ">= {raw}"', raw=raw), f'">= {raw}"')
+    return Suggestion(msg('write it like ">= 70%", "<= 50" or "4.0..4.5"'))
+
+
+def parse_quantity_or_none(text: str) -> Quantity | None:
+    try:
+        return parse_quantity(text)
+    except ValueError:
+        return None
+
+
+def _kind_mismatch(kpi: KPI, value: Quantity) -> Finding | None:
     if kpi.target is None or value.percent == kpi.target.percent:
         return None
-    return (
-        f"{label(kpi, 'KPI')} has {value.kind} ({value}) but its target `{kpi.target}` is"
-        f" {kpi.target.value.kind}"
+    message = msg(
+        "{kpi} has {kind} ({value}) but its target `{target}` is {target_kind}",
+        kpi=label(kpi, "KPI"),
+        kind=value.kind,
+        value=str(value),
+        target=str(kpi.target),
+        target_kind=kpi.target.value.kind,
     )
+    if kpi.target.percent:
+        fixed = f"{value.value * 100 if value.value <= 1 else value.value}%"
+        fixed = f"{Decimal(fixed[:-1]).normalize():f}%"
+    else:
+        fixed = str(value.value)
+    fix = Suggestion(
+        msg("write it as {kind}: {fixed}", kind=kpi.target.value.kind, fixed=fixed), fixed
+    )
+    return Finding((*kpi.path, "actual"), message, fix=fix)
 
 
 @rule("PF602", "actual-kind-mismatch")
@@ -63,11 +96,15 @@ def actual_kind_mismatch(plan: Plan) -> Iterator[Finding]:
     """
     for kpi in plan.kpis:
         if kpi.actual_error:
-            yield Finding((*kpi.path, "actual"), f"{label(kpi, 'KPI')}: {kpi.actual_error}")
+            yield Finding(
+                (*kpi.path, "actual"),
+                msg("{kpi}: {error}", kpi=label(kpi, "KPI"), error=kpi.actual_error),
+                fix=Suggestion(msg("write it like 4.3 or 65%")),
+            )
         elif kpi.actual is not None:
-            message = _kind_mismatch(kpi, kpi.actual)
-            if message:
-                yield Finding((*kpi.path, "actual"), message)
+            finding = _kind_mismatch(kpi, kpi.actual)
+            if finding:
+                yield finding
 
 
 @rule("PF603", "bad-formula")
@@ -91,8 +128,11 @@ def bad_formula(plan: Plan) -> Iterator[Finding]:
         if kpi.formula_error:
             yield Finding(
                 (*kpi.path, "formula"),
-                f"{label(kpi, 'KPI')}: {kpi.formula_error}",
+                msg("{kpi}: {error}", kpi=label(kpi, "KPI"), error=kpi.formula_error),
                 offset=kpi.formula_error_column - 1,
+                fix=Suggestion(
+                    kpi.formula_fix or msg("write it like `repurchasers / participants`")
+                ),
             )
 
 
@@ -124,11 +164,20 @@ def formula_disagrees(plan: Plan) -> Iterator[Finding]:
             lambda v=value, p=places: v.quantize(Decimal(1).scaleb(-p), ROUND_HALF_EVEN)
         )
         if computed != kpi.actual.value:
+            shown = f"{computed}{'%' if kpi.actual.percent else ''}"
             yield Finding(
                 (*kpi.path, "actual"),
-                f"{label(kpi, 'KPI')} states {kpi.actual}, but `{kpi.formula}` gives"
-                f" {kpi.formula_value} from the measures",
-                (("the formula", (*kpi.path, "formula")),),
+                msg(
+                    "{kpi} states {actual}, but `{formula}` gives {value} from the measures",
+                    kpi=label(kpi, "KPI"),
+                    actual=str(kpi.actual),
+                    formula=kpi.formula,
+                    value=str(kpi.formula_value),
+                ),
+                ((msg("the formula"), (*kpi.path, "formula")),),
+                fix=Suggestion(
+                    msg("write `actual: {shown}`, or check the measures", shown=shown), shown
+                ),
             )
 
 
@@ -153,5 +202,11 @@ def formula_undefined(plan: Plan) -> Iterator[Finding]:
         if kpi.formula_undefined:
             yield Finding(
                 (*kpi.path, "formula"),
-                f"{label(kpi, 'KPI')}: `{kpi.formula}` has no value ({kpi.formula_undefined})",
+                msg(
+                    "{kpi}: `{formula}` has no value ({why})",
+                    kpi=label(kpi, "KPI"),
+                    formula=kpi.formula,
+                    why=kpi.formula_undefined,
+                ),
+                fix=Suggestion(msg("record the real counts under `measures`")),
             )

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from planforge.diagnostics import Suggestion
+from planforge.messages import msg
 from planforge.model import Plan
 from planforge.rules import Finding, rule
 from planforge.rules.common import by_id
@@ -28,14 +30,28 @@ def bad_threshold(plan: Plan) -> Iterator[Finding]:
     kpis = by_id(plan.kpis)
     for mon in plan.monitoring:
         if mon.when_error:
-            yield Finding((*mon.path, "when"), mon.when_error)
+            yield Finding(
+                (*mon.path, "when"),
+                mon.when_error,
+                fix=Suggestion(msg('write one comparison in quotes, e.g. "< 60%"')),
+            )
             continue
         kpi = kpis.get(mon.kpi or "")
         if mon.when and kpi and kpi.target and mon.when.percent != kpi.target.percent:
+            value = mon.when.value.value
+            fixed = f'"{mon.when.op} {value}{"%" if kpi.target.percent else ""}"'
             yield Finding(
                 (*mon.path, "when"),
-                f"the threshold `{mon.when}` is {mon.when.value.kind}, but KPI `{kpi.id}`"
-                f" is measured as {kpi.target.value.kind} (target `{kpi.target}`)",
+                msg(
+                    "the threshold `{when}` is {kind}, but KPI `{kpi}` is measured as"
+                    " {target_kind} (target `{target}`)",
+                    when=str(mon.when),
+                    kind=mon.when.value.kind,
+                    kpi=kpi.id,
+                    target_kind=kpi.target.value.kind,
+                    target=str(kpi.target),
+                ),
+                fix=Suggestion(msg("write it like the target: {fixed}", fixed=fixed)),
             )
 
 
@@ -57,4 +73,8 @@ def bad_response_time(plan: Plan) -> Iterator[Finding]:
     """
     for mon in plan.monitoring:
         if mon.respond_error:
-            yield Finding((*mon.path, "respond_within"), mon.respond_error)
+            yield Finding(
+                (*mon.path, "respond_within"),
+                mon.respond_error,
+                fix=Suggestion(msg("write it like `48h`, `2d` or `1w`")),
+            )

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Iterator
 
+from planforge.diagnostics import Suggestion
+from planforge.messages import msg
 from planforge.model import Plan
 from planforge.rules import Finding, rule
-from planforge.rules.common import by_id, unknown
+from planforge.rules.common import KINDS, by_id, unknown
 
 _KINDS = (
     ("phases", "phase"),
@@ -48,8 +51,13 @@ def duplicate_id(plan: Plan) -> Iterator[Finding]:
                 earlier = first[item.id]
                 yield Finding(
                     (*item.path, "id"),
-                    f"the {kind} id `{item.id}` is used twice; ids must be unique",
-                    ((f"`{item.id}` first used here", (*earlier.path, "id")),),  # type: ignore[attr-defined]
+                    msg(
+                        "the {kind} id `{id}` is used twice; ids must be unique",
+                        kind=KINDS[kind],
+                        id=item.id,
+                    ),
+                    ((msg("`{id}` first used here", id=item.id), (*earlier.path, "id")),),  # type: ignore[attr-defined]
+                    fix=Suggestion(msg("give this one another id, e.g. `{id}-2`", id=item.id)),
                 )
             else:
                 first[item.id] = item
@@ -73,7 +81,7 @@ def unknown_phase(plan: Plan) -> Iterator[Finding]:
     phases = by_id(plan.phases)
     for task in plan.tasks:
         if task.phase is not None and task.phase not in phases:
-            yield Finding((*task.path, "phase"), unknown("phase", task.phase, phases))
+            yield unknown("phase", task.phase, phases, (*task.path, "phase"))
 
 
 @rule("PF203", "unknown-person")
@@ -93,14 +101,36 @@ def unknown_person(plan: Plan) -> Iterator[Finding]:
         owner: mkt-mgr
     """
     team = by_id(plan.team)
-    if plan.owner is not None and plan.owner not in team:
-        yield Finding(("owner",), unknown("team member", plan.owner, team))
-    for task in plan.tasks:
-        if task.owner is not None and task.owner not in team:
-            yield Finding((*task.path, "owner"), unknown("team member", task.owner, team))
+    names = {m.name: m.id for m in reversed(plan.team) if m.name and m.id}
+    owners = [(("owner",), plan.owner)]
+    owners += [((*task.path, "owner"), task.owner) for task in plan.tasks]
+    for path, owner in owners:
+        if owner is not None and owner not in team:
+            yield unknown("team member", owner, team, path, names.get(owner))
     for approval in plan.approvals:
-        if approval.person is not None and approval.person not in team:
-            yield Finding((*approval.path, "person"), unknown("team member", approval.person, team))
+        person = approval.person
+        if person is None or person in team:
+            continue
+        if person in names or difflib.get_close_matches(person, list(team), n=1, cutoff=0.6):
+            yield unknown(
+                "team member", person, team, (*approval.path, "person"), names.get(person)
+            )
+            continue
+        yield Finding(
+            (*approval.path, "person"),
+            msg(
+                "`{person}` is not a team id: `person` names someone from `team` by id",
+                person=person,
+            ),
+            at_key=True,
+            fix=Suggestion(
+                msg(
+                    "for someone outside the team, write the name instead: `name: {person}`",
+                    person=person,
+                ),
+                "name",
+            ),
+        )
 
 
 @rule("PF204", "unknown-task")
@@ -123,7 +153,7 @@ def unknown_task(plan: Plan) -> Iterator[Finding]:
     for task in plan.tasks:
         for dep in task.dependencies:
             if dep.task is not None and dep.task not in tasks:
-                yield Finding(dep.path, unknown("task", dep.task, tasks))
+                yield unknown("task", dep.task, tasks, dep.path)
 
 
 @rule("PF205", "unknown-kpi")
@@ -145,7 +175,7 @@ def unknown_kpi(plan: Plan) -> Iterator[Finding]:
     """
     kpis = by_id(plan.kpis)
     if plan.objective.kpi is not None and plan.objective.kpi not in kpis:
-        yield Finding((*plan.objective.path, "kpi"), unknown("KPI", plan.objective.kpi, kpis))
+        yield unknown("KPI", plan.objective.kpi, kpis, (*plan.objective.path, "kpi"))
     for mon in plan.monitoring:
         if mon.kpi is not None and mon.kpi not in kpis:
-            yield Finding((*mon.path, "kpi"), unknown("KPI", mon.kpi, kpis))
+            yield unknown("KPI", mon.kpi, kpis, (*mon.path, "kpi"))

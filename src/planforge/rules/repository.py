@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from planforge.diagnostics import Severity
+from planforge.diagnostics import Severity, Suggestion
+from planforge.messages import msg
 from planforge.model import Plan
 from planforge.rules import Finding, declare, rule
 
@@ -37,17 +38,16 @@ def approved_without_approval(plan: Plan) -> Iterator[Finding]:
     if any(a.date is not None for a in plan.approvals):
         return
     if plan.approvals:
-        message = (
-            "the plan is marked `approved`, but none of its approvals has a `date`; "
-            "add the day it was signed (`date: 2024-03-28`) or set `status: review`"
-        )
+        message = msg("the plan is marked `approved`, but none of its approvals has a `date`")
+        fix = msg("add the day it was signed (`date: 2024-03-28`) or set `status: review`")
     else:
-        message = (
-            "the plan is marked `approved`, but it has no `approvals`; record who signed it "
-            "and when (`approvals: [{role: 审批人, person: zhou, date: 2024-03-28}]`) "
-            "or set `status: review`"
+        message = msg("the plan is marked `approved`, but it has no `approvals`")
+        fix = msg(
+            "record who signed it and when (`approvals: [{{role: 审批人, person: zhou,"
+            " date: 2024-03-28}}]`) or set `status: review`",
+            _=None,
         )
-    yield Finding(("status",), message)
+    yield Finding(("status",), message, fix=Suggestion(fix))
 
 
 declare(

@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 
-from planforge.diagnostics import Severity
+from planforge.diagnostics import Severity, Suggestion
+from planforge.messages import N_, Message, msg
 from planforge.model import Plan, Task
 from planforge.rules import Finding, rule
 from planforge.rules.common import by_id, label
@@ -46,14 +47,30 @@ def unreadable_duration(plan: Plan) -> Iterator[Finding]:
     """
     for task in plan.tasks:
         if task.duration_error:
-            yield Finding((*task.path, "duration"), f"{label(task, 'task')}: {task.duration_error}")
+            yield Finding(
+                (*task.path, "duration"),
+                msg("{task}: {why}", task=label(task, "task"), why=task.duration_error),
+                fix=Suggestion(msg("write it like `5wd` (working days) or `5d` (calendar days)")),
+            )
         if task.every_error:
-            yield Finding((*task.path, "every"), f"{label(task, 'task')}: {task.every_error}")
+            yield Finding(
+                (*task.path, "every"),
+                msg("{task}: {why}", task=label(task, "task"), why=task.every_error),
+                fix=Suggestion(msg("write `week`, `2 weeks`, `month` or `quarter`")),
+            )
         for dep in task.dependencies:
             if dep.lag_error:
                 yield Finding(
                     (*dep.item, "lag"),
-                    f"{label(task, 'task')}, depending on `{dep.task}`: {dep.lag_error}",
+                    msg(
+                        "{task}, depending on `{dep}`: {why}",
+                        task=label(task, "task"),
+                        dep=dep.task,
+                        why=dep.lag_error,
+                    ),
+                    fix=Suggestion(
+                        msg("write it like `5wd` (working days) or `5d` (calendar days)")
+                    ),
                 )
 
 
@@ -81,26 +98,41 @@ def end_or_duration(plan: Plan) -> Iterator[Finding]:
             if has_duration:
                 yield Finding(
                     (*task.path, "duration"),
-                    f"{name} is a milestone, a single date; remove `duration`",
+                    msg("{name} is a milestone, a single date", name=name),
+                    fix=Suggestion(msg("remove `duration`")),
                 )
             elif task.written_end and task.written_start and task.written_end != task.written_start:
                 yield Finding(
                     (*task.path, "end"),
-                    f"{name} is a milestone, a single date, but ends on {task.written_end},"
-                    f" after its start {task.written_start}; remove `end`",
+                    msg(
+                        "{name} is a milestone, a single date, but ends on {end}, after its"
+                        " start {start}",
+                        name=name,
+                        end=task.written_end,
+                        start=task.written_start,
+                    ),
+                    fix=Suggestion(msg("remove `end`")),
                 )
         elif task.written_end is not None and has_duration:
             yield Finding(
                 (*task.path, "duration"),
-                f"{name} gives both `end` ({task.written_end}) and `duration`; keep one:"
-                " remove `end` and planforge computes it, or remove `duration`",
-                (("`end` is here", (*task.path, "end")),),
+                msg(
+                    "{name} gives both `end` ({end}) and `duration`",
+                    name=name,
+                    end=task.written_end,
+                ),
+                ((msg("`end` is here"), (*task.path, "end")),),
+                fix=Suggestion(
+                    msg("keep one: remove `end` and planforge computes it, or remove `duration`")
+                ),
             )
         elif task.written_end is None and not has_duration:
             yield Finding(
                 task.path,
-                f"{name} has neither `end` nor `duration`: give its last day"
-                " (`end: 2024-04-12`) or its length (`duration: 5wd`)",
+                msg("{name} has neither `end` nor `duration`", name=name),
+                fix=Suggestion(
+                    msg("give its last day (`end: 2024-04-12`) or its length (`duration: 5wd`)")
+                ),
             )
 
 
@@ -127,8 +159,13 @@ def no_start(plan: Plan) -> Iterator[Finding]:
         if not task.dependencies:
             yield Finding(
                 task.path,
-                f"{label(task, 'task')} has no `start` and no `depends_on`: give its first day"
-                " (`start: 2024-04-08`) or the tasks it waits for (`depends_on: [segment]`)",
+                msg("{task} has no `start` and no `depends_on`", task=label(task, "task")),
+                fix=Suggestion(
+                    msg(
+                        "give its first day (`start: 2024-04-08`) or the tasks it waits for"
+                        " (`depends_on: [segment]`)"
+                    )
+                ),
             )
             continue
         preds = [tasks.get(d.task or "") for d in task.dependencies]
@@ -139,20 +176,28 @@ def no_start(plan: Plan) -> Iterator[Finding]:
             continue  # PF312: no `end` and no `duration`
         yield Finding(
             task.path,
-            f"{label(task, 'task')} has no `start`, and its dependencies only bound its end:"
-            " give its first day (`start: 2024-04-08`) or a `duration`",
+            msg(
+                "{task} has no `start`, and its dependencies only bound its end",
+                task=label(task, "task"),
+            ),
+            fix=Suggestion(msg("give its first day (`start: 2024-04-08`) or a `duration`")),
         )
 
 
-def _late_by(cal: WorkCalendar, end: dt.date, deadline: dt.date) -> str:
+def _late_by(cal: WorkCalendar, end: dt.date, deadline: dt.date) -> Message:
     try:
         days = cal.ordinal_to(end) - cal.ordinal_to(deadline)
     except OutOfCalendar:
         days = 0
     if days > 0:
-        return f"{days} working day{'s' if days != 1 else ''}"
+        return msg("1 working day") if days == 1 else msg("{n} working days", n=days)
     calendar_days = (end - deadline).days
-    return f"{calendar_days} calendar day{'s' if calendar_days != 1 else ''} (all days off)"
+    if calendar_days == 1:
+        return msg("1 calendar day (all days off)")
+    return msg("{n} calendar days (all days off)", n=calendar_days)
+
+
+_EARLIER = N_("start it earlier, shorten it, or move the deadline")
 
 
 @rule("PF313", "missed-deadline")
@@ -181,19 +226,30 @@ def missed_deadline(plan: Plan) -> Iterator[Finding]:
         if task.deadline is not None and task.end > task.deadline:
             yield Finding(
                 (*task.path, "deadline"),
-                f"{name} ends on {task.end}, {_late_by(cal, task.end, task.deadline)} after"
-                f" its deadline {task.deadline}; start it earlier, shorten it, or move the"
-                " deadline",
-                (("it ends here", date_path(task, "end")),),
+                msg(
+                    "{name} ends on {end}, {late} after its deadline {deadline}",
+                    name=name,
+                    end=task.end,
+                    late=_late_by(cal, task.end, task.deadline),
+                    deadline=task.deadline,
+                ),
+                ((msg("it ends here"), date_path(task, "end")),),
+                fix=Suggestion(msg(_EARLIER)),
             )
         phase = phases.get(task.phase or "")
         if phase is not None and phase.deadline is not None and task.end > phase.deadline:
             yield Finding(
                 date_path(task, "end"),
-                f"{name} ends on {task.end}, {_late_by(cal, task.end, phase.deadline)} after"
-                f" the deadline {phase.deadline} of its {label(phase, 'phase')}; start it"
-                " earlier, shorten it, or move the deadline",
-                (("the phase's deadline", (*phase.path, "deadline")),),
+                msg(
+                    "{name} ends on {end}, {late} after the deadline {deadline} of its {phase}",
+                    name=name,
+                    end=task.end,
+                    late=_late_by(cal, task.end, phase.deadline),
+                    deadline=phase.deadline,
+                    phase=label(phase, "phase"),
+                ),
+                ((msg("the phase's deadline"), (*phase.path, "deadline")),),
+                fix=Suggestion(msg(_EARLIER)),
             )
 
 
@@ -222,30 +278,43 @@ def recurrence(plan: Plan) -> Iterator[Finding]:
                 if value is not None:
                     yield Finding(
                         (*task.path, key),
-                        f"{name} gives `{key}` but no `every`; add the rhythm"
-                        " (`every: month`) or remove it",
+                        msg("{name} gives `{key}` but no `every`", name=name, key=key),
+                        fix=Suggestion(msg("add the rhythm (`every: month`) or remove it")),
                     )
             continue
         if task.count is None and task.until is None:
             yield Finding(
                 (*task.path, "every"),
-                f"{name} repeats every {task.every} but says neither how often (`count: 3`)"
-                " nor until when (`until: 2024-06-30`)",
+                msg(
+                    "{name} repeats every {every} but says neither how often nor until when",
+                    name=name,
+                    every=task.every,
+                ),
+                fix=Suggestion(msg("add `count: 3` or `until: 2024-06-30`")),
             )
         elif task.count is not None and task.until is not None:
             yield Finding(
                 (*task.path, "until"),
-                f"{name} gives both `count` and `until`; keep one",
-                (("`count` is here", (*task.path, "count")),),
+                msg("{name} gives both `count` and `until`", name=name),
+                ((msg("`count` is here"), (*task.path, "count")),),
+                fix=Suggestion(msg("keep one of them")),
             )
         elif task.until is not None and task.start is not None and task.until < task.start:
             yield Finding(
                 (*task.path, "until"),
-                f"{name} repeats until {task.until}, before it starts ({task.start})",
+                msg(
+                    "{name} repeats until {until}, before it starts ({start})",
+                    name=name,
+                    until=task.until,
+                    start=task.start,
+                ),
+                fix=Suggestion(msg("end the repetition on or after {start}", start=task.start)),
             )
         if task.schedule_error and task.schedule_error_key in ("count", "until"):
             yield Finding(
-                (*task.path, task.schedule_error_key), f"{name} has {task.schedule_error}"
+                (*task.path, task.schedule_error_key),
+                msg("{name} has {why}", name=name, why=task.schedule_error),
+                fix=Suggestion(msg("repeat less often or stop sooner")),
             )
 
 
@@ -272,8 +341,12 @@ def date_out_of_range(plan: Plan) -> Iterator[Finding]:
         if task.schedule_error and task.schedule_error_key not in ("count", "until"):
             yield Finding(
                 date_path(task, "start"),
-                f"{label(task, 'task')} cannot be dated: {task.schedule_error}; check its"
-                " dates, duration and lags",
+                msg(
+                    "{task} cannot be dated: {why}",
+                    task=label(task, "task"),
+                    why=task.schedule_error,
+                ),
+                fix=Suggestion(msg("check its dates, duration and lags")),
             )
 
 
@@ -298,22 +371,40 @@ def blackout(plan: Plan) -> Iterator[Finding]:
     for task in plan.tasks:
         if task.start is None or task.end is None:
             continue
-        parts = [(task.start, task.end, "")]
+        parts: list[tuple[dt.date, dt.date, int | None]] = [(task.start, task.end, None)]
         if task.occurrences:
-            parts = [
-                (o.start, o.end, f"occurrence {i} of ") for i, o in enumerate(task.occurrences, 1)
-            ]
+            parts = [(o.start, o.end, i) for i, o in enumerate(task.occurrences, 1)]
         for b in spans:
             assert b.start and b.end
             hit = next(((s, e, w) for s, e, w in parts if s <= b.end and e >= b.start), None)
             if hit is None:
                 continue
             start, end, which = hit
-            reason = f" {b.reason}" if b.reason else ""
+            what = (
+                label(task, "task")
+                if which is None
+                else msg("occurrence {n} of {task}", n=which, task=label(task, "task"))
+            )
             yield Finding(
                 date_path(task, "start"),
-                f"{which}{label(task, 'task')} ({start} to {end}) falls in the blackout{reason}"
-                f" ({b.start} to {b.end}), when there is no customer-facing work; move it"
-                f" before {b.start} or after {b.end}",
-                (("the blackout", b.path),),
+                msg(
+                    "{what} ({start} to {end}) falls in {blackout} ({b_start} to {b_end}), when"
+                    " there is no customer-facing work",
+                    what=what,
+                    start=start,
+                    end=end,
+                    blackout=_blackout(b),
+                    b_start=b.start,
+                    b_end=b.end,
+                ),
+                ((_blackout(b), b.path),),
+                fix=Suggestion(
+                    msg("move it before {start} or after {end}", start=b.start, end=b.end)
+                ),
             )
+
+
+def _blackout(b: object) -> Message:
+    """``the blackout 618大促`` (or just ``the blackout``)."""
+    reason = getattr(b, "reason", None)
+    return msg("the blackout {reason}", reason=reason) if reason else msg("the blackout")

@@ -2,6 +2,8 @@
 
 from collections.abc import Iterator
 
+from planforge.diagnostics import Suggestion
+from planforge.messages import msg
 from planforge.model import Plan
 from planforge.rules import Finding, declare, rule
 from planforge.source import format_path
@@ -140,7 +142,11 @@ def number_out_of_bounds(plan: Plan) -> Iterator[Finding]:
     # Numbers written as numbers are refused by the loader (as PF106 too); these are the
     # numbers inside text, such as a share of `1000000000000000000%`.
     for path, why in plan.out_of_bounds:
-        yield Finding(path, f"{format_path(path)}: {why}")
+        yield Finding(
+            path,
+            msg("{where}: {why}", where=format_path(path), why=why),
+            fix=Suggestion(msg("round it, or count in a smaller unit")),
+        )
 
 
 declare(

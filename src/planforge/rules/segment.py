@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from planforge.diagnostics import Severity
+from planforge.diagnostics import Severity, Suggestion
+from planforge.messages import join, msg
 from planforge.model import Plan, Segmentation
 from planforge.rules import Finding, rule
 from planforge.rules.common import label
@@ -146,10 +147,22 @@ def duplicate_keys(plan: Plan) -> Iterator[Finding]:
     seg = plan.segmentation
     if seg is None or not seg.duplicates:
         return
-    shown = "; ".join(f"`{k}` on rows {', '.join(map(str, rows))}" for k, rows in seg.duplicates)
+    shown = join(
+        [
+            msg("`{key}` on rows {rows}", key=k, rows=", ".join(map(str, rows)))
+            for k, rows in seg.duplicates
+        ],
+        "; ",
+    )
     yield Finding(
         (*SEG, "key"),
-        f"the key `{seg.key}` is not unique in `{seg.source}`: {shown}; remove the duplicate rows",
+        msg(
+            "the key `{key}` is not unique in `{source}`: {shown}",
+            key=seg.key,
+            source=seg.source,
+            shown=shown,
+        ),
+        fix=Suggestion(msg("remove the duplicate rows from the source")),
     )
 
 
@@ -168,7 +181,11 @@ def empty_source(plan: Plan) -> Iterator[Finding]:
     """
     seg = plan.segmentation
     if seg is not None and seg.read and seg.rows == 0:
-        yield Finding((*SEG, "source"), f"`{seg.source}` has a header but no customer rows")
+        yield Finding(
+            (*SEG, "source"),
+            msg("`{source}` has a header but no customer rows", source=seg.source),
+            fix=Suggestion(msg("export the customer list again, with its rows")),
+        )
 
 
 @rule("PF509", "share-off", Severity.WARNING)
@@ -198,9 +215,21 @@ def share_off(plan: Plan) -> Iterator[Finding]:
         if gap > seg.share_tolerance:
             yield Finding(
                 (*tier.path, "share"),
-                f"{label(tier, 'tier')} is planned at {tier.share} but the data gives"
-                f" {tier.actual_share}% ({tier.customers} of {seg.customers} customers),"
-                f" {gap} points off (tolerance {seg.share_tolerance}): update `share` or the rule",
+                msg(
+                    "{tier} is planned at {share} but the data gives {actual}% ({count} of"
+                    " {customers} customers), {gap} points off (tolerance {tolerance})",
+                    tier=label(tier, "tier"),
+                    share=str(tier.share),
+                    actual=tier.actual_share,
+                    count=tier.customers,
+                    customers=seg.customers,
+                    gap=gap,
+                    tolerance=seg.share_tolerance,
+                ),
+                fix=Suggestion(
+                    msg("write `share: {actual}%`, or change the rule", actual=tier.actual_share),
+                    f"{tier.actual_share}%",
+                ),
             )
 
 
@@ -226,8 +255,19 @@ def customers_disagree(plan: Plan) -> Iterator[Finding]:
         return
     yield Finding(
         (*plan.scope.path, "customers"),
-        f"`scope.customers` says {declared} but `{seg.source}` has {seg.customers} customers in"
-        " scope: remove `customers` (the data gives it) or update it",
+        msg(
+            "`scope.customers` says {declared} but `{source}` has {customers} customers in scope",
+            declared=declared,
+            source=seg.source,
+            customers=seg.customers,
+        ),
+        fix=Suggestion(
+            msg(
+                "remove `customers` (the data gives it) or write {customers}",
+                customers=seg.customers,
+            ),
+            str(seg.customers),
+        ),
     )
 
 
@@ -251,8 +291,13 @@ def data_stale(plan: Plan) -> Iterator[Finding]:
         return
     yield Finding(
         (*SEG, "source"),
-        f"数据滞后: `{seg.source}` was written on {seg.modified}, before the plan's as_of date"
-        f" {seg.as_of}: export the customer list again",
+        msg(
+            "数据滞后: `{source}` was written on {modified}, before the plan's as_of date {as_of}",
+            source=seg.source,
+            modified=seg.modified,
+            as_of=seg.as_of,
+        ),
+        fix=Suggestion(msg("export the customer list again")),
     )
 
 
@@ -274,9 +319,13 @@ def unassigned(plan: Plan) -> Iterator[Finding]:
         return
     yield Finding(
         ("tiers",),
-        f"{seg.unassigned} of {seg.customers} customers in scope match no tier's rule:"
-        " widen a rule or add a last tier without `rule`",
+        msg(
+            "{unassigned} of {customers} customers in scope match no tier's rule",
+            unassigned=seg.unassigned,
+            customers=seg.customers,
+        ),
         at_key=True,
+        fix=Suggestion(msg("widen a rule, or add a last tier without `rule`")),
     )
 
 
@@ -301,8 +350,11 @@ def rule_without_data(plan: Plan) -> Iterator[Finding]:
         if tier.rule is not None:
             yield Finding(
                 (*tier.path, "rule"),
-                f"{label(tier, 'tier')} has a rule but the plan has no `segmentation` block:"
-                " add one naming the customer data",
+                msg(
+                    "{tier} has a rule but the plan has no `segmentation` block",
+                    tier=label(tier, "tier"),
+                ),
+                fix=Suggestion(msg("add a `segmentation` block naming the customer data")),
             )
 
 
@@ -326,8 +378,13 @@ def unreachable_tier(plan: Plan) -> Iterator[Finding]:
         if rest is not None:
             yield Finding(
                 (*tier.path, "id"),
-                f"{label(tier, 'tier')} comes after {label(rest, 'tier')}, which has no rule and"
-                " takes every remaining customer: move that tier last",
+                msg(
+                    "{tier} comes after {rest}, which has no rule and takes every remaining"
+                    " customer",
+                    tier=label(tier, "tier"),
+                    rest=label(rest, "tier"),
+                ),
+                fix=Suggestion(msg("move {rest} last", rest=label(rest, "tier"))),
             )
         elif tier.rule is None:
             rest = tier

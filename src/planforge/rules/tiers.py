@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from decimal import Decimal
 
+from planforge.diagnostics import Suggestion
+from planforge.messages import msg
 from planforge.model import Plan
 from planforge.rules import Finding, rule
 
@@ -29,8 +31,33 @@ def shares_not_100(plan: Plan) -> Iterator[Finding]:
     if not shares or len(shares) != len(plan.tiers):
         return
     total = sum(shares, Decimal(0))
-    if total != 100:
-        listed = " + ".join(f"{s}%" for s in shares)
-        yield Finding(
-            ("tiers",), f"tier shares add up to {total}% ({listed}), not 100%", at_key=True
+    if total == 100:
+        return
+    listed = " + ".join(f"{s}%" for s in shares)
+    diff = total - 100
+    # Change the largest tier that can absorb the difference (its share stays above 0).
+    tier = max(
+        (t for t in plan.tiers if t.share.value - diff > 0),
+        key=lambda t: t.share.value,
+        default=None,
+    )  # type: ignore[union-attr]
+    if tier is None:
+        fix = Suggestion(msg("change the shares so that they add up to 100%"))
+    else:
+        new = tier.share.value - diff  # type: ignore[union-attr]
+        fix = Suggestion(
+            msg(
+                "{how} tier `{tier}` by {diff}%, from {old}% to {new}%",
+                how=msg("lower") if diff > 0 else msg("raise"),
+                tier=tier.id,
+                diff=abs(diff),
+                old=tier.share.value,  # type: ignore[union-attr]
+                new=new,
+            )
         )
+    yield Finding(
+        ("tiers",),
+        msg("tier shares add up to {total}% ({listed}), not 100%", total=total, listed=listed),
+        at_key=True,
+        fix=fix,
+    )

@@ -25,6 +25,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from planforge.messages import msg
 from planforge.source import Path
 
 #: How far (in years) counting may go from the first year the calendar was asked about.
@@ -137,7 +138,9 @@ class WorkCalendar:
         days = self._years.get(year)
         if days is None:
             if not 1 <= year <= 9999:
-                raise OutOfCalendar(f"year {year} is outside the calendar (1 to 9999)")
+                raise OutOfCalendar(
+                    msg("year {year} is outside the calendar (1 to 9999)", year=year)
+                )
             first = dt.date(year, 1, 1).toordinal()
             last = dt.date(year, 12, 31).toordinal()
             days = [
@@ -157,7 +160,7 @@ class WorkCalendar:
         anchor = min(self._cum)
         top = max(self._cum)
         if abs(year - anchor) > MAX_YEARS or abs(year - top) > MAX_YEARS:
-            raise OutOfCalendar(f"counting working days to {year} goes too far")
+            raise OutOfCalendar(msg("counting working days to {year} goes too far", year=year))
         while year > max(self._cum):
             y = max(self._cum)
             self._cum[y + 1] = self._cum[y] + len(self._year_days(y))
@@ -193,7 +196,7 @@ class WorkCalendar:
 
     def _find(self, ordinal: int) -> dt.date:
         if not self._cum:
-            raise OutOfCalendar("no working day counted yet")
+            raise OutOfCalendar(msg("no working day counted yet"))
         low, high = min(self._cum), max(self._cum)
         # Start near the right year (about 250 working days a year), then step.
         anchor = next(iter(self._cum))  # the first year counted has 0
@@ -226,7 +229,9 @@ def shift_days(day: dt.date, days: int) -> dt.date:
     """``day`` plus ``days`` calendar days; :class:`OutOfCalendar` past 0001-01-01 or 9999-12-31."""
     target = day.toordinal() + days
     if not _ORD_MIN <= target <= _ORD_MAX:
-        raise OutOfCalendar(f"{days} days from {day} is outside the calendar")
+        raise OutOfCalendar(
+            msg("{days} days from {day} is outside the calendar", days=days, day=day)
+        )
     return dt.date.fromordinal(target)
 
 
@@ -291,6 +296,17 @@ def _attach_country(cal: WorkCalendar, code: str) -> None:
     cal.covered = country.official_years(code)
 
 
+_WEEKDAY_NAMES = (
+    msg("Monday"),
+    msg("Tuesday"),
+    msg("Wednesday"),
+    msg("Thursday"),
+    msg("Friday"),
+    msg("Saturday"),
+    msg("Sunday"),
+)
+
+
 def describe_day_off(cal: WorkCalendar, day: dt.date) -> str:
     """Why ``day`` is not a working day, for a message: ``a Saturday``, ``a day off (劳动节)``.
 
@@ -299,8 +315,8 @@ def describe_day_off(cal: WorkCalendar, day: dt.date) -> str:
     """
     name = cal.holiday_name(day)
     if name:
-        return f"a day off ({name})"
-    weekday = day.strftime("%A")
+        return msg("a day off ({name})", name=name)
+    weekday = _WEEKDAY_NAMES[day.weekday()]
     first = day
     for _ in range(14):  # back to the start of the run of days off
         try:
@@ -314,11 +330,11 @@ def describe_day_off(cal: WorkCalendar, day: dt.date) -> str:
     for _ in range(29):
         near = cal.holiday_name(current)
         if near:
-            return f"a {weekday} in the {near} holidays"
+            return msg("a {weekday} in the {near} holidays", weekday=weekday, near=near)
         try:
             current = shift_days(current, 1)
         except OutOfCalendar:
             break
         if cal.is_working_day(current):
             break
-    return f"a {weekday}"
+    return msg("a {weekday}", weekday=weekday)

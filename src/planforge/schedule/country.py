@@ -22,6 +22,8 @@ from typing import Any
 
 import holidays
 
+from planforge.messages import msg
+
 #: planforge locale -> holidays' language codes to try, in order.
 _LANGUAGES = {"zh-CN": ("zh_CN", "zh"), "en": ("en_US", "en_GB", "en")}
 
@@ -37,8 +39,15 @@ def unknown_country_message(code: str) -> str | None:
     if code in known:
         return None
     close = difflib.get_close_matches(code.upper(), known, n=1, cutoff=0.5)
-    hint = f"; did you mean `{close[0]}`?" if close else " (use an ISO 3166 code such as CN)"
-    return f"the holiday data has no country `{code}`{hint}"
+    if close:
+        return msg(
+            "the holiday data has no country `{code}`; did you mean `{close}`?",
+            code=code,
+            close=close[0],
+        )
+    return msg(
+        "the holiday data has no country `{code}` (use an ISO 3166 code such as CN)", code=code
+    )
 
 
 def _language(cls: Any, locale: str | None) -> str | None:

@@ -24,6 +24,7 @@ from collections import deque
 
 from planforge.bounds import MAX_DATE, MIN_DATE
 from planforge.dates import span_days
+from planforge.messages import msg
 from planforge.model import Dependency, Occurrence, Plan, Task
 from planforge.schedule.calendar import OutOfCalendar, WorkCalendar, shift_days
 from planforge.schedule.durations import Span
@@ -46,7 +47,7 @@ def schedule(plan: Plan) -> None:
         try:
             _date(task, tasks, cal)
         except OutOfCalendar as exc:
-            task.schedule_error = f"{exc}"
+            task.schedule_error = exc.args[0]
             task.start, task.end, task.occurrences = task.written_start, task.written_end, []
     deadlines = {p.id: p.deadline for p in plan.phases if p.id and p.deadline}
     try:
@@ -151,8 +152,12 @@ def _date(task: Task, tasks: dict[str, Task], cal: WorkCalendar) -> None:
     for day in (task.start, task.end):
         if not MIN_DATE <= day <= MAX_DATE:
             raise OutOfCalendar(
-                f"it would run to {day}, outside the dates a plan may use"
-                f" ({MIN_DATE} to {MAX_DATE})"
+                msg(
+                    "it would run to {day}, outside the dates a plan may use ({first} to {last})",
+                    day=day,
+                    first=MIN_DATE,
+                    last=MAX_DATE,
+                )
             )
     if task.milestone:
         task.working_days = 0
@@ -172,7 +177,7 @@ def _occurrences(task: Task, cal: WorkCalendar, start: dt.date, end: dt.date) ->
     try:
         days = nominal_dates(start, task.rhythm, task.count, task.until)
     except ValueError as exc:
-        task.schedule_error = str(exc)
+        task.schedule_error = exc.args[0]
         task.schedule_error_key = "count" if task.count is not None else "until"
         return
     length = end.toordinal() - start.toordinal()

@@ -13,6 +13,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from planforge.messages import msg
+
 #: The most occurrences a task may have.
 MAX_OCCURRENCES = 1000
 
@@ -46,12 +48,17 @@ def parse_every(text: object) -> Rhythm:
     m = (_EN.fullmatch(text) or _ZH.fullmatch(text)) if isinstance(text, str) else None
     if not m:
         raise ValueError(
-            f"`{str(text)[:40]}` is not a rhythm: write `week`, `2 weeks`, `month` or `quarter`"
-            " (or 每周, 每2周, 每月, 每季度)"
+            msg(
+                "`{text}` is not a rhythm: write `week`, `2 weeks`, `month` or `quarter`"
+                " (or 每周, 每2周, 每月, 每季度)",
+                text=str(text)[:40],
+            )
         )
     count_text, unit = m.groups()
     if count_text is not None and (len(count_text) > 4 or not 1 <= int(count_text) <= 520):
-        raise ValueError(f"`{text}`: repeat at most every 520 weeks or months, at least every 1")
+        raise ValueError(
+            msg("`{text}`: repeat at most every 520 weeks or months, at least every 1", text=text)
+        )
     count = int(count_text) if count_text else 1
     months, days = _UNITS.get(unit.lower(), (1, 0) if "月" in unit else (3, 0))
     return Rhythm(months * count, days * count)
@@ -73,6 +80,9 @@ def nominal_dates(
         out.append(day)
     if len(out) > MAX_OCCURRENCES:
         raise ValueError(
-            f"more than {MAX_OCCURRENCES} occurrences; repeat less often or stop sooner"
+            msg(
+                "more than {limit} occurrences; repeat less often or stop sooner",
+                limit=MAX_OCCURRENCES,
+            )
         )
     return out

@@ -17,6 +17,7 @@ from typing import Any
 import polars as pl
 from sqlglot import exp
 
+from planforge.messages import msg
 from planforge.segment.rules import DAYS_SINCE, Rule, RuleError
 
 NUM, TEXT, DATE, BOOL, NULL = "number", "text", "date", "true/false", "empty"
@@ -91,7 +92,11 @@ class Compiler:
             for k, side in ((lk, node.this), (rk, node.expression)):
                 if k not in (NUM, NULL):
                     raise RuleError(
-                        f"`{side.sql()}` is {k}, not a number: it cannot be calculated with",
+                        msg(
+                            "`{expr}` is {kind}, not a number: it cannot be calculated with",
+                            expr=side.sql(),
+                            kind=k,
+                        ),
                         _at(side),
                     )
             return getattr(left, _ARITH[type(node)])(right), NUM
@@ -119,7 +124,9 @@ class Compiler:
         if isinstance(node, exp.Anonymous) and str(node.this).lower() == DAYS_SINCE:
             column = node.expressions[0]
             return (pl.lit(self.as_of) - self._date(column)).dt.total_days(), NUM
-        raise RuleError(f"`{node.sql()}` is not allowed in a rule", _at(node))  # pragma: no cover
+        raise RuleError(
+            msg("`{expr}` is not allowed in a rule", expr=node.sql()), _at(node)
+        )  # pragma: no cover
 
     def _date(self, column: exp.Column) -> pl.Expr:
         col = pl.col(column.name)
@@ -130,7 +137,12 @@ class Compiler:
             text = col.cast(pl.String).str.strip_chars()
             return pl.coalesce([text.str.to_date(f, strict=False) for f in _DATE_FORMATS])
         raise RuleError(
-            f"days_since needs a date column, but `{column.name}` holds {k}s", _at(column)
+            msg(
+                "days_since needs a date column, but `{column}` holds {kind} values",
+                column=column.name,
+                kind=k,
+            ),
+            _at(column),
         )
 
     def _compare(
@@ -150,11 +162,23 @@ class Compiler:
         if NULL not in (lk, rk) and lk != rk:
             culprit = a if isinstance(a, exp.Column) else b
             raise RuleError(
-                f"`{a.sql()}` is {lk} but `{b.sql()}` is {rk}: compare like with like"
-                + (
-                    f" (the source's `{culprit.name}` column holds {kind_of(self.schema[culprit.name])})"
-                    if isinstance(culprit, exp.Column)
-                    else ""
+                msg(
+                    "`{a}` is {ak} but `{b}` is {bk}: compare like with like (the source's"
+                    " `{column}` column holds {kind})",
+                    a=a.sql(),
+                    ak=lk,
+                    b=b.sql(),
+                    bk=rk,
+                    column=culprit.name,
+                    kind=kind_of(self.schema[culprit.name]),
+                )
+                if isinstance(culprit, exp.Column)
+                else msg(
+                    "`{a}` is {ak} but `{b}` is {bk}: compare like with like",
+                    a=a.sql(),
+                    ak=lk,
+                    b=b.sql(),
+                    bk=rk,
                 ),
                 _at(culprit),
             )
@@ -164,7 +188,7 @@ class Compiler:
         value, _k = self._node(node.this, text)
         pattern = node.expression
         if not (isinstance(pattern, exp.Literal) and pattern.is_string):
-            raise RuleError("LIKE takes a text pattern such as '138%'", _at(pattern))
+            raise RuleError(msg("LIKE takes a text pattern such as '138%'"), _at(pattern))
         regex = (
             "^"
             + "".join(
@@ -179,7 +203,9 @@ def _iso(lit: exp.Literal) -> dt.date:
     try:
         return dt.date.fromisoformat(lit.this)
     except ValueError:
-        raise RuleError(f"'{lit.this}' is not a date: write DATE '2024-01-01'", _at(lit)) from None
+        raise RuleError(
+            msg("'{value}' is not a date: write DATE '2024-01-01'", value=lit.this), _at(lit)
+        ) from None
 
 
 def _at(node: exp.Expression) -> int:

@@ -14,6 +14,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from planforge.dates import parse_date
+from planforge.messages import msg
 from planforge.model import Plan, RuleProblem, Segmentation
 from planforge.quantities import parse_quantity
 from planforge.segment.rules import ForbiddenError, Rule, RuleError, parse_rule, suggest
@@ -61,9 +62,11 @@ def resolve_segmentation(plan: Plan, raw: dict[str, Any], base: str, read_data: 
             seg.columns = header(seg.source_file)
             seg.modified = modified(seg.source_file)
         except SourceError as exc:
-            seg.source_error = str(exc)
+            seg.source_error = exc.args[0]
         except OSError as exc:
-            seg.source_error = f"cannot read `{seg.source}`: {exc.strerror or exc}"
+            seg.source_error = msg(
+                "cannot read `{file}`: {error}", file=seg.source, error=exc.strerror or str(exc)
+            )
     if seg.columns:
         _check_columns(plan, rules)
     if not seg.show_given:
@@ -94,9 +97,9 @@ def _parse(seg: Segmentation, path: Path, text: str) -> Rule | None:
     try:
         return parse_rule(text)
     except ForbiddenError as exc:
-        seg.problems.append(RuleProblem(path, str(exc), exc.offset, "PF504"))
+        seg.problems.append(RuleProblem(path, exc.args[0], exc.offset, "PF504"))
     except RuleError as exc:
-        seg.problems.append(RuleProblem(path, str(exc), exc.offset, "PF503"))
+        seg.problems.append(RuleProblem(path, exc.args[0], exc.offset, "PF503"))
     return None
 
 
@@ -132,8 +135,19 @@ def _check_columns(plan: Plan, rules: Rules) -> None:
 
 def _unknown(name: str, known: list[str], where: str, listed: str) -> str:
     close = suggest(name, known)
-    hint = f"; did you mean `{close}`?" if close else f" (its columns: {listed})"
-    return f"`{where}` has no column `{name}`{hint}"
+    if close:
+        return msg(
+            "`{file}` has no column `{name}`; did you mean `{close}`?",
+            file=where,
+            name=name,
+            close=close,
+        )
+    return msg(
+        "`{file}` has no column `{name}` (its columns: {listed})",
+        file=where,
+        name=name,
+        listed=listed,
+    )
 
 
 def default_show(seg: Segmentation, rules: Rules) -> list[str]:

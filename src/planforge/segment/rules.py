@@ -16,6 +16,8 @@ import sqlglot
 from sqlglot import exp
 from sqlglot.errors import ParseError, TokenError
 
+from planforge.messages import msg
+
 #: The one function a rule may call.
 DAYS_SINCE = "days_since"
 
@@ -95,9 +97,11 @@ def parse_rule(text: str) -> Rule:
     """Parse and check ``text``; raises :class:`RuleError` with the offset of the mistake."""
     for i, ch in enumerate(text):
         if ch in _LOOKALIKES:
-            raise RuleError(f"write `{_LOOKALIKES[ch]}` instead of `{ch}`", i)
+            raise RuleError(
+                msg("write `{good}` instead of `{bad}`", good=_LOOKALIKES[ch], bad=ch), i
+            )
     if not text.strip():
-        raise RuleError("the rule is empty: write a condition such as `年消费 >= 150000`")
+        raise RuleError(msg("the rule is empty: write a condition such as `年消费 >= 150000`"))
     try:
         trees = sqlglot.parse(text)
     except (ParseError, TokenError) as exc:
@@ -105,20 +109,24 @@ def parse_rule(text: str) -> Rule:
     except RecursionError:
         raise RuleError("the rule is nested too deeply: write it with fewer parentheses") from None
     except Exception as exc:  # sqlglot raises others on odd input
-        raise RuleError(f"cannot read the rule ({exc})") from None
+        raise RuleError(msg("cannot read the rule ({error})", error=str(exc))) from None
     trees = [t for t in trees if t is not None]
     if len(trees) != 1:
         raise ForbiddenError(
-            "a rule is one expression such as `年消费 >= 150000`, not several statements:"
-            " remove the `;`",
+            msg(
+                "a rule is one expression such as `年消费 >= 150000`, not several statements:"
+                " remove the `;`"
+            ),
             max(0, text.find(";")),
         )
     tree = trees[0]
     _check(tree, text)
     if not _is_boolean(tree):
         raise RuleError(
-            "a rule must be a condition (a comparison, IN, BETWEEN, LIKE, IS NULL...),"
-            " e.g. `年消费 >= 150000`"
+            msg(
+                "a rule must be a condition (a comparison, IN, BETWEEN, LIKE, IS NULL...),"
+                " e.g. `年消费 >= 150000`"
+            )
         )
     return Rule(text, tree, tuple(_columns(tree)))
 
@@ -126,16 +134,26 @@ def parse_rule(text: str) -> Rule:
 def _parse_error(exc: Exception, text: str) -> tuple[str, int]:
     errors = getattr(exc, "errors", None) or []
     if not errors:
-        return f"syntax error ({exc})", 0
+        return msg("syntax error ({error})", error=str(exc)), 0
     err = errors[0]
     highlight = str(err.get("highlight") or "")
     end = _offset(text, err.get("line") or 1, err.get("col") or 1)
     start = max(0, end - len(highlight) + 1)
     desc = str(err.get("description") or "syntax error")
     if "Required keyword" in desc or "Expected" in desc:
-        return "the condition is incomplete here: a comparison needs a value on both sides", start
-    near = f" near `{highlight}`" if highlight else ""
-    return f"syntax error{near}: write a condition such as `年消费 >= 150000`", start
+        return (
+            msg("the condition is incomplete here: a comparison needs a value on both sides"),
+            start,
+        )
+    if highlight:
+        return (
+            msg(
+                "syntax error near `{near}`: write a condition such as `年消费 >= 150000`",
+                near=highlight,
+            ),
+            start,
+        )
+    return msg("syntax error: write a condition such as `年消费 >= 150000`"), start
 
 
 def _offset(text: str, line: int, col: int) -> int:
@@ -176,13 +194,17 @@ def _check(tree: exp.Expression, text: str) -> None:
             name = str(node.this)
             if name.lower() != DAYS_SINCE:
                 raise ForbiddenError(
-                    f"`{name}` is not allowed: the only function is days_since(column)",
+                    msg(
+                        "`{name}` is not allowed: the only function is days_since(column)",
+                        name=name,
+                    ),
                     _locate(node, text),
                 )
             args = node.expressions
             if len(args) != 1 or not isinstance(args[0], exp.Column):
                 raise ForbiddenError(
-                    "days_since takes one column: days_since(最近消费日期)", _locate(node, text)
+                    msg("days_since takes one column: days_since(最近消费日期)"),
+                    _locate(node, text),
                 )
         if isinstance(node, exp.Cast):
             to = node.args.get("to")
@@ -193,12 +215,14 @@ def _check(tree: exp.Expression, text: str) -> None:
                 and to.this == exp.DataType.Type.DATE
             ):
                 raise ForbiddenError(
-                    "only DATE '2024-01-01' literals are allowed, not CAST", _locate(node, text)
+                    msg("only DATE '2024-01-01' literals are allowed, not CAST"),
+                    _locate(node, text),
                 )
             _check_date(node.this.this, node, text)
         if isinstance(node, exp.Column) and (node.args.get("table") or node.args.get("db")):
             raise ForbiddenError(
-                f"write the column name alone, without a table: `{node.name}`", _locate(node, text)
+                msg("write the column name alone, without a table: `{name}`", name=node.name),
+                _locate(node, text),
             )
 
 
@@ -209,23 +233,25 @@ def _check_date(value: str, node: exp.Expression, text: str) -> None:
         dt.date.fromisoformat(value)
     except ValueError:
         raise RuleError(
-            f"`{value}` is not a date: write DATE '2024-01-01'", _locate(node, text)
+            msg("`{value}` is not a date: write DATE '2024-01-01'", value=value),
+            _locate(node, text),
         ) from None
 
 
 def _forbidden(node: exp.Expression) -> str:
     if isinstance(node, (exp.Select, exp.Subquery, exp.Query)):
-        return "a subquery is not allowed in a rule: compare columns with values"
+        return msg("a subquery is not allowed in a rule: compare columns with values")
     if isinstance(node, exp.Func):
-        return (
-            f"the function `{node.sql_name()}` is not allowed: the only function is"
-            " days_since(column)"
+        return msg(
+            "the function `{name}` is not allowed: the only function is days_since(column)",
+            name=node.sql_name(),
         )
     if isinstance(node, exp.Star):
-        return "`*` is not allowed in a rule: name a column"
-    return (
-        f"`{node.sql()[:40]}` is not allowed in a rule: use comparisons, AND/OR/NOT, IN, BETWEEN,"
-        " IS NULL, LIKE, + - * /, numbers, strings, DATE '…' and days_since(column)"
+        return msg("`*` is not allowed in a rule: name a column")
+    return msg(
+        "`{expr}` is not allowed in a rule: use comparisons, AND/OR/NOT, IN, BETWEEN,"
+        " IS NULL, LIKE, + - * /, numbers, strings, DATE '…' and days_since(column)",
+        expr=node.sql()[:40],
     )
 
 

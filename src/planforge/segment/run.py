@@ -8,6 +8,7 @@ from typing import Any
 
 import polars as pl
 
+from planforge.messages import msg
 from planforge.model import Plan, Segmentation
 from planforge.segment.engine import Compiler, assign
 from planforge.segment.plan import DUPLICATES_SHOWN, SEG, Rules, _rule_paths, share
@@ -46,7 +47,7 @@ def prepare(plan: Plan, rules: Rules) -> Prepared:
         frame = scan(seg.source_file, [c for c in (seg.key, seg.name) if c])
         schema = dict(frame.collect_schema())
     except SourceError as exc:
-        raise DataError(str(exc)) from None
+        raise DataError(exc.args[0]) from None
     except Exception as exc:
         raise DataError(_polars_message(seg, exc)) from None
     compiler = Compiler(schema, seg.as_of or dt.date.today())
@@ -61,7 +62,7 @@ def prepare(plan: Plan, rules: Rules) -> Prepared:
         except RuleError as exc:
             if frame.head(1).collect().height == 0:
                 raise EmptySource from None  # no rows: the column types mean nothing
-            raise DataError(str(exc), path, exc.offset) from None
+            raise DataError(exc.args[0], path, exc.offset) from None
     scope = compiled[id(rules.scope)].fill_null(False) if rules.scope else pl.lit(True)
     tiers = [(tid, compiled[id(rule)] if rule else None) for tid, rule in rules.tiers]
     frame = frame.with_columns(scope.alias(IN_SCOPE), assign(tiers).alias(TIER))
@@ -76,7 +77,11 @@ def count(plan: Plan, rules: Rules) -> None:
         prepared = prepare(plan, rules)
         counts, dups = _collect(prepared.frame, seg)
     except DataError as exc:
-        seg.data_error, seg.data_error_path, seg.data_error_offset = str(exc), exc.path, exc.offset
+        seg.data_error, seg.data_error_path, seg.data_error_offset = (
+            exc.args[0],
+            exc.path,
+            exc.offset,
+        )
         return
     except EmptySource:
         counts, dups = [], []
@@ -138,4 +143,4 @@ def _duplicates(frame: Any, key: str) -> list[tuple[str, list[int]]]:
 
 def _polars_message(seg: Segmentation, exc: BaseException) -> str:
     first = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:200]
-    return f"cannot read the rows of `{seg.source}`: {first}"
+    return msg("cannot read the rows of `{source}`: {error}", source=seg.source, error=first)

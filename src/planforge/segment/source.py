@@ -18,6 +18,8 @@ import shutil
 import tempfile
 from typing import Any
 
+from planforge.messages import msg
+
 FORMATS = {".csv": "csv", ".txt": "csv", ".xlsx": "xlsx", ".xlsm": "xlsx", ".parquet": "parquet"}
 _SNIFF = 1 << 20
 _CHUNK = 1 << 22
@@ -31,8 +33,11 @@ def kind(path: str) -> str:
     ext = os.path.splitext(path)[1].lower()
     if ext not in FORMATS:
         raise SourceError(
-            f"`{os.path.basename(path)}` is not a CSV, XLSX or Parquet file:"
-            " export the customer list from the CRM as .csv, .xlsx or .parquet"
+            msg(
+                "`{file}` is not a CSV, XLSX or Parquet file: export the customer list from the"
+                " CRM as .csv, .xlsx or .parquet",
+                file=os.path.basename(path),
+            )
         )
     return FORMATS[ext]
 
@@ -56,7 +61,10 @@ def encoding(path: str) -> str:
         return "gb18030"
     except UnicodeDecodeError:
         raise SourceError(
-            f"`{os.path.basename(path)}` is neither UTF-8 nor GBK text: save it as CSV UTF-8"
+            msg(
+                "`{file}` is neither UTF-8 nor GBK text: save it as CSV UTF-8",
+                file=os.path.basename(path),
+            )
         ) from None
 
 
@@ -65,7 +73,9 @@ def header(path: str) -> list[str]:
     what = kind(path)
     if not os.path.isfile(path):
         raise SourceError(
-            f"`{path}` does not exist: export the customer list there or fix `source`"
+            msg(
+                "`{file}` does not exist: export the customer list there or fix `source`", file=path
+            )
         )
     try:
         if what == "csv":
@@ -81,7 +91,9 @@ def header(path: str) -> list[str]:
     except SourceError:
         raise
     except Exception as exc:
-        raise SourceError(f"cannot read `{os.path.basename(path)}`: {_short(exc)}") from None
+        raise SourceError(
+            msg("cannot read `{file}`: {error}", file=os.path.basename(path), error=_short(exc))
+        ) from None
 
 
 def _csv_header(path: str) -> list[str]:
@@ -92,7 +104,9 @@ def _csv_header(path: str) -> list[str]:
         line = line.removeprefix("\ufeff")
     rows = list(csv.reader(io.StringIO(line)))
     if not rows or not any(c.strip() for c in rows[0]):
-        raise SourceError(f"`{os.path.basename(path)}` is empty: it has no header row")
+        raise SourceError(
+            msg("`{file}` is empty: it has no header row", file=os.path.basename(path))
+        )
     return rows[0]
 
 

@@ -1,0 +1,66 @@
+"""Messages that can be shown in the planner's language.
+
+A :class:`Message` *is* its English text (a ``str``), so it can be compared,
+logged and written to JSON as before; it also remembers its gettext template and
+arguments, so :meth:`Message.localize` can render it in another language later.
+Write every user-facing text as ``msg("the line `{item}` says {amount}", item=..., amount=...)``:
+the template is the catalog's ``msgid`` (``python-brace-format``), and arguments that
+are themselves messages are translated too.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class Message(str):
+    """English text plus the template and arguments it was made from."""
+
+    template: str
+    args: dict[str, Any]
+
+    def __new__(cls, template: str, /, **args: Any) -> Message:
+        self = super().__new__(cls, template.format(**args) if args else template)
+        self.template = template
+        self.args = args
+        return self
+
+    def localize(self, lang: str | None) -> str:
+        """This message in ``lang`` (``zh-CN``, ``en``); English when there is no translation."""
+        if not lang or lang == "en":
+            return str(self)
+        from planforge.i18n import gettext
+
+        text = gettext(self.template, lang)
+        if not self.args:
+            return text
+        args = {k: localize(v, lang) for k, v in self.args.items()}
+        try:
+            return text.format(**args)
+        except (KeyError, IndexError, ValueError):  # a broken translation: fall back
+            return str(self)
+
+
+def msg(template: str, /, **args: Any) -> Message:
+    """A translatable message (``msg`` is the extraction keyword)."""
+    return Message(template, **args)
+
+
+def N_(template: str) -> str:
+    """Marks a template for the catalog where it is written; ``msg`` it where it is used."""
+    return template
+
+
+def localize(value: Any, lang: str | None) -> Any:
+    """``value`` in ``lang`` when it is a :class:`Message` (or a list of them), else as is."""
+    if isinstance(value, Message):
+        return value.localize(lang)
+    if isinstance(value, (list, tuple)) and value and isinstance(value[0], Message):
+        return type(value)(localize(v, lang) for v in value)
+    return value
+
+
+def join(items: list[Any], lang_sep: str = ", ") -> Message:
+    """Several messages as one list (``a, b, c``); each item is translated."""
+    fields = {f"i{n}": item for n, item in enumerate(items)}
+    return Message(lang_sep.join("{" + k + "}" for k in fields), **fields)

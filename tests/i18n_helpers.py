@@ -1,0 +1,23 @@
+"""Helpers for the translation tests."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from planforge.i18n import translated
+from planforge.i18n_build import is_structural
+from planforge.messages import Message
+
+
+def untranslated(text: Any, lang: str) -> list[str]:
+    """The texts inside ``text`` that ``lang`` cannot show: plain strings that are not
+    messages at all, and message templates without a translation (recursively)."""
+    if not isinstance(text, Message):
+        return [f"not a message: {text!r}"] if isinstance(text, str) and text else []
+    out = []
+    if not is_structural(text.template) and not translated(text.template, lang):
+        out.append(text.template)
+    for arg in text.args.values():
+        if isinstance(arg, Message):
+            out += untranslated(arg, lang)
+    return out
