@@ -256,3 +256,16 @@ def test_a_real_browser_sees_each_save(plan: Path) -> None:
             browser.close()
         server.terminate()
         server.wait(timeout=30)
+
+
+def test_a_data_driven_plan_shows_the_counts_from_its_data() -> None:
+    from tests.conftest import PLANS
+
+    c = Client(PLANS / "crm-tiers-2024q2.yaml")
+    try:
+        status, body, _ = c.get("/")
+        assert status == 200
+        assert "customers.csv" in body  # the tiers page names the data it counted
+        assert c.get("/data/customers.csv")[0] == 404  # the data itself is never served
+    finally:
+        c.close()

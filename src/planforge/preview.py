@@ -96,7 +96,7 @@ class Preview:
 
     def _render(self) -> tuple[str, str]:
         try:
-            result = check_file(self.plan)
+            result = check_file(self.plan, read_data=True)  # as render: counts from the data
         except OSError as exc:
             return self._problem_page(
                 f"{self.plan}: cannot read: {exc.strerror or exc}"
