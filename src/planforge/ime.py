@@ -282,6 +282,8 @@ class _Scanner:
         self.numeric(num, at + 1, inner)
 
     def flow(self, num: int, at: int, plain: str) -> None:
+        if plain.isascii():
+            return  # full-width commas and digits are the only slips inside a flow
         close = "]" if plain[0] == "[" else "}"
         opened: list[str] = []
         quote, commas = "", []
@@ -327,6 +329,8 @@ class _Scanner:
             self.numeric(num, at + item.start(), item.group(0).rstrip())
 
     def numeric(self, num: int, at: int, text: str) -> None:
+        if text.isascii():
+            return
         wide = [i for i, c in enumerate(text) if c in NUMERIC]
         if not wide or not any(c.isdigit() for c in text):
             return
@@ -401,12 +405,19 @@ def _suspect() -> re.Pattern[str]:
         sorted({*SPACES, *NUMERIC, *_COMMAS, "：", *_CURLY_OPEN, *_CURLY_CLOSE, '"', "'"})
     )
     return re.compile(
-        "[" + re.escape(chars) + r"]|[A-Za-z_][A-Za-z0-9_-]*:\S|(?:^|[:-])[ \t]*[>|%@`]",
+        "["
+        + re.escape(chars)
+        # a key starts where a word starts: without the look-behind, a long run of
+        # letters with no colon is tried from each of its letters (quadratic)
+        + r"]|(?<![A-Za-z0-9_-])[A-Za-z_][A-Za-z0-9_-]*:\S|(?:^|[:-])[ \t]*[>|%@`]",
         re.MULTILINE,
     )
 
 
 _SUSPECT = _suspect()
+#: Lines longer than this are not scanned for slips: the scan is per character in Python,
+#: and such a line is a generated or hostile file, not something typed with an input method.
+MAX_LINE = 20_000
 
 
 def scan(text: str) -> list[Slip]:
@@ -434,6 +445,8 @@ def scan(text: str) -> list[Slip]:
         if num <= quoted_to:
             continue
         line = lines[num - 1].rstrip("\r")
+        if len(line) > MAX_LINE:
+            continue  # no plan writes such a line by hand; the bounds (PF108, PF009) report it
         if line.strip():
             indent = scanner.line(num, line)
             if indent is not None:
