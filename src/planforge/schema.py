@@ -17,6 +17,7 @@ from decimal import Decimal
 from pathlib import Path as FsPath
 from typing import Any
 
+from planforge.bounds import computed, number_problem
 from planforge.dates import parse_date, real_date, why_not_a_date
 from planforge.diagnostics import Diagnostic, Severity, Suggestion
 from planforge.loader import Document
@@ -288,9 +289,11 @@ def _as_number(value: str) -> str | None:
     if cleaned[-1:] in _UNITS:
         factor, cleaned = _UNITS[cleaned[-1]], cleaned[:-1]
     number = _try_decimal(cleaned)
-    if not is_number(number):
+    if not is_number(number) or number_problem(number) is not None:
+        return None  # `1e４００`: no plain number to suggest (PF106 says why)
+    result = computed(lambda: number * factor)
+    if result is None or number_problem(result) is not None:
         return None
-    result = number * factor
     return format(result.normalize(), "f") if factor != 1 else str(result)
 
 
