@@ -138,3 +138,12 @@ def test_any_other_function_is_always_refused(func: str, arg: str) -> None:
 def test_a_rule_nested_beyond_reason_is_a_planner_error() -> None:
     with pytest.raises(RuleError, match="nested too deeply"):
         parse_rule("(" * 600 + "x > 1" + ")" * 600)
+
+
+def test_a_statement_is_refused_without_sqlglot_logging_to_the_terminal(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    with pytest.raises(RuleError):
+        parse_rule("DROP TABLE t")
+    captured = capsys.readouterr()
+    assert "Falling back" not in captured.err + captured.out

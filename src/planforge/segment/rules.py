@@ -10,6 +10,7 @@ character offset of the mistake inside the rule text.
 from __future__ import annotations
 
 import difflib
+import logging
 from dataclasses import dataclass
 
 import sqlglot
@@ -17,6 +18,10 @@ from sqlglot import exp
 from sqlglot.errors import ParseError, TokenError
 
 from planforge.messages import msg
+
+#: sqlglot logs a warning when it falls back to a generic command (`DROP TABLE t`); the
+#: rule is refused with a located error anyway, so its log never reaches the terminal.
+logging.getLogger("sqlglot").addHandler(logging.NullHandler())
 
 #: The one function a rule may call.
 DAYS_SINCE = "days_since"
