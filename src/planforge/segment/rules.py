@@ -26,12 +26,11 @@ logging.getLogger("sqlglot").addHandler(logging.NullHandler())
 #: The one function a rule may call.
 DAYS_SINCE = "days_since"
 
-#: Node kinds a rule may contain.
-ALLOWED: tuple[type[exp.Expression], ...] = (
+#: Node kinds that make a condition: connectives and comparisons.
+_CONDITIONS: tuple[type[exp.Expression], ...] = (
     exp.And,
     exp.Or,
     exp.Not,
-    exp.Paren,
     exp.EQ,
     exp.NEQ,
     exp.GT,
@@ -42,6 +41,12 @@ ALLOWED: tuple[type[exp.Expression], ...] = (
     exp.Between,
     exp.Is,
     exp.Like,
+)
+
+#: Node kinds a rule may contain.
+ALLOWED: tuple[type[exp.Expression], ...] = (
+    *_CONDITIONS,
+    exp.Paren,
     exp.Add,
     exp.Sub,
     exp.Mul,
@@ -167,22 +172,7 @@ def _offset(text: str, line: int, col: int) -> int:
     return min(len(text) - 1 if text else 0, max(0, before + col - 1))
 
 
-_BOOLEAN = (
-    exp.And,
-    exp.Or,
-    exp.Not,
-    exp.EQ,
-    exp.NEQ,
-    exp.GT,
-    exp.GTE,
-    exp.LT,
-    exp.LTE,
-    exp.In,
-    exp.Between,
-    exp.Is,
-    exp.Like,
-    exp.Boolean,
-)
+_BOOLEAN = (*_CONDITIONS, exp.Boolean)
 
 
 def _is_boolean(node: exp.Expression) -> bool:
