@@ -66,7 +66,19 @@ def main() -> None:
         action="store_true",
         help="run only the scheduling benchmark and replace its section of RESULTS.md",
     )
+    parser.add_argument(
+        "--only-render",
+        action="store_true",
+        help="run only the render benchmarks and replace their section of RESULTS.md",
+    )
     args = parser.parse_args()
+    if args.only_render:
+        planforge = tool("planforge")
+        OUT.mkdir(parents=True, exist_ok=True)
+        lines = render_lines(planforge, args.repeat)
+        replace_marked(args.output, lines)
+        print("\n".join(lines))
+        return
 
     planforge, cjs = tool("planforge"), tool("check-jsonschema")
     OUT.mkdir(parents=True, exist_ok=True)
@@ -125,7 +137,7 @@ def main() -> None:
             f" {cj.peak_mib:.0f} MiB |"
         )
 
-    render_rows, render_scale = render_section(planforge, args.repeat)
+    render = render_lines(planforge, args.repeat)
 
     versions = ", ".join(
         f"{name} {md.version(name)}"
@@ -160,23 +172,7 @@ def main() -> None:
             *scale_rows,
             "",
             *schedule_rows,
-            "## `planforge render` against headless Chromium",
-            "",
-            "Both print planforge's HTML for `plans/reactivation-2024q2.yaml` to PDF, as whole"
-            " processes: `planforge render --format pdf` (checks, resolves, fills the templates,"
-            " prints with WeasyPrint) against `chromium --headless --print-to-pdf` of the HTML"
-            " that planforge wrote. Chromium's peak memory is its browser process only (its"
-            " renderer and GPU processes come on top).",
-            "",
-            "| workload | planforge | Chromium | planforge is faster by |",
-            "|---|---|---|---|",
-            *render_rows,
-            "",
-            "## Render scaling (PDF)",
-            "",
-            "| tasks | pages | wall time | peak memory |",
-            "|---|---|---|---|",
-            *render_scale,
+            *render,
             "",
             *large_inputs(planforge),
             "",
@@ -273,6 +269,94 @@ def batch_rows(planforge: str, chromium_cmd: list[str], out: Path, repeat: int) 
     return rows
 
 
+RENDER_START, RENDER_END = "<!-- render: bench/run.py -->", "<!-- /render -->"
+
+
+def render_lines(planforge: str, repeat: int) -> list[str]:
+    """The render sections of RESULTS.md, between their markers."""
+    import os
+
+    load = os.getloadavg()
+    rows, scale = render_section(planforge, repeat)
+    after = os.getloadavg()
+    return [
+        RENDER_START,
+        "## `planforge render` against headless Chromium",
+        "",
+        f"Measured on {dt.date.today()} by `python bench/run.py --only-render` (load average"
+        f" {load[0]:.1f} before, {after[0]:.1f} after, on {os.cpu_count()} CPUs)."
+        " Both print planforge's HTML for `plans/reactivation-2024q2.yaml` to PDF, as whole"
+        " processes: `planforge render --format pdf` (checks, resolves, fills the templates,"
+        " prints with WeasyPrint) against `chromium --headless --print-to-pdf` of the HTML"
+        " that planforge wrote. Chromium's peak memory is its browser process only (its"
+        " renderer and GPU processes come on top).",
+        "",
+        "| workload | planforge | Chromium | planforge is faster by |",
+        "|---|---|---|---|",
+        *rows,
+        "",
+        "## Render scaling (PDF)",
+        "",
+        "Generated plans (`bench/generate.py`): planforge's whole process against Chromium"
+        " printing the HTML planforge wrote for the same plan, one run each. Above about"
+        " 50 pages, planforge prints in parts (`src/planforge/render/parts.py`), so its memory"
+        " stays flat; the PDF is larger because each part embeds its own font subset.",
+        "",
+        "| tasks | pages | planforge | peak memory | PDF size | Chromium | planforge is faster by |",
+        "|---|---|---|---|---|---|---|",
+        *scale,
+        "",
+        RENDER_END,
+    ]
+
+
+def replace_marked(results: Path, lines: list[str]) -> None:
+    """Put ``lines`` into RESULTS.md in place of the text between the same markers."""
+    text = results.read_text(encoding="utf-8")
+    start, end = lines[0], lines[-1]
+    if start in text and end in text:
+        before, rest = text.split(start, 1)
+        text = before + "\n".join(lines) + rest.split(end, 1)[1]
+    else:
+        text = text.rstrip("\n") + "\n\n" + "\n".join(lines) + "\n"
+    results.write_text(text, encoding="utf-8")
+
+
+PREVIEW = """
+import os, statistics, sys, time
+from pathlib import Path
+from planforge.preview import Preview
+from planforge.render.document import RenderOptions
+plan = Path(sys.argv[1])
+preview = Preview(plan, RenderOptions())
+preview.refresh()
+times = []
+for i in range(15):
+    os.utime(plan, ns=(i * 10**9, i * 10**9))  # a save: the stamp changes
+    start = time.perf_counter()
+    assert preview.refresh()
+    times.append(time.perf_counter() - start)
+print(statistics.median(times))
+"""
+
+
+def preview_row(planforge: str, chromium: Measure) -> str:
+    """`planforge preview`'s re-render after a save: a warm process checks the plan and
+    fills the templates; the browser shows the HTML (no PDF is printed)."""
+    plan = OUT / "preview-plan.yaml"
+    shutil.copy(EXAMPLE, plan)
+    python = str(Path(planforge).with_name("python"))
+    done = subprocess.run(
+        [python, "-c", PREVIEW, str(plan)], capture_output=True, text=True, check=True, cwd=ROOT
+    )
+    seconds = float(done.stdout.split()[-1])
+    return (
+        "| `planforge preview`: check and HTML again after a save (warm process, median of 15;"
+        f" the browser then lays the page out) | {seconds * 1000:.0f} ms |"
+        f" {chromium.median:.2f} s to print the same document | (not the same work) |"
+    )
+
+
 def render_section(planforge: str, repeat: int) -> tuple[list[str], list[str]]:
     """Example plan to PDF against Chromium, then scaling with plan size."""
     out = OUT / "render"
@@ -310,19 +394,33 @@ def render_section(planforge: str, repeat: int) -> tuple[list[str], list[str]]:
             f" {ch.median:.2f} s ({ch.peak_mib:.0f} MiB) | {faster(pf, ch)} |"
         )
         rows.extend(batch_rows(planforge, commands["chromium"], out, repeat))
+        rows.append(preview_row(planforge, ch))
     else:
         rows.append(f"| example plan to PDF | {pf.median:.2f} s | (no Chromium installed) | |")
     scale = []
-    for n in (100, 1000, 5000):
+    for n in (100, 1000, 2000, 5000):
         print(f"render: {n} tasks", file=sys.stderr)
         path = OUT / f"render-{n}.yaml"
         path.write_text(many_tasks(n), encoding="utf-8")
         cmd = [planforge, "render", str(path), "--format", "pdf", "-o", str(out)]
-        result = compare({"planforge": cmd}, ROOT, 1 if n >= 1000 else 2, warmup=n < 1000)
+        peers = {"planforge": cmd}
+        if browser:
+            run_once([planforge, "render", str(path), "--format", "html", "-o", str(out)], ROOT)
+            peers["chromium"] = [
+                *commands["chromium"][:-2],
+                f"--print-to-pdf={out / f'chromium-{n}.pdf'}",
+                (out / f"scale-{n}.html").as_uri(),
+            ]
+        result = compare(peers, ROOT, 1 if n >= 1000 else 2, warmup=n < 1000)
         m = result["planforge"]
+        pdf = out / f"scale-{n}.pdf"
+        peer = result.get("chromium")
         scale.append(
-            f"| {n:,} | {pages(out / f'scale-{n}.pdf')} | {m.median:.1f} s | {m.peak_mib:.0f} MiB |"
+            f"| {n:,} | {pages(pdf)} | {m.median:.1f} s | {m.peak_mib:.0f} MiB |"
+            f" {pdf.stat().st_size / 2**20:.1f} MiB |"
+            + (f" {peer.median:.1f} s | {faster(m, peer)} |" if peer else " | |")
         )
+        print(scale[-1], file=sys.stderr)
     return rows, scale
 
 
