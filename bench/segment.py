@@ -5,9 +5,12 @@ Run by ``./dev bench`` after ``bench/run.py``, or alone: ``python bench/segment.
 The data is generated once into bench/out/segment/ (10M rows of CSV are ~0.8 GB) and
 reused. Each measurement is a whole process (start-up included): ``planforge validate
 --data`` reads every row, assigns tiers, counts them and checks the key for duplicates;
-``planforge segment`` also writes the 1M-row tier list. Peak memory is the process's
-maximum resident set. The Spark run must give the same counts as planforge, or the
-benchmark fails. Writes its section of bench/RESULTS.md.
+``planforge segment`` also writes the tier list (1M and 10M rows). Peak memory is the
+process's maximum resident set. The same commands at the commit before the polars tier
+list (BEFORE) are the peer for time and memory, and the ``--sql spark`` statement on a
+local Spark session (1M and 10M CSV rows) must give the same counts as planforge, or the
+benchmark fails. The load average is recorded next to each figure (the machine is
+shared). Writes its section of bench/RESULTS.md.
 """
 
 from __future__ import annotations
@@ -124,13 +127,43 @@ def spark(planforge: str, plan: Path, csv: Path) -> tuple[dict[str, int], float,
     return result["counts"], result["query"], total
 
 
+COMMANDS = {"validate": "validate --data", "segment": "segment --format csv"}
+#: The commit before the tier list moved to polars expressions (cells masked and
+#: formatted in Python, one row at a time): the peer for the tier list and for memory.
+BEFORE = "0d11d47"
+
+
+def before_checkout() -> list[str] | None:
+    """``planforge`` as it was at BEFORE, run from an archive of that commit."""
+    target = OUT / f"before-{BEFORE}"
+    if not (target / "src").exists():
+        target.mkdir(parents=True, exist_ok=True)
+        archive = subprocess.run(
+            ["git", "-C", str(ROOT), "archive", BEFORE, "src", "schemas", "templates"],
+            capture_output=True,
+            check=False,
+        )
+        if archive.returncode != 0:
+            return None
+        subprocess.run(["tar", "-x", "-C", str(target)], input=archive.stdout, check=True)
+    return ["env", f"PYTHONPATH={target / 'src'}", sys.executable, "-m", "planforge"]
+
+
+def load() -> str:
+    """The load average now, as ``uptime`` prints it."""
+    return ", ".join(f"{x:.1f}" for x in os.getloadavg())
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--sizes", default="1M,10M")
+    parser.add_argument("--no-spark", action="store_true", help="skip the Spark comparison")
     args = parser.parse_args()
     planforge = str(Path(sys.executable).with_name("planforge"))
-    rows, spark_rows = [], []
+    before = before_checkout()
+    rows, spark_rows, before_rows = [], [], []
+    loads = [load()]
     for label in args.sizes.split(","):
         n = SIZES[label]
         print(f"generating {label}", file=sys.stderr)
@@ -139,7 +172,7 @@ def main() -> None:
             plan = plan_for(source)
             size = source.stat().st_size / 2**20
             cmds = {"validate": [planforge, "validate", "--data", str(plan)]}
-            if n <= 1_000_000 and source.suffix == ".csv":
+            if source.suffix == ".csv":
                 cmds["segment"] = [
                     planforge,
                     "segment",
@@ -149,8 +182,9 @@ def main() -> None:
                     "--format",
                     "csv",
                 ]
-            print(f"{label} {source.suffix}", file=sys.stderr)
+            print(f"{label} {source.suffix} (load {load()})", file=sys.stderr)
             repeat = args.repeat if n <= 1_000_000 else 1
+            at = load()
             measured = compare(cmds, ROOT, repeat, warmup=n <= 1_000_000)
             for name, m in measured.items():
                 what = (
@@ -160,11 +194,14 @@ def main() -> None:
                 )
                 rows.append(
                     f"| {label} | {source.suffix[1:].upper()} ({size:,.0f} MiB) | {what} |"
-                    f" {m.median:.2f} s | {m.peak_mib:,.0f} MiB |"
+                    f" {m.median:.2f} s | {m.peak_mib:,.0f} MiB | {at} |"
                 )
-            if source.suffix == ".csv" and n <= 1_000_000:
+            if before and source.suffix == ".csv":
+                before_rows += compare_before(before, cmds, label, n)
+            if source.suffix == ".csv" and not args.no_spark:
                 ours = counts(planforge, plan)
-                print("spark", file=sys.stderr)
+                print(f"spark {label} (load {load()})", file=sys.stderr)
+                at = load()
                 theirs = spark(planforge, plan, csv)
                 if theirs is None:
                     spark_rows.append(f"| {label} CSV | not run (pyspark or Java missing) | | | |")
@@ -176,26 +213,70 @@ def main() -> None:
                 spark_rows.append(
                     f"| {label} CSV | identical: {', '.join(f'{k} {v:,}' for k, v in ours.items())} |"
                     f" {pf:.2f} s | {query:.2f} s query, {total:.1f} s with JVM start |"
-                    f" **{total / pf:.1f}×** |"
+                    f" **{total / pf:.1f}×** | {at} |"
                 )
+        loads.append(load())
+    write_section(rows, spark_rows, before_rows, loads)
+
+
+def compare_before(before: list[str], cmds: dict[str, list[str]], label: str, n: int) -> list[str]:
+    """The same commands at BEFORE and now, interleaved, one run each: the rows of the
+    before/after table (the tier list before takes half a minute a million rows, so it is
+    measured at 1M only)."""
+    pairs = {"validate": cmds["validate"]}
+    if n <= 1_000_000:
+        pairs["segment"] = cmds["segment"]
+    runs: dict[str, list[str]] = {}
+    for name, cmd in pairs.items():
+        runs[f"{name} before"] = before + cmd[1:]
+        runs[f"{name} now"] = cmd
+    at = load()
+    print(f"{label} before/after (load {at})", file=sys.stderr)
+    measured = compare(runs, ROOT, 1, warmup=False)
+    out = []
+    for name in pairs:
+        old, new = measured[f"{name} before"], measured[f"{name} now"]
+        out.append(
+            f"| {label} CSV | `{COMMANDS[name]}` | {old.median:.2f} s, {old.peak_mib:,.0f} MiB"
+            f" | {new.median:.2f} s, {new.peak_mib:,.0f} MiB | **{old.median / new.median:.1f}×**"
+            f" faster, {old.peak_mib / new.peak_mib:.1f}× less memory | {at} |"
+        )
+    return out
+
+
+def write_section(
+    rows: list[str], spark_rows: list[str], before_rows: list[str], loads: list[str]
+) -> None:
     section = "\n".join(
         [
             BEGIN,
             "## Segmentation (`planforge segment`, data-driven tiers)",
             "",
-            "The example plan's rules (`plans/crm-tiers-2024q2.yaml`) over synthetic customers"
+            f"Measured on {dt.date.today().isoformat()} by `bench/segment.py`. The example"
+            " plan's rules (`plans/crm-tiers-2024q2.yaml`) over synthetic customers"
             " (bench/segment.py generates them). Whole processes; polars scans CSV and Parquet"
-            " lazily with the streaming engine, so memory stays bounded by the work, not the file.",
+            " lazily with the streaming engine, so memory stays bounded by the work, not the"
+            " file. The machine (2 cores) was shared with other agents: the load average"
+            f" (1, 5, 15 minutes) was {loads[0]} at the start and {loads[-1]} at the end, and"
+            " is given next to each measurement; compare figures within one table.",
             "",
-            "| customers | source | work | wall time | peak memory |",
-            "|---|---|---|---|---|",
+            "| customers | source | work | wall time | peak memory | load average |",
+            "|---|---|---|---|---|---|",
             *rows,
             "",
-            "The `--sql spark` statement on a local Spark session (`local[2]`, CSV with"
-            " `inferSchema`) over the same 1M-row file must give identical counts:",
+            f"Against planforge at {BEFORE} (the tier list masked and formatted in Python, one"
+            " cell at a time; the key check sorted 64-bit hashes), interleaved, one run each:",
             "",
-            "| data | tier counts | planforge (whole process) | Spark | planforge is faster by |",
-            "|---|---|---|---|---|",
+            "| data | command | before | now | now against before | load average |",
+            "|---|---|---|---|---|---|",
+            *before_rows,
+            "",
+            "The `--sql spark` statement on a local Spark session (`local[2]`, CSV with"
+            " `inferSchema`) over the same files must give identical counts:",
+            "",
+            "| data | tier counts | planforge `validate --data` (whole process) | Spark |"
+            " planforge is faster by | load average |",
+            "|---|---|---|---|---|---|",
             *spark_rows,
             END,
         ]
