@@ -915,7 +915,6 @@ def segment(
     """
     from planforge.check import check_document
     from planforge.loader import load_file
-    from planforge.reporters import get
 
     debug = debug or ctx.obj.get("debug", False)
     if not os.path.isfile(plan):
@@ -933,7 +932,28 @@ def segment(
         )
     if source is not None and isinstance(seg_raw, dict):
         seg_raw["source"] = os.path.abspath(source)
-    result = check_document(doc, debug=debug, read_data=dialect is None)
+    from planforge.segment.progress import reporting, wanted
+
+    # Progress on a terminal only (never in a CI log), over the whole run.
+    watched = dialect is None and wanted(sys.stderr, dict(os.environ))
+    with reporting(sys.stderr, _lang()) if watched else contextlib.nullcontext():
+        result = check_document(doc, debug=debug, read_data=dialect is None)
+        _segment_write(ctx, plan, result, output, formats, dialect, table, strict)
+
+
+def _segment_write(
+    ctx: click.Context,
+    plan: str,
+    result: Any,
+    output: str,
+    formats: tuple[str, ...],
+    dialect: str | None,
+    table: str,
+    strict: bool,
+) -> None:
+    """``segment`` after the check: the findings, then the SQL or the tier list."""
+    from planforge.reporters import get
+
     report = get("text")
     if result.failed(strict) or result.plan is None:
         click.echo(
@@ -950,27 +970,13 @@ def segment(
     from planforge.segment.command import TooBig, summary_text, write_tier_list
 
     try:
-        written = write_tier_list(result.plan, output, formats, _progress)
+        written = write_tier_list(result.plan, output, formats)
     except TooBig as exc:
         click.echo(f"{plan}: {exc}", err=True)
         ctx.exit(EXIT_FINDINGS)
     click.echo(summary_text(result.plan), nl=False)
     for path in written:
         click.echo(f"wrote {path}")
-
-
-def _progress(total: int) -> Callable[[int], None]:
-    bar = click.progressbar(length=total, label="writing the tier list", file=sys.stderr)
-    bar.__enter__()
-    done = [0]
-
-    def step(n: int) -> None:
-        done[0] += n
-        bar.update(n)
-        if done[0] >= total:
-            bar.__exit__(None, None, None)
-
-    return step
 
 
 @main.command()

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
 
+from planforge.messages import msg
 from planforge.model import Plan
 from planforge.segment.output import SUMMARY_HEADERS, tier_list, write_csv, write_xlsx
+from planforge.segment.progress import stage
 
-#: Above this many customers the command shows a progress bar while writing.
-PROGRESS_FROM = 50_000
 #: Rows an XLSX sheet holds below its header.
 XLSX_ROWS = 1_048_575
 
@@ -18,12 +17,7 @@ class TooBig(Exception):
     """The tier list does not fit the asked format."""
 
 
-def write_tier_list(
-    plan: Plan,
-    output: str,
-    formats: tuple[str, ...],
-    progress: Callable[[int], Callable[[int], None]] | None = None,
-) -> list[str]:
+def write_tier_list(plan: Plan, output: str, formats: tuple[str, ...]) -> list[str]:
     """Write ``<id>-tiers.xlsx`` and/or ``.csv`` into ``output``; the paths written."""
     seg = plan.segmentation
     assert seg is not None
@@ -35,12 +29,12 @@ def write_tier_list(
         )
     for fmt in formats:
         tl = tier_list(plan, seg.rules)
-        step = progress(tl.height) if progress and tl.height >= PROGRESS_FROM else None
         path = os.path.join(output, f"{plan.id}-tiers.{fmt}")
-        if fmt == "xlsx":
-            write_xlsx(path, tl, plan, step)
-        else:
-            write_csv(path, tl, step)
+        with stage(msg("writing `{file}`", file=os.path.basename(path)), tl.height) as progress:
+            if fmt == "xlsx":
+                write_xlsx(path, tl, plan, progress.advance)
+            else:
+                write_csv(path, tl, progress.advance)
         written.append(path)
     return written
 

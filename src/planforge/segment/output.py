@@ -2,15 +2,19 @@
 
 Columns follow the planning template's first table: 客户编号, 客户名称, 所属层级,
 分层依据 (the values that matched), 核心需求, 维护策略建议, then the other
-``show`` columns. Every cell passes through :func:`cell`, which masks personal
-data; XLSX cells are written as values, never formulas, with fixed document
-properties, so the same data gives the same bytes.
+``show`` columns. Every cell is masked and formatted by polars expressions
+(:mod:`planforge.segment.cells`), and the list is streamed batch by batch from the
+source to the file, so memory stays bounded whatever the number of customers.
+XLSX cells are written as values, never formulas, with fixed document properties,
+so the same data gives the same bytes.
 """
 
 from __future__ import annotations
 
 import csv
 import datetime as dt
+import io
+import math
 import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -20,28 +24,58 @@ from typing import Any
 import polars as pl
 
 from planforge.atomic import atomic_path
-from planforge.model import Plan, Tier
+from planforge.model import Plan
+from planforge.segment.cells import column, plain, safe_expr
 from planforge.segment.plan import Rules
-from planforge.segment.privacy import mask, sensitive_column
 from planforge.segment.run import IN_SCOPE, TIER, prepare
 
 HEADERS = ("客户编号", "客户名称", "所属层级", "分层依据", "核心需求", "维护策略建议")
 SUMMARY_HEADERS = ("层级", "层级名称", "客户数", "实际占比", "计划占比", "偏差(百分点)")
 UNASSIGNED = "未分层"
 LIST_SHEET, SUMMARY_SHEET = "客户分层清单", "分层汇总"
+#: Rows per batch streamed from the source to the file.
+BATCH = 50_000
+_NO_TIER, _REST, _ORDER = "未匹配任何层级规则", "其余客户", "__order"
 
 
 @dataclass
 class TierList:
-    """The rows to write and the summary, with everything already masked."""
+    """The tier list as lazy polars frames, ordered by tier, then by source row.
+
+    ``csv`` has one text column per output column: exactly the CSV fields. ``typed``
+    has, for each source column shown, the cell as text (null when it leaves as its
+    own value) and the value, then the tier's own columns; XLSX keeps numbers as
+    numbers from it.
+    """
 
     columns: list[str]
-    rows: Iterator[list[Any]]
+    csv: list[Any]  # pl.LazyFrame, one per tier
+    typed: list[Any]
     height: int
     summary: list[list[Any]] = field(default_factory=list)
 
+    @property
+    def rows(self) -> Iterator[list[Any]]:
+        """The rows as Python values (what the PDF's tier list prints)."""
+        for batch in batches(self.typed):
+            yield from (_typed_row(r) for r in batch.iter_rows())
 
-def _basis_columns(plan: Plan, rules: Rules, allowed: set[str]) -> dict[str | None, list[str]]:
+
+def _typed_row(record: tuple) -> list[Any]:
+    """key, name, then the other shown columns as (text, value) pairs, then the tier's four."""
+    cells = [t if t is not None else v for t, v in zip(record[:-4:2], record[1:-4:2], strict=True)]
+    return [cells[0], cells[1], *record[-4:], *cells[2:]]
+
+
+def batches(parts: list[Any]) -> Iterator[Any]:
+    """The lazy ``parts``, one after the other, collected by the streaming engine one
+    DataFrame at a time (one at a time: concatenated, polars would run them together
+    and hold the later ones until the first is written)."""
+    for part in parts:
+        yield from part.collect_batches(chunk_size=BATCH, engine="streaming")
+
+
+def _basis_columns(rules: Rules, allowed: set[str]) -> dict[str | None, list[str]]:
     out: dict[str | None, list[str]] = {}
     for tier_id, rule in rules.tiers:
         names: list[str] = []
@@ -52,95 +86,71 @@ def _basis_columns(plan: Plan, rules: Rules, allowed: set[str]) -> dict[str | No
     return out
 
 
-def show_value(value: Any) -> str:
-    """A source value as a planner reads it: 180,000; 2023-09-14; 4.5."""
-    if value is None:
-        return "(空)"
-    if isinstance(value, bool):
-        return "是" if value else "否"
-    if isinstance(value, int):
-        return f"{value:,}"
-    if isinstance(value, float):
-        return f"{Decimal(repr(value)):,}" if value == value else "(空)"
-    if isinstance(value, Decimal):
-        return f"{value:,}"
-    if isinstance(value, dt.datetime):
-        return value.isoformat(sep=" ")
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return str(value)
-
-
-def _cell_function(plan: Plan) -> Callable[[str, Any], Any]:
-    """How a value of a column leaves the source: as is when shown explicitly, else masked."""
-    seg = plan.segmentation
-    assert seg is not None
-    explicit = set(seg.show) if seg.show_given else set()
-
-    def cell(column: str, value: Any) -> Any:
-        if column in explicit:
-            return value
-        if isinstance(value, int) and -(10**10) < value < 10**10 and not sensitive_column(column):
-            return value  # too short to be a phone or ID-card number
-        if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
-            text = str(value)
-            masked = mask(text)
-            if sensitive_column(column):
-                return "***" + text[-4:] if len(text) > 4 else "***"
-            return value if masked == text else masked
-        if value is None or isinstance(value, (dt.date, bool)):
-            return value
-        text = str(value)
-        if sensitive_column(column):
-            return "***" + text[-4:] if len(text) > 4 else "***"
-        return mask(text)
-
-    return cell
-
-
 def tier_list(plan: Plan, rules: Rules) -> TierList:
     """The tier list for a plan whose data was read (``plan.segmentation.read``)."""
     seg = plan.segmentation
     assert seg is not None and seg.key
-    cell = _cell_function(plan)
+    explicit = set(seg.show) if seg.show_given else set()
     allowed = {c for c in (seg.key, seg.name) if c} | set(seg.show)
     extra = [c for c in seg.show if c not in (seg.key, seg.name)]
-    basis = _basis_columns(plan, rules, allowed)
+    basis = _basis_columns(rules, allowed)
     wanted = list(dict.fromkeys([seg.key, *([seg.name] if seg.name else []), *extra]))
     wanted += [c for cols in basis.values() for c in cols if c not in wanted]
+    prepared = prepare(plan, rules)
+    cols = {c: column(c, prepared.schema[c], c in explicit) for c in wanted}
     tiers = {t.id: t for t in plan.tiers if t.id}
+    tier = pl.col(TIER)
+
+    def by_tier(values: dict[str, Any], default: Any, dtype: Any = pl.String) -> pl.Expr:
+        # when/then, not replace_strict: polars' streaming engine holds all of the
+        # rows for that one.
+        chain: Any = None
+        for k, v in values.items():
+            cond = tier == k
+            chain = (pl.when(cond) if chain is None else chain.when(cond)).then(pl.lit(v, dtype))
+        fallback = pl.lit(default, dtype)
+        return fallback if chain is None else chain.otherwise(fallback)
+
+    why: Any = None
+    for tier_id, names in basis.items():
+        pieces: list[pl.Expr] = []
+        for c in names:
+            pieces += [pl.lit(("; " if pieces else "") + f"{c} = "), cols[c].basis]
+        text = pl.concat_str(pieces) if pieces else pl.lit(_REST if tier_id in tiers else _NO_TIER)
+        cond = tier.is_null() if tier_id is None else tier == tier_id
+        why = (pl.when(cond) if why is None else why.when(cond)).then(text)
+    own = [
+        by_tier({k: t.name or t.id for k, t in tiers.items()}, UNASSIGNED),
+        pl.lit(_NO_TIER) if why is None else why.otherwise(pl.lit(_NO_TIER)),
+        by_tier({k: "、".join(t.needs) for k, t in tiers.items()}, None),
+        by_tier({k: t.strategy for k, t in tiers.items()}, None),
+    ]
+    nothing = pl.lit(None, dtype=pl.String)
+    shown = [seg.key, seg.name, *extra]
+    csv_exprs = [cols[c].csv if c else nothing for c in shown[:2]]
+    csv_exprs += [safe_expr(e) for e in own] + [cols[c].csv for c in extra]
+    typed_exprs = [e for c in shown for e in ((cols[c].text, pl.col(c)) if c else (nothing,) * 2)]
     order = {t.id: i for i, t in enumerate(plan.tiers)}
-    frame = (
-        prepare(plan, rules)
-        .frame.filter(pl.col(IN_SCOPE))
-        .with_row_index("__row")
-        .with_columns(
-            pl.col(TIER)
-            .replace_strict(order, default=len(order), return_dtype=pl.Int64)
-            .alias("__order")
-        )
-        .sort(["__order", "__row"])
-        .select([TIER, *wanted])
-        .collect(engine="streaming")
+    frame = prepared.frame.filter(pl.col(IN_SCOPE)).with_columns(
+        by_tier(order, len(order), pl.Int64).alias(_ORDER)
     )
-    columns = list(HEADERS) + extra
+    # One filtered pass over the source per tier, concatenated in plan order: a sort
+    # would hold the whole list in memory.
+    parts = [
+        frame.filter(pl.col(_ORDER) == rank) for rank in [*sorted(set(order.values())), len(order)]
+    ]
 
-    def rows() -> Iterator[list[Any]]:
-        for record in frame.iter_rows(named=True):
-            tier: Tier | None = tiers.get(record[TIER])
-            shown = {c: cell(c, record[c]) for c in wanted}
-            why = "; ".join(f"{c} = {show_value(shown[c])}" for c in basis.get(record[TIER], []))
-            yield [
-                shown[seg.key],
-                shown[seg.name] if seg.name else None,
-                (tier.name or tier.id) if tier else UNASSIGNED,
-                why or ("其余客户" if tier else "未匹配任何层级规则"),
-                "、".join(tier.needs) if tier else None,
-                tier.strategy if tier else None,
-                *(shown[c] for c in extra),
-            ]
+    def select(exprs: list[pl.Expr]) -> Any:
+        named = [e.alias(f"__c{i}") for i, e in enumerate(exprs)]
+        return [p.select(named) for p in parts]
 
-    return TierList(columns, rows(), frame.height, summary(plan))
+    return TierList(
+        list(HEADERS) + extra,
+        select(csv_exprs),
+        select(typed_exprs + own),
+        seg.customers or 0,
+        summary(plan),
+    )
 
 
 def summary(plan: Plan) -> list[list[Any]]:
@@ -174,31 +184,26 @@ def _pct(value: Decimal | None) -> str | None:
     return None if value is None else f"{value}%"
 
 
-def _plain(value: Any) -> Any:
-    """A cell value for CSV/XLSX: numbers and text, dates as ISO text."""
-    if isinstance(value, Decimal):
-        return float(value) if value != value.to_integral_value() else int(value)
-    if isinstance(value, (dt.date, dt.datetime)):
-        return value.isoformat()
-    return value
-
-
-def _safe_text(value: Any) -> Any:
-    """Text that a spreadsheet would run as a formula gets a leading apostrophe (CSV only)."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
 def write_csv(path: str, tl: TierList, progress: Callable[[int], None] | None = None) -> None:
-    """The tier list as CSV, UTF-8 with a BOM (Excel opens it with the right characters)."""
-    with atomic_path(path) as tmp, open(tmp, "w", encoding="utf-8-sig", newline="") as fh:
-        writer = csv.writer(fh, lineterminator="\r\n")
-        writer.writerow(tl.columns)
-        for i, row in enumerate(tl.rows, 1):
-            writer.writerow([_safe_text(_plain(v)) for v in row])
-            if progress and i % 10000 == 0:
-                progress(10000)
+    """The tier list as CSV, UTF-8 with a BOM (Excel opens it with the right characters).
+
+    The header is written by Python's csv module, the rows by polars, batch by batch,
+    with the same quoting (only where needed) and CRLF line ends.
+    """
+    head = io.StringIO()
+    csv.writer(head, lineterminator="\r\n").writerow(tl.columns)
+    with atomic_path(path) as tmp, open(tmp, "wb") as fh:
+        fh.write(("\ufeff" + head.getvalue()).encode("utf-8"))
+        for batch in batches(tl.csv):
+            batch.write_csv(
+                fh,
+                include_header=False,
+                line_terminator="\r\n",
+                null_value="",
+                quote_style="necessary",
+            )
+            if progress:
+                progress(batch.height)
 
 
 def write_xlsx(
@@ -229,17 +234,20 @@ def write_xlsx(
         sheet.set_column(3, 3, 48)
         sheet.set_column(4, 5, 30)
         sheet.write_row(0, 0, tl.columns, bold)
-        for r, row in enumerate(tl.rows, 1):
-            for c, value in enumerate(row):
-                _write(sheet, r, c, _plain(value))
-            if progress and r % 10000 == 0:
-                progress(10000)
+        r = 0
+        for batch in batches(tl.typed):
+            for record in batch.iter_rows():
+                r += 1
+                for c, value in enumerate(_typed_row(record)):
+                    _write(sheet, r, c, plain(value))
+            if progress:
+                progress(batch.height)
         summary_sheet = wb.add_worksheet(SUMMARY_SHEET)
         summary_sheet.set_column(0, 5, 14)
         summary_sheet.write_row(0, 0, SUMMARY_HEADERS, bold)
         for r, row in enumerate(tl.summary, 1):
             for c, value in enumerate(row):
-                _write(summary_sheet, r, c, _plain(value))
+                _write(summary_sheet, r, c, plain(value))
         meta = [
             ("数据来源", os.path.basename(seg.source or "")),
             ("数据基准日", seg.as_of.isoformat() if seg.as_of else ""),
@@ -256,6 +264,8 @@ def _write(sheet: Any, r: int, c: int, value: Any) -> None:
         return
     if isinstance(value, bool):
         sheet.write_boolean(r, c, value)
+    elif isinstance(value, float) and not math.isfinite(value):
+        sheet.write_string(r, c, repr(value))  # as in the CSV: a sheet has no NaN
     elif isinstance(value, (int, float)):
         sheet.write_number(r, c, value)
     else:

@@ -20,12 +20,13 @@ SENSITIVE_NAMES = re.compile(
 )
 
 
-_CANDIDATE = re.compile(r"\d{11}|\d{3}[- ]\d{4}|@")
+#: What any value :func:`mask` changes contains (the same test runs vectorised in polars).
+CANDIDATE = re.compile(r"\d{11}|\d{3}[- ]\d{4}|@")
 
 
 def mask(text: str) -> str:
     """``text`` with phone numbers, ID-card numbers and e-mail addresses masked."""
-    if not _CANDIDATE.search(text):  # the common case, one cheap search
+    if not CANDIDATE.search(text):  # the common case, one cheap search
         return text
     text = _ID_CARD.sub(lambda m: m[1] + "*" * 8 + m[2], text)
     text = _PHONE.sub(lambda m: m[1] + "****" + m[3], text)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from dataclasses import dataclass
 from typing import Any
 
@@ -12,6 +13,7 @@ from planforge.messages import msg
 from planforge.model import Plan, Segmentation
 from planforge.segment.engine import Compiler, assign
 from planforge.segment.plan import DUPLICATES_SHOWN, SEG, Rules, _rule_paths, share
+from planforge.segment.progress import Stage, stage
 from planforge.segment.rules import RuleError
 from planforge.segment.source import SourceError, scan
 
@@ -103,32 +105,63 @@ def count(plan: Plan, rules: Rules) -> None:
 
 def _collect(frame: Any, seg: Segmentation) -> tuple[list[tuple[bool, str | None, int]], list]:
     """Counts per (in scope, tier), then the duplicate keys, one streaming pass each."""
-    grouped = frame.group_by([IN_SCOPE, TIER]).agg(pl.len().alias("n"))
+    label = msg("reading and tiering `{source}`", source=os.path.basename(seg.source or ""))
     try:
-        result = grouped.collect(engine="streaming")
-        dups = _duplicates(frame, seg.key) if seg.key else []
+        with stage(label) as progress:
+            grouped = frame.group_by([IN_SCOPE, counted(pl.col(TIER), progress)]).agg(
+                pl.len().alias("n")
+            )
+            result = grouped.collect(engine="streaming")
+            rows = int(result["n"].sum()) if result.height else 0
+            progress.finish(rows)
+        dups = []
+        if seg.key:
+            with stage(msg("checking `{key}` for duplicates", key=seg.key), rows) as progress:
+                dups = _duplicates(frame, seg.key, progress)
+                progress.finish(rows)
     except Exception as exc:
         raise DataError(_polars_message(seg, exc)) from None
     counts = [(bool(r[IN_SCOPE]), r[TIER], int(r["n"])) for r in result.iter_rows(named=True)]
     return counts, dups
 
 
-def _duplicates(frame: Any, key: str) -> list[tuple[str, list[int]]]:
+def counted(expr: pl.Expr, progress: Stage) -> pl.Expr:
+    """``expr`` unchanged, telling ``progress`` of the rows of each batch as they pass
+    (nothing is added when no one watches)."""
+    if type(progress) is Stage:
+        return expr
+
+    def count(batch: pl.Series) -> pl.Series:
+        progress.advance(batch.len())
+        return batch
+
+    return expr.map_batches(count, is_elementwise=True)
+
+
+def _hashed(key: str) -> pl.Expr:
+    return (pl.col(key).hash() // 2**32).cast(pl.UInt32)
+
+
+def _duplicates(frame: Any, key: str, progress: Stage | None = None) -> list[tuple[str, list[int]]]:
     """Keys on more than one row, with their 1-based rows (the header is row 1).
 
-    Memory stays at 16 bytes a row whatever the key: the keys' 64-bit hashes are
-    sorted and compared with their neighbours; only when two hashes are equal are
-    the real keys of those rows looked at.
+    Memory stays at about 4 bytes a row whatever the key: a 32-bit hash of each key
+    is collected (one streaming pass), sorted in place and compared with its
+    neighbour; a second streaming pass collects only the rows whose hash repeats
+    (true duplicates and the rare collisions) and compares their real keys.
     """
-    hashes = frame.select(pl.col(key).hash().alias("h")).collect(engine="streaming")["h"].sort()
-    repeated = hashes.filter(hashes == hashes.shift(1)).unique()
+    hashed = _hashed(key) if progress is None else counted(_hashed(key), progress)
+    hashes = frame.select(hashed.alias("h")).collect(engine="streaming")["h"]
+    hashes.sort(in_place=True)
+    n = hashes.len()
+    repeated = hashes.slice(1).filter(hashes.slice(1) == hashes.slice(0, max(n - 1, 0))).unique()
     del hashes
     if repeated.is_empty():
         return []
     rows = (
         frame.select(pl.col(key))
         .with_row_index("row", offset=2)
-        .filter(pl.col(key).hash().is_in(repeated.implode()))
+        .filter(_hashed(key).is_in(repeated.implode()))
         .collect(engine="streaming")
     )
     found = (
