@@ -299,7 +299,7 @@ def render_lines(planforge: str, repeat: int) -> list[str]:
         "",
         "Generated plans (`bench/generate.py`): planforge's whole process against Chromium"
         " printing the HTML planforge wrote for the same plan, one run each. Above about"
-        " 50 pages, planforge prints in parts (`src/planforge/render/parts.py`), so its memory"
+        " 34 pages, planforge prints in parts (`src/planforge/render/parts.py`), so its memory"
         " stays flat; the PDF is larger because each part embeds its own font subset.",
         "",
         "| tasks | pages | planforge | peak memory | PDF size | Chromium | planforge is faster by |",

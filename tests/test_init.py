@@ -111,3 +111,14 @@ def test_helpers() -> None:
     assert fresh_id("a", {"a", "a-2"}) == "a-3"
     assert next_monday(dt.date(2026, 12, 1)) == dt.date(2026, 12, 7)
     assert next_monday(dt.date(2026, 12, 7)) == dt.date(2026, 12, 14)
+
+
+def test_next_steps_in_the_planners_language(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["--lang", "zh-CN", "init", "--start", START, "new.yaml"])
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("已写入 new.yaml（id `new`，模板 reactivation，")
+    assert "下一步：" in result.output and "修改标有 TODO 的行" in result.output
+    assert "Next steps" not in result.output

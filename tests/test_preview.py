@@ -6,6 +6,7 @@ from __future__ import annotations
 import http.client
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -269,3 +270,15 @@ def test_a_data_driven_plan_shows_the_counts_from_its_data() -> None:
         assert c.get("/data/customers.csv")[0] == 404  # the data itself is never served
     finally:
         c.close()
+
+
+def test_the_terminal_lines_are_messages_in_the_planners_language(
+    client: Client, plan: Path
+) -> None:
+    assert client.preview.summary.localize("zh-CN") == "已生成"
+    edit(plan, "budget:", "budget: [")  # broken YAML
+    client.get("/__planforge/version")
+    line = client.log[-1]
+    assert re.fullmatch(r"re-rendered .+ \((1 error|\d+ errors)\)", line), line
+    assert line.localize("zh-CN").startswith("已重新生成 ")
+    assert "个错误" in line.localize("zh-CN")

@@ -61,7 +61,7 @@ def _lang() -> str:
     return choose(option)
 
 
-def _say(template: str, **args: Any) -> str:
+def _say(template: str, /, **args: Any) -> str:
     """A CLI message in the run's language."""
     from planforge.messages import Message
 
@@ -749,11 +749,19 @@ def init(path: str, template: str, locale: str | None, start: Any) -> None:
         made = create(path, template=template, locale=locale, start=begin)
     except InitError as exc:
         raise click.UsageError(str(exc)) from None
-    click.echo(f"wrote {made.path} (id `{made.plan_id}`, {template}, starting {begin.isoformat()})")
-    click.echo("\nNext steps:")
+    click.echo(
+        _say(
+            "wrote {path} (id `{id}`, {template}, starting {start})",
+            path=made.path,
+            id=made.plan_id,
+            template=template,
+            start=begin.isoformat(),
+        )
+    )
+    click.echo("\n" + _say("Next steps:"))
     quoted = shlex.quote(made.path)
     steps = [
-        "edit the lines marked TODO, the team's names, the budget and the customer count",
+        _say("edit the lines marked TODO, the team's names, the budget and the customer count"),
         f"planforge validate {quoted} --strict",
         f"planforge render {quoted}",
     ]
@@ -763,7 +771,8 @@ def init(path: str, template: str, locale: str | None, start: Any) -> None:
         mkdir = (
             f"mkdir -p {shlex.quote(folder)} && " if folder and not os.path.isdir(folder) else ""
         )
-        steps.insert(1, f"{mkdir}planforge schema > {shlex.quote(rel)}   (editor completion)")
+        command = f"{mkdir}planforge schema > {shlex.quote(rel)}"
+        steps.insert(1, _say("{command}   (editor completion)", command=command))
     for i, step in enumerate(steps, 1):
         click.echo(f"  {i}. {step}")
 
@@ -811,13 +820,22 @@ def preview(
     )
     state = Preview(Path(plan).resolve(), options)
     try:
-        server = make_server(state, port, lambda line: click.echo(line, err=True))
+        lang = _lang()
+        server = make_server(state, port, lambda line: click.echo(line.localize(lang), err=True))
     except OSError as exc:
         raise click.UsageError(
-            f"cannot listen on 127.0.0.1:{port}: {exc.strerror or exc}"
+            _say("cannot listen on 127.0.0.1:{port}: {error}", port=port, error=exc.strerror or exc)
         ) from None
     url = f"http://127.0.0.1:{server.server_address[1]}/"
-    click.echo(f"previewing {plan} at {url} ({state.summary}); stop with Ctrl-C", err=True)
+    click.echo(
+        _say(
+            "previewing {plan} at {url} ({state}); stop with Ctrl-C",
+            plan=plan,
+            url=url,
+            state=state.summary,
+        ),
+        err=True,
+    )
     if open_browser if open_browser is not None else sys.stdout.isatty():
         import webbrowser
 
@@ -825,7 +843,7 @@ def preview(
     try:
         server.serve_forever(poll_interval=0.2)
     except KeyboardInterrupt:
-        click.echo("preview stopped", err=True)
+        click.echo(_say("preview stopped"), err=True)
     finally:
         server.server_close()
 

@@ -27,6 +27,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from planforge.check import Result, check_file
+from planforge.messages import Message, msg
 from planforge.render.document import RenderOptions, document_html
 from planforge.render.html import TemplateProblem, builtin_templates, environment
 from planforge.reporters.text import format_diagnostic
@@ -58,7 +59,7 @@ class Preview:
     options: RenderOptions
     version: int = 0
     page: str = ""
-    summary: str = ""
+    summary: Message = field(default_factory=lambda: msg("not rendered yet"))
     nonce: str = field(default_factory=lambda: secrets.token_urlsafe(12))
     _stamp: tuple = ()
     _lock: threading.Lock = field(default_factory=threading.Lock)
@@ -94,23 +95,25 @@ class Preview:
             self.version += 1
             return True
 
-    def _render(self) -> tuple[str, str]:
+    def _render(self) -> tuple[str, Message]:
         try:
             result = check_file(self.plan, read_data=True)  # as render: counts from the data
         except OSError as exc:
-            return self._problem_page(
-                f"{self.plan}: cannot read: {exc.strerror or exc}"
-            ), "unreadable"
+            return self._problem_page(f"{self.plan}: cannot read: {exc.strerror or exc}"), msg(
+                "unreadable"
+            )
         locale = self._locale(result)
         if result.failed() or result.plan is None:
-            return self._diagnostics_page(result, locale), f"{result.errors()} errors"
+            count = result.errors()
+            errors = msg("1 error") if count == 1 else msg("{count} errors", count=count)
+            return self._diagnostics_page(result, locale), errors
         try:
             document = document_html(result.plan, result.document.sha256, self.options)
         except TemplateProblem as exc:
-            return self._problem_page(
-                f"{_TEXTS[locale]['failed']} {exc}", locale
-            ), "template problem"
-        return self._inject(document), "rendered"
+            return self._problem_page(f"{_TEXTS[locale]['failed']} {exc}", locale), msg(
+                "template problem"
+            )
+        return self._inject(document), msg("rendered")
 
     def _locale(self, result: Result) -> str:
         data = result.document.data if isinstance(result.document.data, dict) else {}
@@ -175,7 +178,7 @@ class Preview:
         return None
 
 
-def make_handler(preview: Preview, log: Callable[[str], None]) -> type[BaseHTTPRequestHandler]:
+def make_handler(preview: Preview, log: Callable[[Message], None]) -> type[BaseHTTPRequestHandler]:
     """The request handler class for ``preview``."""
 
     class Handler(BaseHTTPRequestHandler):
@@ -205,6 +208,10 @@ def make_handler(preview: Preview, log: Callable[[str], None]) -> type[BaseHTTPR
             if self.command != "HEAD":
                 self.wfile.write(body)
 
+        def _refresh(self) -> None:
+            if preview.refresh():
+                log(msg("re-rendered {plan} ({state})", plan=preview.plan, state=preview.summary))
+
         def do_HEAD(self) -> None:
             self.do_GET()
 
@@ -214,12 +221,10 @@ def make_handler(preview: Preview, log: Callable[[str], None]) -> type[BaseHTTPR
                 return
             path = urlsplit(self.path).path
             if path == VERSION_PATH:
-                if preview.refresh():
-                    log(f"re-rendered {preview.plan} ({preview.summary})")
+                self._refresh()
                 self._send(HTTPStatus.OK, str(preview.version).encode(), "text/plain")
             elif path in ("/", "/index.html"):
-                if preview.refresh():
-                    log(f"re-rendered {preview.plan} ({preview.summary})")
+                self._refresh()
                 self._send(HTTPStatus.OK, preview.page.encode("utf-8"), "text/html; charset=utf-8")
             elif (asset := preview.asset(path)) is not None:
                 ctype = mimetypes.guess_type(asset.name)[0] or "application/octet-stream"
@@ -235,7 +240,7 @@ def make_handler(preview: Preview, log: Callable[[str], None]) -> type[BaseHTTPR
     return Handler
 
 
-def make_server(preview: Preview, port: int, log: Callable[[str], None]) -> ThreadingHTTPServer:
+def make_server(preview: Preview, port: int, log: Callable[[Message], None]) -> ThreadingHTTPServer:
     """A server for ``preview`` on 127.0.0.1:``port`` (0: any free port)."""
     preview.refresh()
     server = ThreadingHTTPServer((HOST, port), make_handler(preview, log))

@@ -29,10 +29,11 @@ from dataclasses import dataclass, field
 from typing import Any
 from xml.etree import ElementTree as ET
 
-#: Below this weight (table rows, a Gantt page counting :data:`PAGE_WEIGHT`), one pass.
-ONE_PASS_WEIGHT = 700
-#: The weight of one part: about 15 pages of the timetable.
+#: The weight of one part (table rows, a Gantt page counting :data:`PAGE_WEIGHT`): about
+#: 17 pages, 224 MiB at most for 1,000 tasks (2.1 MB of PDF; 500 gives 284 MiB, 1.6 MB).
 PART_WEIGHT = 240
+#: Up to this weight (about 34 pages), one pass: it needs no more memory than a part.
+ONE_PASS_WEIGHT = 2 * PART_WEIGHT
 #: What one Gantt page (an ``svg`` or ``img`` of class ``gantt``) weighs, in table rows.
 PAGE_WEIGHT = 15
 
