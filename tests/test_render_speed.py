@@ -65,6 +65,22 @@ def test_a_failed_import_falls_back_to_the_usual_lookup() -> None:
     assert out.stdout == "True\n"
 
 
+PDF_ONLY = ("--format", "pdf")
+
+
+def run_script(script: str, *args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    """``script`` in a fresh Python, with ``args`` as its command line, as under CI."""
+    return subprocess.run(
+        [sys.executable, "-c", script, *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env={**os.environ, "CI": "true"},
+        check=False,
+        timeout=300,
+    )
+
+
 def test_render_refuses_the_slow_subsetter_and_names_the_package(tmp_path: Path) -> None:
     script = (
         "import planforge.render.libs as libs\n"
@@ -74,15 +90,7 @@ def test_render_refuses_the_slow_subsetter_and_names_the_package(tmp_path: Path)
         "from planforge.cli import main\n"
         "main()\n"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", script, "render", str(EXAMPLE), "-o", "out"],
-        capture_output=True,
-        text=True,
-        cwd=tmp_path,
-        env={**os.environ, "CI": "true"},
-        check=False,
-        timeout=120,
-    )
+    result = run_script(script, "render", str(EXAMPLE), "-o", "out", cwd=tmp_path)
     assert result.returncode == 2
     assert "libharfbuzz-subset0" in result.stderr and "Traceback" not in result.stderr
     assert not (tmp_path / "out").exists()
@@ -116,15 +124,33 @@ def test_a_failed_warm_up_only_fails_the_plans_that_need_what_is_missing(tmp_pat
         "from planforge.cli import main\n"
         "main()\n"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", script, "render", str(PLANS), "-o", "out", "--format", "pdf"],
-        capture_output=True,
-        text=True,
-        cwd=tmp_path,
-        env={**os.environ, "CI": "true"},
-        check=False,
-        timeout=300,
-    )
+    result = run_script(script, "render", str(PLANS), "-o", "out", *PDF_ONLY, cwd=tmp_path)
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert "no Chinese font is installed" in result.stderr
     assert [p.name for p in (tmp_path / "out").iterdir()] == ["key-accounts-care-2024h2.pdf"]
+
+
+PARENT_IMPORTS = """
+import sys
+from planforge.cli import main
+try:
+    main()
+except SystemExit as exit:
+    print("weasyprint" in sys.modules, exit.code)
+"""
+
+
+def test_one_plan_imports_weasyprint_in_its_printer_a_folder_in_the_parent(
+    tmp_path: Path,
+) -> None:
+    def parent_imported(*paths: str) -> str:
+        done = run_script(PARENT_IMPORTS, "render", *paths, "-o", "out", *PDF_ONLY, cwd=tmp_path)
+        assert done.returncode == 0, done.stderr
+        return done.stdout.splitlines()[-1]
+
+    # one plan: a printer process imports WeasyPrint while the plan is checked
+    assert parent_imported(str(EXAMPLE)) == "False 0"
+    one = (tmp_path / "out" / "reactivation-2024q2.pdf").read_bytes()
+    # a folder: imported once in the parent, before the workers fork
+    assert parent_imported(str(EXAMPLE), str(PLANS / "key-accounts-care-2024h2.yaml")) == "True 0"
+    assert (tmp_path / "out" / "reactivation-2024q2.pdf").read_bytes() == one

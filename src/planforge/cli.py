@@ -643,40 +643,58 @@ def render(
       planforge render plans/x.yaml --changes-since v1.0
     """
     from planforge.discover import DiscoveryError, find_plans
-    from planforge.render.batch import render_all
-    from planforge.render.document import RenderOptions
-    from planforge.render.limits import Limits
+    from planforge.render import printer
 
     _check_epoch()
-    if "pdf" in formats:
-        from planforge.render.fonts import MissingFont, require_subsetter
-
-        try:
-            require_subsetter()
-        except MissingFont as exc:
-            raise Fatal(str(exc)) from None
     config = _config(paths[0] if paths else ".")
     try:
         files = find_plans(paths or list(config.paths) or ["plans"])
     except DiscoveryError as exc:
         raise click.UsageError(str(exc)) from None
-    options = RenderOptions(
-        formats,
-        output or config.output or "build",
-        sections,
-        locale or config.locale,
-        os.path.abspath(templates) if templates else None,
-        debug or ctx.obj.get("debug", False),
-        follow_symlinks,
-        _since(changes_since, files),
-        with_tier_list=with_tier_list,
-    )
-    limits = Limits(timeout, memory_limit)
-    jobs = jobs or _cpus()
-    ok = render_all(
-        files, options, jobs, color=_color(None, sys.stderr), limits=limits, lang=_lang()
-    )
+    if "pdf" in formats and len(files) == 1:
+        printer.start()  # imports WeasyPrint while the rest starts and the plan is checked
+    try:
+        from planforge.render.batch import render_all
+        from planforge.render.document import RenderOptions
+        from planforge.render.limits import Limits
+
+        if "pdf" in formats and printer.current() is None:
+            _require_printing()
+        options = RenderOptions(
+            formats,
+            output or config.output or "build",
+            sections,
+            locale or config.locale,
+            os.path.abspath(templates) if templates else None,
+            debug or ctx.obj.get("debug", False),
+            follow_symlinks,
+            _since(changes_since, files),
+            with_tier_list=with_tier_list,
+        )
+        limits = Limits(timeout, memory_limit)
+        ok = render_all(
+            files,
+            options,
+            jobs or _cpus(),
+            color=_color(None, sys.stderr),
+            limits=limits,
+            lang=_lang(),
+        )
+    except printer.Refused as exc:
+        raise Fatal(str(exc)) from None
+    finally:
+        printer.stop()
     ctx.exit(EXIT_OK if ok else EXIT_FINDINGS)
+
+
+def _require_printing() -> None:
+    """Exit 2 at once when PDFs could not be made quickly (no HarfBuzz subsetter)."""
+    from planforge.render.fonts import MissingFont, require_subsetter
+
+    try:
+        require_subsetter()
+    except MissingFont as exc:
+        raise Fatal(str(exc)) from None
 
 
 def _since(rev: str | None, files: Sequence[str]) -> tuple[str, str] | None:

@@ -35,7 +35,8 @@ def install() -> None:
             signal.signal(sig, _raise)
 
 
-_STOPS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+#: The signals that stop planforge and its workers.
+STOPS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 
 
 def _ignore(_signum: int, _frame: FrameType | None) -> None:
@@ -43,7 +44,7 @@ def _ignore(_signum: int, _frame: FrameType | None) -> None:
 
 
 def _raise_once(signum: int, _frame: FrameType | None) -> None:
-    for sig in _STOPS:  # cleaning up must not be cut short by the next signal
+    for sig in STOPS:  # cleaning up must not be cut short by the next signal
         signal.signal(sig, _ignore)
     if signum == signal.SIGINT:
         raise KeyboardInterrupt
@@ -56,7 +57,7 @@ def install_once() -> None:
     Ctrl-C reaches the worker from the terminal and then SIGTERM from its parent; the
     second must not interrupt the cleanup the first started.
     """
-    for sig in _STOPS:
+    for sig in STOPS:
         signal.signal(sig, _raise_once)
 
 

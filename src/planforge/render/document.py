@@ -15,7 +15,7 @@ from planforge.atomic import OutputError, resolve_target, write_files
 from planforge.check import Result, check_file
 from planforge.diagnostics import Diagnostic
 from planforge.model import Plan
-from planforge.render import view
+from planforge.render import printer, view
 from planforge.render.html import TemplateProblem, builtin_templates, render_html
 from planforge.reproducible import plan_date, plan_datetime, source_date_epoch
 
@@ -131,7 +131,10 @@ def render_checked(outcome: Outcome, options: RenderOptions) -> Outcome:
         previous = os.environ.get("SOURCE_DATE_EPOCH")
         os.environ["SOURCE_DATE_EPOCH"] = str(source_date_epoch() or epoch)  # font timestamps
         try:
-            files["pdf"] = html_to_pdf(html, base, allowed, shared=options.templates is None)
+            early = printer.current()
+            files["pdf"] = (early.print_pdf if early else html_to_pdf)(
+                html, base, allowed, shared=options.templates is None
+            )
         except (MissingFont, RenderError) as exc:
             outcome.error = str(exc)
             return outcome

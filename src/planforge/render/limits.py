@@ -3,7 +3,9 @@
 One huge or hostile plan then cannot hang or take down a batch: its worker is
 stopped, and the plan gets a located error (PF801 time, PF802 memory) while the
 other plans render as usual. Workers are forked from a parent that has already
-imported the rendering stack, so each starts in milliseconds.
+imported the rendering stack, so each starts in milliseconds; for a single plan, an
+early printer process (:mod:`planforge.render.printer`) imports it instead, while the
+worker checks the plan.
 
 A worker dies with its parent (PR_SET_PDEATHSIG) and stops quietly on SIGINT,
 SIGTERM or SIGHUP; when the parent is interrupted it stops its workers, and after
@@ -27,6 +29,7 @@ from planforge import signals
 from planforge.atomic import sweep
 from planforge.diagnostics import Diagnostic, Location, Severity
 from planforge.messages import msg
+from planforge.render import printer
 from planforge.render.document import Outcome, RenderOptions, check_for_render, render_checked
 
 MIB = 1024 * 1024
@@ -51,6 +54,8 @@ def _work(conn: Connection, path: str, options: RenderOptions, memory_mb: int, p
         signals.install_once()
         signals.die_with_parent(parent)
         _limit_memory(memory_mb)
+        if (early := printer.current()) is not None:
+            early.memory_mb = memory_mb
         outcome = check_for_render(path, options)
         conn.send(("checked", outcome))
         conn.send(("done", render_checked(outcome, options)))
@@ -123,7 +128,7 @@ def run(
     """Render ``files`` in limited workers, ``jobs`` at a time; outcomes in input order."""
     import planforge.render.pdf  # noqa: F401 - import once, before forking
 
-    if "pdf" in options.formats:
+    if "pdf" in options.formats and printer.current() is None:
         from planforge.render.libs import import_weasyprint
 
         import_weasyprint()
@@ -137,8 +142,10 @@ def run(
     sweep(options.output)  # what a killed earlier run left
     pending = list(enumerate(files))
     running: dict[Connection, tuple[int, _Job]] = {}
+    early = printer.current()
     try:
-        yield from _loop(ctx, pending, running, options, jobs, limits)
+        # with an early printer, the worker checks the plan while the printer starts
+        yield from _loop(ctx, pending, running, options, jobs, limits, early)
     finally:  # interrupted, or the consumer stopped early
         if running:
             _stop([job for _, job in running.values()], options)
@@ -151,9 +158,11 @@ def _loop(
     options: RenderOptions,
     jobs: int,
     limits: Limits,
+    early: printer.Printer | None = None,
 ) -> Iterator[Outcome]:
     done: dict[int, Outcome] = {}
     emitted = 0
+    refused: printer.Refused | None = None
     me = os.getpid()
     while pending or running:
         while pending and len(running) < max(jobs, 1):
@@ -163,6 +172,11 @@ def _loop(
             proc.start()
             child.close()
             running[parent] = (index, _Job(path, proc, parent, time.monotonic(), Outcome(path)))
+        if early is not None and refused is None:
+            try:
+                early.wait_ready()
+            except printer.Refused as exc:  # the worker fails at printing, and stops
+                refused, pending[:] = exc, []
         timeout = None
         if limits.seconds:
             soonest = min(job.started for _, job in running.values()) + limits.seconds
@@ -190,6 +204,8 @@ def _loop(
                         seconds=f"{limits.seconds:g}",
                     ),
                 )
+        if refused is not None and not running:
+            raise refused  # no PDF can be made quickly: the run stops, nothing reported
         while emitted in done:
             yield done.pop(emitted)
             emitted += 1
