@@ -8,7 +8,9 @@ Measured side by side, in the same run, as whole processes:
 * both on plans with 50, 1,000 and 5,000 tasks, with peak memory;
 * ``planforge render`` of the example plan to PDF against headless Chromium's
   ``--print-to-pdf`` of planforge's own HTML;
-* render scaling: time and peak memory at 100, 1,000 and 5,000 tasks;
+* render scaling: time, peak memory and PDF size at 100, 1,000, 2,000 and 5,000 tasks,
+  against Chromium printing the same HTML; and ``preview``'s re-render after a save
+  (``--only-render`` runs just the render part);
 * scheduling (``bench/schedule.py``): resolving a 5,000-task plan on China's calendar,
   and validating the example against the commit before the schedule stage.
 
