@@ -29,6 +29,8 @@ from dataclasses import dataclass, field
 from typing import Any
 from xml.etree import ElementTree as ET
 
+from planforge.render import collector
+
 #: The weight of one part (table rows, a Gantt page counting :data:`PAGE_WEIGHT`): about
 #: 17 pages, 224 MiB at most for 1,000 tasks (2.1 MB of PDF; 500 gives 284 MiB, 1.6 MB).
 PART_WEIGHT = 240
@@ -234,12 +236,14 @@ def _parts(
             cut = _cut(tree, document.pages, start)
             if cut is None:  # no clean cut (a row taller than the part): a longer part
                 del document
+                collector.part_done()
                 limit *= 2
                 continue
             keep, restart = cut
         kept = document.pages[:keep]
         yield Printed(write(document.copy(kept)), [PageInfo.of(page) for page in kept])
         del document, kept  # before the next part is laid out
+        collector.part_done()
         if restart is None:
             return
         start, first, limit = restart, False, part_weight

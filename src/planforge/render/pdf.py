@@ -114,6 +114,7 @@ def html_to_pdf(
     from weasyprint.text.fonts import FontConfiguration
     from weasyprint.urls import FatalURLFetchingError
 
+    from planforge.render import collector
     from planforge.render.parts import print_in_parts
 
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
@@ -126,14 +127,15 @@ def html_to_pdf(
         )
         fonts = shared_fonts() if shared else FontConfiguration()
         options = {"custom_metadata": True, "pdf_identifier": False}
-        whole = print_in_parts(
-            document,
-            lambda part, css: part.render(
-                font_config=fonts, stylesheets=[CSS(string=c) for c in css], **options
-            ),
-            lambda laid_out: laid_out.write_pdf(**options),
-        )
-        return whole or document.write_pdf(font_config=fonts, **options)
+        with collector.printing():
+            whole = print_in_parts(
+                document,
+                lambda part, css: part.render(
+                    font_config=fonts, stylesheets=[CSS(string=c) for c in css], **options
+                ),
+                lambda laid_out: laid_out.write_pdf(**options),
+            )
+            return whole or document.write_pdf(font_config=fonts, **options)
     except FatalURLFetchingError as exc:
         cause = exc.__cause__ or exc
         raise RenderError(str(cause.args[0] if cause.args else cause)) from None
