@@ -154,3 +154,29 @@ def test_one_plan_imports_weasyprint_in_its_printer_a_folder_in_the_parent(
     # a folder: imported once in the parent, before the workers fork
     assert parent_imported(str(EXAMPLE), str(PLANS / "key-accounts-care-2024h2.yaml")) == "True 0"
     assert (tmp_path / "out" / "reactivation-2024q2.pdf").read_bytes() == one
+
+
+PRINTER_LIMIT = """
+import resource
+import planforge.render.pdf as pdf
+pdf.html_to_pdf = lambda *a, **k: str(resource.getrlimit(resource.RLIMIT_AS)[0]).encode()
+from planforge.cli import main
+main()
+"""
+
+
+def test_the_early_printer_prints_within_the_plans_memory_limit(tmp_path: Path) -> None:
+    done = run_script(
+        PRINTER_LIMIT,
+        "render",
+        str(EXAMPLE),
+        "-o",
+        "out",
+        *PDF_ONLY,
+        "--memory-limit",
+        "3000",
+        cwd=tmp_path,
+    )
+    assert done.returncode == 0, done.stderr
+    printed = (tmp_path / "out" / "reactivation-2024q2.pdf").read_text()
+    assert printed == str(3000 * 1024 * 1024)  # what the printer process was limited to

@@ -53,9 +53,7 @@ def _work(conn: Connection, path: str, options: RenderOptions, memory_mb: int, p
     try:
         signals.install_once()
         signals.die_with_parent(parent)
-        _limit_memory(memory_mb)
-        if (early := printer.current()) is not None:
-            early.memory_mb = memory_mb
+        _limit_memory(memory_mb)  # the early printer, if any, prints within it too
         outcome = check_for_render(path, options)
         conn.send(("checked", outcome))
         conn.send(("done", render_checked(outcome, options)))
@@ -128,7 +126,8 @@ def run(
     """Render ``files`` in limited workers, ``jobs`` at a time; outcomes in input order."""
     import planforge.render.pdf  # noqa: F401 - import once, before forking
 
-    if "pdf" in options.formats and printer.current() is None:
+    early = printer.current()  # with one, the worker checks the plan while it starts
+    if "pdf" in options.formats and early is None:
         from planforge.render.libs import import_weasyprint
 
         import_weasyprint()
@@ -142,9 +141,7 @@ def run(
     sweep(options.output)  # what a killed earlier run left
     pending = list(enumerate(files))
     running: dict[Connection, tuple[int, _Job]] = {}
-    early = printer.current()
     try:
-        # with an early printer, the worker checks the plan while the printer starts
         yield from _loop(ctx, pending, running, options, jobs, limits, early)
     finally:  # interrupted, or the consumer stopped early
         if running:

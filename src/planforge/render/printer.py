@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import resource
 import signal
 from multiprocessing.connection import Connection
 from typing import Any
@@ -37,7 +38,6 @@ class Printer:
         jobs.close()
         self._refusal: str | None = None
         self._ready = False
-        self.memory_mb = 0  # the plan's limit, set by its worker (see limits)
 
     def wait_ready(self) -> None:
         """Block until WeasyPrint is imported; raise :class:`Refused` if it cannot print."""
@@ -51,9 +51,10 @@ class Printer:
             raise Refused(self._refusal)
 
     def print_pdf(self, *args: Any, **kwargs: Any) -> bytes:
-        """:func:`~planforge.render.pdf.html_to_pdf` in the printer, within the plan's
-        memory limit."""
-        self.jobs.send((self.memory_mb, args, kwargs, os.environ.get("SOURCE_DATE_EPOCH")))
+        """:func:`~planforge.render.pdf.html_to_pdf` in the printer, within the calling
+        worker's memory limit and with its ``SOURCE_DATE_EPOCH``."""
+        limit = resource.getrlimit(resource.RLIMIT_AS)[0]
+        self.jobs.send((limit, args, kwargs, os.environ.get("SOURCE_DATE_EPOCH")))
         try:
             kind, value = self.jobs.recv()
         except EOFError:
@@ -115,10 +116,10 @@ def _serve(
         status.close()
         while True:
             try:
-                memory_mb, args, kwargs, epoch = jobs.recv()
+                limit, args, kwargs, epoch = jobs.recv()
             except EOFError:
                 return
-            answer = _print(memory_mb, args, kwargs, epoch)
+            answer = _print(limit, args, kwargs, epoch)
             try:
                 jobs.send(answer)
             except Exception as exc:  # an exception that does not pickle
@@ -132,11 +133,10 @@ def _serve(
             os._exit(0)  # nothing of the parent's (atexit, buffers) runs twice
 
 
-def _print(memory_mb: int, args: tuple, kwargs: dict, epoch: str | None) -> tuple[str, Any]:
+def _print(limit: int, args: tuple, kwargs: dict, epoch: str | None) -> tuple[str, Any]:
     from planforge.render import pdf
-    from planforge.render.limits import _limit_memory
 
-    _limit_memory(memory_mb)
+    resource.setrlimit(resource.RLIMIT_AS, (limit, resource.getrlimit(resource.RLIMIT_AS)[1]))
     if epoch is None:
         os.environ.pop("SOURCE_DATE_EPOCH", None)
     else:
