@@ -8,8 +8,15 @@ every reader applies before opening such a file.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import unicodedata
+from collections.abc import Iterator
+from contextvars import ContextVar
+
+#: Files the person running planforge named on the command line (``segment --source``):
+#: theirs to choose, so read wherever they are.
+_CHOSEN: ContextVar[frozenset[str]] = ContextVar("chosen", default=frozenset())
 
 
 def inside(path: str, root: str) -> bool:
@@ -17,6 +24,21 @@ def inside(path: str, root: str) -> bool:
     real = os.path.realpath(path)
     top = os.path.realpath(root or ".")
     return real == top or real.startswith(top.rstrip(os.sep) + os.sep)
+
+
+@contextlib.contextmanager
+def chosen(path: str) -> Iterator[None]:
+    """Within the block, :func:`allowed` accepts ``path`` wherever it lies."""
+    token = _CHOSEN.set(_CHOSEN.get() | {os.path.realpath(path)})
+    try:
+        yield
+    finally:
+        _CHOSEN.reset(token)
+
+
+def allowed(path: str, root: str) -> bool:
+    """:func:`inside` ``root``, or a file the user named on the command line."""
+    return inside(path, root) or os.path.realpath(path) in _CHOSEN.get()
 
 
 def short_name(text: str, limit: int = 40) -> str:

@@ -93,3 +93,22 @@ def test_a_long_or_control_header_is_never_echoed_whole(tmp_path: Path) -> None:
     for m in messages:
         assert long not in m and "\x1b" not in m
         assert len(m) < 800
+
+
+def test_a_source_the_user_names_on_the_command_line_may_lie_anywhere(tmp_path: Path) -> None:
+    from planforge.check import check_document
+    from planforge.confined import chosen
+    from planforge.loader import load_file
+
+    export = tmp_path / "exports" / "2024-04.csv"
+    export.parent.mkdir()
+    export.write_bytes((PLANS / "data" / "customers.csv").read_bytes())
+    (tmp_path / "plans").mkdir()
+    _plan(tmp_path / "plans", "plan.yaml", str(export))
+    doc = load_file(str(tmp_path / "plans" / "plan.yaml"))
+    refused = check_document(doc)
+    assert any("is outside the plan's folder" in d.message for d in refused.diagnostics)
+    with chosen(str(export)):
+        doc = load_file(str(tmp_path / "plans" / "plan.yaml"))
+        result = check_document(doc)
+    assert [d for d in result.diagnostics if d.code == "PF502"] == []

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from planforge.confined import inside, short_name
+from planforge.confined import allowed, short_name
 from planforge.dates import parse_date
 from planforge.messages import msg
 from planforge.model import Plan, RuleProblem, Segmentation
@@ -60,7 +60,7 @@ def resolve_segmentation(plan: Plan, raw: dict[str, Any], base: str, read_data: 
     if seg.source:
         seg.source_file = os.path.normpath(os.path.join(base, seg.source))
         try:
-            if not inside(seg.source_file, base):
+            if not allowed(seg.source_file, base):
                 raise SourceError(
                     msg(
                         "`{file}` is outside the plan's folder: planforge reads customer data"
