@@ -28,15 +28,15 @@ from urllib.parse import unquote, urlsplit
 
 from planforge.check import Result, check_file
 from planforge.messages import Message, msg
+from planforge.render.assets import LOADABLE
 from planforge.render.document import RenderOptions, document_html
 from planforge.render.html import TemplateProblem, builtin_templates, environment
 from planforge.reporters.text import format_diagnostic
 
 HOST = "127.0.0.1"
 VERSION_PATH = "/__planforge/version"
-#: Files the server may hand out from the plan's folder: what a document can show.
-ASSET_TYPES = (".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".css", ".woff", ".woff2")
-ASSET_TYPES += (".ttf", ".otf")
+#: Files the server may hand out: what a document can show (judged on the resolved file).
+ASSET_TYPES = LOADABLE
 POLL_MS = 500
 
 _TEXTS = {
