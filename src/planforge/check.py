@@ -7,6 +7,7 @@ the planner wrote.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from dataclasses import dataclass, field
 
@@ -81,8 +82,13 @@ def check_file(
     return check_document(doc, debug=debug, read_data=read_data)
 
 
-def check_document(doc: Document, *, debug: bool = False, read_data: bool = False) -> Result:
+def check_document(
+    doc: Document, *, debug: bool = False, read_data: bool = False, as_of: dt.date | None = None
+) -> Result:
     """Run the schema and every rule over a loaded document; all findings, sorted.
+
+    With ``read_data`` and ``as_of``, the plan is evaluated from its outcomes up to
+    that day (``planforge evaluate``).
 
     Everything runs in planforge's decimal context. Should planforge itself fail on
     this document, that is this document's PF900, never an exception for the batch.
@@ -92,7 +98,7 @@ def check_document(doc: Document, *, debug: bool = False, read_data: bool = Fals
         return result
     with arithmetic():
         try:
-            return _check(doc, result, debug, read_data)
+            return _check(doc, result, debug, read_data, as_of)
         except Exception as exc:
             if debug or isinstance(exc, MemoryError):
                 raise
@@ -114,9 +120,11 @@ def _internal(doc: Document, where: str, exc: BaseException) -> Diagnostic:
     )
 
 
-def _check(doc: Document, result: Result, debug: bool, read_data: bool) -> Result:
+def _check(
+    doc: Document, result: Result, debug: bool, read_data: bool, as_of: dt.date | None = None
+) -> Result:
     schema_diags = check_schema(doc)
-    plan = resolve(doc.data, base=os.path.dirname(doc.path), read_data=read_data)
+    plan = resolve(doc.data, base=os.path.dirname(doc.path), read_data=read_data, as_of=as_of)
     rule_diags: list[Diagnostic] = []
     for rule_ in all_rules():
         if rule_.check is not None:
