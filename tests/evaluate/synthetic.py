@@ -34,6 +34,7 @@ title: 老客户唤醒月
 locale: zh-CN
 currency: CNY
 owner: mkt-mgr
+status: review
 objective:
   statement: 2024年Q2激活近6个月未消费的中价值客户,复购率提升12%
   kpi: repurchase-rate

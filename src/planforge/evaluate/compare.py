@@ -71,11 +71,11 @@ def lifts(plan: Plan) -> None:
         spec = compared_measure(kpi, plan) if kpi.compare == HOLDOUT else None
         if spec is None or spec.name not in ev.measures:
             continue
+        values = ev.measures[spec.name]
+        treated, held = values["treated"], values["holdout"]
+        if treated is None or held is None:
+            continue  # pending: its window has not begun
         if spec.kind == "customers":
-            values = ev.measures[spec.name]
-            treated, held = values["treated"], values["holdout"]
-            if treated is None or held is None:
-                continue
             kpi.lift = stats.proportion_lift(int(treated), ev.treated, int(held), ev.holdout)
         else:
             per = ev.per_customer[spec.name]

@@ -267,6 +267,9 @@ def _inside(m: MeasureSpec, as_of: dt.date, where: pl.Expr | None) -> pl.Expr:
 def _measure(
     plan: Plan, ev: Evaluation, m: MeasureSpec, rows: pl.LazyFrame, schema: dict[str, Any]
 ) -> None:
+    if m.start is not None and m.start > ev.as_of:
+        ev.measures[m.name] = {g: None for g in GROUPS}  # its window has not begun: pending
+        return
     if m.kind == "customers":
         got = rows.group_by(HELD).agg(pl.col(KEY).n_unique().alias("v"))
         values = {bool(h): Decimal(int(v)) for h, v in got.collect(engine="streaming").iter_rows()}
