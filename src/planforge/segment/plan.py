@@ -179,3 +179,9 @@ def share(count: int, total: int) -> Decimal | None:
 def stale(seg: Segmentation) -> bool:
     """True when the source was written before the plan's reference date (数据滞后)."""
     return bool(seg.modified and seg.as_of and seg.modified < seg.as_of)
+
+
+def unknown_column(name: str, known: list[str], file: str) -> str:
+    """```file` has no column `name`; did you mean …?`` (or the file's columns)."""
+    listed = ", ".join(known[:12]) + (" …" if len(known) > 12 else "")
+    return _unknown(name, known, file, listed)
