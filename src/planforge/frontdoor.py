@@ -147,7 +147,10 @@ class Session:
             seg = doc.data.get("segmentation") if isinstance(doc.data, dict) else None
             if isinstance(seg, dict):
                 seg["source"] = os.path.abspath(source)
-            result = check.check_document(doc, debug=self.debug, read_data=self.read_data)
+            from planforge.confined import chosen
+
+            with chosen(source):  # the user's own choice: read even outside the plan's folder
+                result = check.check_document(doc, debug=self.debug, read_data=self.read_data)
         return self._finish(result)
 
     def load(self, path: str) -> Document:
