@@ -275,11 +275,16 @@ class Session:
     def fix(self, path: str, result: Result) -> tuple[Result, list[Diagnostic]]:
         """Apply the safe fixes to ``path`` (in rounds, a fix may enable another), check it
         again; the new result and the fixes applied."""
-        from planforge.fixer import fix_file
+        from planforge.atomic import OutputError
+        from planforge.fixer import fix_file, not_written
 
         applied: list[Diagnostic] = []
         for _ in range(3):
-            fixed = fix_file(path, result.diagnostics)
+            try:
+                fixed = fix_file(path, result.diagnostics, checked=result.document.sha256)
+            except OutputError as exc:  # saved meanwhile, read-only...: a finding, not a crash
+                result.diagnostics.append(not_written(path, exc))
+                break
             if not fixed:
                 break
             applied += fixed
