@@ -147,7 +147,10 @@ class Session:
             seg = doc.data.get("segmentation") if isinstance(doc.data, dict) else None
             if isinstance(seg, dict):
                 seg["source"] = os.path.abspath(source)
-            result = check.check_document(doc, debug=self.debug, read_data=self.read_data)
+            from planforge.confined import chosen
+
+            with chosen(source):  # the user's own choice: read even outside the plan's folder
+                result = check.check_document(doc, debug=self.debug, read_data=self.read_data)
         return self._finish(result)
 
     def load(self, path: str) -> Document:
@@ -272,11 +275,16 @@ class Session:
     def fix(self, path: str, result: Result) -> tuple[Result, list[Diagnostic]]:
         """Apply the safe fixes to ``path`` (in rounds, a fix may enable another), check it
         again; the new result and the fixes applied."""
-        from planforge.fixer import fix_file
+        from planforge.atomic import OutputError
+        from planforge.fixer import fix_file, not_written
 
         applied: list[Diagnostic] = []
         for _ in range(3):
-            fixed = fix_file(path, result.diagnostics)
+            try:
+                fixed = fix_file(path, result.diagnostics, checked=result.document.sha256)
+            except OutputError as exc:  # saved meanwhile, read-only...: a finding, not a crash
+                result.diagnostics.append(not_written(path, exc))
+                break
             if not fixed:
                 break
             applied += fixed
