@@ -7,6 +7,7 @@ the planner wrote.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -93,12 +94,20 @@ def check_file(
 
 
 def check_document(
-    doc: Document, *, debug: bool = False, read_data: bool = False, base: str | None = None
+    doc: Document,
+    *,
+    debug: bool = False,
+    read_data: bool = False,
+    base: str | None = None,
+    as_of: dt.date | None = None,
 ) -> Result:
     """Run the schema and every rule over a loaded document; all findings, sorted.
 
     ``base`` is the folder the plan's data paths are relative to (default: the
-    document's folder). Everything runs in planforge's decimal context. Should planforge itself fail on
+    document's folder). With ``read_data`` and ``as_of``, the plan is evaluated from
+    its outcomes up to that day (``planforge evaluate``).
+
+    Everything runs in planforge's decimal context. Should planforge itself fail on
     this document, that is this document's PF900, never an exception for the batch.
     """
     result = Result(doc.path, doc, diagnostics=list(doc.diagnostics))
@@ -107,7 +116,7 @@ def check_document(
     with arithmetic():
         try:
             folder = os.path.dirname(doc.path) if base is None else base
-            return _check(doc, result, debug, read_data, folder)
+            return _check(doc, result, debug, read_data, folder, as_of)
         except Exception as exc:
             if debug or isinstance(exc, MemoryError):
                 raise
@@ -129,9 +138,16 @@ def _internal(doc: Document, where: str, exc: BaseException) -> Diagnostic:
     )
 
 
-def _check(doc: Document, result: Result, debug: bool, read_data: bool, base: str) -> Result:
+def _check(
+    doc: Document,
+    result: Result,
+    debug: bool,
+    read_data: bool,
+    base: str,
+    as_of: dt.date | None = None,
+) -> Result:
     schema_diags = check_schema(doc)
-    plan = resolve(doc.data, base=base, read_data=read_data)
+    plan = resolve(doc.data, base=base, read_data=read_data, as_of=as_of)
     rule_diags: list[Diagnostic] = []
     for rule_ in all_rules():
         if rule_.check is not None:
