@@ -57,6 +57,7 @@ from planforge.repository import (
     git_show,
     git_show_to,
     repository_top,
+    resolve_revision,
     split_revision,
 )
 
@@ -64,6 +65,7 @@ if TYPE_CHECKING:
     from planforge.check import Result
     from planforge.diagnostics import Diagnostic
     from planforge.loader import Document
+    from planforge.rules import Rule
 
 __all__ = [
     "Config",
@@ -71,6 +73,8 @@ __all__ = [
     "DiscoveryError",
     "RevisionError",
     "Session",
+    "all_rules",
+    "get_rule",
     "names_data",
 ]
 
@@ -270,6 +274,11 @@ class Session:
         result.lang = self.lang_for(normalize(plan_locale))
         return result
 
+    def commit(self, rev: str, folder: str) -> str:
+        """The full commit id ``rev`` names in the repository holding ``folder``
+        (:class:`RevisionError` when it names none)."""
+        return resolve_revision(rev, folder)
+
     # -- after opening --------------------------------------------------------
 
     def fix(self, path: str, result: Result) -> tuple[Result, list[Diagnostic]]:
@@ -310,3 +319,17 @@ def names_data(results: Sequence[Any]) -> bool:
         r.plan is not None and r.plan.segmentation is not None and r.plan.segmentation.source
         for r in results
     )
+
+
+def all_rules() -> list[Rule]:
+    """Every check planforge makes, by code (what ``rules`` and ``explain`` show)."""
+    from planforge.rules import all_rules as every
+
+    return every()
+
+
+def get_rule(code: str) -> Rule | None:
+    """The check with ``code`` (case-insensitive), or None."""
+    from planforge.rules import get
+
+    return get(code)

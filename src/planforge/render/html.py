@@ -12,14 +12,14 @@ import jinja2
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 from markupsafe import Markup
 
+from planforge.resources import templates
+
 TEMPLATE = "plan.html.j2"
 
 
 def builtin_templates() -> Path:
     """The templates shipped with planforge (in the wheel, or ``templates/`` in a checkout)."""
-    here = Path(__file__).resolve().parents[1]
-    packaged = here / "templates"
-    return packaged if (packaged / TEMPLATE).is_file() else here.parents[1] / "templates"
+    return templates()
 
 
 class TemplateProblem(RuntimeError):
