@@ -11,7 +11,7 @@ import os
 from dataclasses import dataclass
 from typing import Any
 
-from planforge.model import Plan, Task
+from planforge.model import Phase, Plan, Task
 from planforge.render import charts, gantt
 from planforge.render.formatting import (
     clip,
@@ -166,8 +166,7 @@ def _timetable(plan: Plan, person, colors, locale: str, sep: str) -> list[dict[s
     roles = {p.id: p.role or "" for p in plan.team if p.id}
     fmt = _date_style(plan, locale)
     groups = []
-    for phase in plan.phases:
-        tasks = [t for t in plan.tasks if t.phase == phase.id]
+    for phase, tasks in _by_phase(plan, locale):
         groups.append(
             {
                 "name": phase.name or phase.id,
@@ -180,6 +179,17 @@ def _timetable(plan: Plan, person, colors, locale: str, sep: str) -> list[dict[s
                 ],
             }
         )
+    return groups
+
+
+def _by_phase(plan: Plan, locale: str) -> list[tuple[Phase, list[Task]]]:
+    """Each phase with its tasks; tasks without a phase first, under the campaign's period."""
+    groups = [(p, [t for t in plan.tasks if t.phase == p.id]) for p in plan.phases]
+    loose = [t for t in plan.tasks if t.phase is None]
+    if loose:
+        period = plan.period
+        wide = Phase(name=labels(locale)["campaign_wide"], start=period.start, end=period.end)
+        groups.insert(0, (wide, loose))
     return groups
 
 
@@ -282,7 +292,7 @@ def _gantt(plan: Plan, colors, locale: str, today: dt.date) -> dict[str, Any]:
         asof = grid.x(today) if in_progress and grid.contains(today) else None
         legend["asof"] = legend["asof"] or asof is not None
         rows = []
-        for phase in plan.phases:
+        for phase, tasks in _by_phase(plan, locale):
             span = grid.span(phase.start, phase.end) if phase.start and phase.end else None
             rows.append(
                 {
@@ -298,7 +308,7 @@ def _gantt(plan: Plan, colors, locale: str, today: dt.date) -> dict[str, Any]:
                 }
             )
             head = rows[-1]
-            for task in (t for t in plan.tasks if t.phase == phase.id):
+            for task in tasks:
                 rows.append(_gantt_row(grid, task, head["color"], legend))
                 head["tasks"] += 1
         charts.append(
