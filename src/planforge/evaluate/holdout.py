@@ -43,17 +43,27 @@ def hex_threshold(share: Decimal) -> str:
     return f"{min(threshold(share), SCALE - 1):016x}"
 
 
-def expr(key: str, salt: str, share: Decimal) -> Any:
+def key_expr(key: str) -> Any:
+    """The key column as planforge compares keys: text, without surrounding spaces."""
+    import polars as pl
+
+    return pl.col(key).cast(pl.String).str.strip_chars()
+
+
+def expr(key: str | Any, salt: str, share: Decimal) -> Any:
     """A polars expression: True for the rows of held-out customers (null key: null).
+
+    ``key`` is a column name or an expression giving the key as text.
 
     SHA-256 is computed batch by batch by :mod:`hashlib` (polars has no SHA-256);
     the comparison is polars' own, on unsigned 64-bit integers.
     """
     import polars as pl
 
+    column = pl.col(key) if isinstance(key, str) else key
     limit = threshold(share)
     if limit >= SCALE:
-        return pl.col(key).is_not_null()
+        return column.is_not_null()
     prefix = f"{salt}:".encode()
 
     def draws(batch: pl.Series) -> pl.Series:
@@ -65,5 +75,5 @@ def expr(key: str, salt: str, share: Decimal) -> Any:
         ]
         return pl.Series(batch.name, out, dtype=pl.UInt64)
 
-    drawn = pl.col(key).map_batches(draws, return_dtype=pl.UInt64, is_elementwise=True)
+    drawn = column.map_batches(draws, return_dtype=pl.UInt64, is_elementwise=True)
     return drawn < pl.lit(limit, dtype=pl.UInt64)

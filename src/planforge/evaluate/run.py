@@ -37,7 +37,7 @@ def customers(plan: Plan) -> pl.DataFrame:
     seg = plan.segmentation
     assert seg is not None and seg.key and seg.rules is not None
     prepared = prepare(plan, seg.rules)
-    key = pl.col(seg.key).cast(pl.String).str.strip_chars()
+    key = holdout.key_expr(seg.key)
     frame = prepared.frame.select(
         key.alias(KEY), pl.col(IN_SCOPE).alias(SCOPE), pl.col(SEG_TIER).alias(TIER)
     ).filter(pl.col(KEY).is_not_null() & (pl.col(KEY) != ""))
@@ -140,7 +140,7 @@ def _cannot(out: Outcome, exc: BaseException) -> str:
 def _checked(plan: Plan, out: Outcome, frame: pl.LazyFrame, schema: dict[str, Any]) -> bool:
     """Blank keys and dates that are not dates, each a located problem; True when clean."""
     assert out.key and out.date
-    key = pl.col(out.key).cast(pl.String).str.strip_chars()
+    key = holdout.key_expr(out.key)
     raw = pl.col(out.date)
     parsed = day(out.date, schema[out.date])
     blank = key.is_null() | (key == "")
@@ -222,7 +222,7 @@ def _outcome(
     specs = [m for m in specs if m.column is None or _number_column(plan, m, out, schema)]
     assert out.key and out.date
     joined = frame.with_columns(
-        pl.col(out.key).cast(pl.String).str.strip_chars().alias(KEY),
+        holdout.key_expr(out.key).alias(KEY),
         day(out.date, schema[out.date]).alias(DAY),
     ).join(people.lazy(), on=KEY, how="left")
     counted: pl.Expr = pl.lit(False)
