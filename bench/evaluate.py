@@ -31,7 +31,6 @@ sys.path.insert(0, str(ROOT))
 def generate(customers: int, orders: int) -> Path:
     """The plan and its data in OUT/<customers>-<orders>/ (made once)."""
     import polars as pl
-
     from tests.evaluate import synthetic
 
     folder = OUT / f"{customers}-{orders}"
@@ -51,7 +50,9 @@ def generate(customers: int, orders: int) -> Path:
     j = pl.int_range(0, orders, dtype=pl.Int64)
     g = (j * 40503 + 7) % 1_000_037
     pl.LazyFrame().select(
-        ("C" + ((g * 7) % int(customers * 1.05) + 1).cast(pl.String).str.zfill(8)).alias("客户编号"),
+        ("C" + ((g * 7) % int(customers * 1.05) + 1).cast(pl.String).str.zfill(8)).alias(
+            "客户编号"
+        ),
         (pl.lit(dt.date(2024, 1, 1)) + pl.duration(days=(g * 13) % 240)).alias("下单日期"),
         ((g % 150_00) / 100 + 1).round(2).alias("金额"),
         pl.when(g % 3 == 0).then(pl.lit("社群")).otherwise(pl.lit("门店")).alias("渠道"),
