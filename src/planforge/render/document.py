@@ -6,6 +6,7 @@ Both outputs are made in memory first, then written as one set (see
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,6 +36,8 @@ class RenderOptions:
     follow_symlinks: bool = False  # write through output paths that are symbolic links
     changes_since: tuple[str, str] | None = None  # --changes-since: (revision as given, commit)
     with_tier_list: bool = False  # print the customer rows of the tier list (privacy: off)
+    #: Count outcome rows up to this day (plans with `outcomes`); None: today.
+    as_of: dt.date | None = None
 
 
 @dataclass
@@ -90,7 +93,9 @@ def check_for_render(path: str, options: RenderOptions) -> Outcome:
     """The first half of :func:`render_file`: load and check."""
     outcome = Outcome(path)
     try:
-        outcome.result = check_file(path, debug=options.debug, read_data=True)
+        outcome.result = check_file(
+            path, debug=options.debug, read_data=True, as_of=options.as_of or dt.date.today()
+        )
     except OSError as exc:
         outcome.error = f"cannot read: {exc.strerror or exc}"
     return outcome

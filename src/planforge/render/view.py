@@ -11,6 +11,7 @@ import os
 from dataclasses import dataclass
 from typing import Any
 
+from planforge.evaluate.report import lift_sentence
 from planforge.model import Plan, Task
 from planforge.render import charts, gantt
 from planforge.render.formatting import (
@@ -437,6 +438,7 @@ def _evaluation(plan: Plan, L: dict[str, str], locale: str) -> dict[str, Any]:
                 "status_key": k.status or "pending",
                 "status": L.get(f"kpi.{k.status or 'pending'}", ""),
                 "analysis": k.analysis or "",
+                "lift": lift_sentence(k, locale),
                 "pending": k.status in (None, "pending"),
             }
             for k in plan.kpis
