@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from planforge.evaluate.report import lift_sentence
+from planforge.evaluate.review import review
 from planforge.model import Plan, Task
 from planforge.render import charts, gantt
 from planforge.render.formatting import (
@@ -126,6 +127,7 @@ def build(plan: Plan, info: RenderInfo) -> dict[str, Any]:
         "gantt": _gantt(plan, colors, locale, info.plan_date),
         "budget": _budget(plan, fmt_money, locale),
         "evaluation": _evaluation(plan, L, locale),
+        "campaign_review": (review(plan, locale, fmt_money) if "review" in info.sections else None),
         "changes": info.changes,
     }
 
