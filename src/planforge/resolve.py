@@ -212,7 +212,14 @@ def _segmentation(plan: Plan, raw: dict[str, Any], base: str, read_data: bool) -
 
 
 def _read_outcomes(plan: Plan, as_of: dt.date | None) -> None:
-    """The holdout per tier, and with ``as_of`` every data measure (``planforge evaluate``)."""
+    """The holdout per tier, and with ``as_of`` every data measure (``planforge evaluate``).
+
+    A plan with neither a holdout nor data measures to evaluate never imports the data
+    engine (``validate`` stays light).
+    """
+    holdout = plan.segmentation is not None and plan.segmentation.holdout is not None
+    if not holdout and (as_of is None or not plan.measure_specs):
+        return
     try:
         from planforge.evaluate import run
     except ImportError:
