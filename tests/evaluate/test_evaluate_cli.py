@@ -72,3 +72,10 @@ def test_broken_outcomes_are_located_diagnostics(folder: Path, tmp_path: Path) -
     assert "plan.yaml:" in err and "PF610" in err
     assert "have an empty `客户编号`" in err and "are not dates" in err
     assert "Traceback" not in err
+
+
+def test_sql_prints_the_measures_statement(folder: Path) -> None:
+    code, out, _ = _run(str(folder / "plan.yaml"), "--sql", "spark", "--as-of", "2024-08-31")
+    assert code == 0
+    assert "SHA2(" in out and "`repurchasers`" not in out and "'repurchasers'" in out
+    assert "UNION ALL" in out and out.rstrip().endswith(";")

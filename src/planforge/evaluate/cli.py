@@ -52,6 +52,19 @@ def _date(_ctx: click.Context, _param: click.Parameter, value: str | None) -> dt
     help="text: a report in the plan's language; json: the figures, for tools.",
 )
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to FILE.")
+@click.option(
+    "--sql",
+    "dialect",
+    type=click.Choice(["spark", "trino", "duckdb", "postgres"]),
+    help="Print the measures as one SQL statement for this engine instead (the holdout draw"
+    " included; each outcome is a table named like the outcome; nothing is read but headers).",
+)
+@click.option(
+    "--table",
+    default="customers",
+    show_default=True,
+    help="With --sql: the table that holds the customers.",
+)
 @click.option("--debug", is_flag=True, help="Show Python tracebacks (for reporting bugs).")
 @click.pass_context
 def evaluate(
@@ -60,6 +73,8 @@ def evaluate(
     as_of: dt.date | None,
     fmt: str,
     output: str | None,
+    dialect: str | None,
+    table: str,
     debug: bool,
 ) -> None:
     """Did the campaign work? Measure the plan's KPIs from its outcome data.
@@ -73,6 +88,7 @@ def evaluate(
     Examples:
       planforge evaluate plans/care.yaml --as-of 2024-04-20
       planforge evaluate plans/care.yaml --format json -o evaluation.json
+      planforge evaluate plans/care.yaml --sql spark --table crm.customers
     """
     from planforge.evaluate.command import evaluate_document
     from planforge.loader import load_file
@@ -81,6 +97,8 @@ def evaluate(
     lang = _lang()
     if not os.path.isfile(plan):
         raise click.UsageError(msg("{path}: no such file", path=plan).localize(lang))
+    if dialect is not None:
+        ctx.exit(_sql(plan, dialect, table, as_of or dt.date.today(), output, debug))
     evaluated = evaluate_document(load_file(plan), as_of, fmt, debug=debug)
     result = evaluated.result
     if result.diagnostics:
@@ -89,6 +107,24 @@ def evaluate(
         ctx.exit(evaluated.code)
     _emit(evaluated.report, output)
     ctx.exit(evaluated.code)
+
+
+def _sql(
+    plan: str, dialect: str, table: str, as_of: dt.date, output: str | None, debug: bool
+) -> int:
+    """``--sql``: the plan checked without its rows, then the statement (exit 1 on errors)."""
+    from planforge.check import check_file
+    from planforge.evaluate.measures_sql import statement
+    from planforge.reporters import get
+
+    result = check_file(plan, debug=debug)
+    if result.diagnostics:
+        click.echo(get("text")([result], lang=_lang()), err=True, nl=False)
+    seg = result.plan.segmentation if result.plan else None
+    if result.failed() or result.plan is None or seg is None or not result.plan.measure_specs:
+        return 1
+    _emit(statement(result.plan, dialect, as_of, table) + "\n", output)
+    return 0
 
 
 def _emit(text: str, output: str | None) -> None:

@@ -31,6 +31,11 @@ def _rewrite(tree: exp.Expression, as_of: dt.date) -> exp.Expression:
     return tree.copy().transform(swap)
 
 
+def condition(tree: exp.Expression, as_of: dt.date) -> exp.Expression:
+    """A checked rule's tree as portable SQL: ``days_since(c)`` counts from ``as_of``."""
+    return _rewrite(tree, as_of)
+
+
 def statement(plan: Plan, dialect: str, table: str = "customers") -> str:
     """``SELECT tier, COUNT(*) … GROUP BY tier`` over the in-scope customers, for ``dialect``
     (and by ``group``, treated or holdout, when the plan holds customers out)."""
