@@ -15,6 +15,8 @@ from fractions import Fraction
 from typing import Any
 
 SCALE = 1 << 64
+#: Keys hashed per slice (bounds the Python objects alive at once).
+CHUNK = 65_536
 
 
 def draw(salt: str, key: str) -> int:
@@ -66,14 +68,19 @@ def expr(key: str | Any, salt: str, share: Decimal) -> Any:
         return column.is_not_null()
     prefix = f"{salt}:".encode()
 
-    def draws(batch: pl.Series) -> pl.Series:
+    def chunk(keys: pl.Series) -> pl.Series:
         out = [
             None
             if k is None
             else int.from_bytes(hashlib.sha256(prefix + k.encode()).digest()[:8], "big")
-            for k in batch.cast(pl.String).to_list()
+            for k in keys.cast(pl.String).to_list()
         ]
-        return pl.Series(batch.name, out, dtype=pl.UInt64)
+        return pl.Series(keys.name, out, dtype=pl.UInt64)
+
+    def draws(batch: pl.Series) -> pl.Series:
+        # A slice at a time: Python holds one slice's keys and numbers, not a million.
+        parts = [chunk(batch.slice(i, CHUNK)) for i in range(0, batch.len(), CHUNK)]
+        return pl.concat(parts) if parts else pl.Series(batch.name, [], dtype=pl.UInt64)
 
     drawn = column.map_batches(draws, return_dtype=pl.UInt64, is_elementwise=True)
     return drawn < pl.lit(limit, dtype=pl.UInt64)

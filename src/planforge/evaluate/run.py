@@ -221,32 +221,41 @@ def _outcome(
     undated = raw.is_not_null() & pl.col(DAY).is_null()
     if schema[out.date] == pl.String:
         undated = undated & (raw.str.strip_chars() != "")
+    # Row-level columns first, then only simple aggregations per key (streaming-friendly),
+    # then the customers joined to the (at most one row per key) result.
     counted: pl.Expr = pl.lit(False)
+    columns = [
+        undated.alias("__u"),
+        pl.when(undated).then(pl.col(ROW)).alias("__urow"),
+    ]
     aggs = [
         pl.len().alias("__n"),
         pl.col(ROW).min().alias("__first"),
-        undated.sum().alias("__undated"),
-        pl.col(ROW).filter(undated).min().alias("__undated_row"),
-        pl.col(SCOPE).first(),
-        pl.col(HELD).first(),
-        pl.col(TIER).first(),
+        pl.col("__u").sum().alias("__undated"),
+        pl.col("__urow").min().alias("__undated_row"),
     ]
     for i, (m, inside) in enumerate(live):
         counted = counted | inside
-        aggs.append(inside.any().alias(f"__any{i}"))
+        columns.append(inside.alias(f"__in{i}"))
+        aggs += [
+            pl.col(f"__in{i}").max().alias(f"__any{i}"),
+            pl.col(f"__in{i}").sum().alias(f"__rows{i}"),
+        ]
         if m.column is not None:
-            aggs.append(pl.col(m.column).filter(inside).sum().alias(f"__sum{i}"))
-            aggs.append(inside.sum().alias(f"__rows{i}"))
-    aggs.append(counted.sum().alias("__counted"))
+            columns.append(pl.when(inside).then(pl.col(m.column)).alias(f"__val{i}"))
+            aggs.append(pl.col(f"__val{i}").sum().alias(f"__sum{i}"))
+    columns.append(counted.alias("__cnt"))
+    aggs.append(pl.col("__cnt").sum().alias("__counted"))
     try:
         per_key = (
             frame.with_row_index(ROW, offset=2)
             .with_columns(
                 holdout.key_expr(out.key).alias(KEY), day(out.date, schema[out.date]).alias(DAY)
             )
-            .join(people.lazy(), on=KEY, how="left")
+            .with_columns(columns)
             .group_by(KEY)
             .agg(aggs)
+            .join(people.lazy(), on=KEY, how="left")
             .collect(engine="streaming")
         )
     except Exception as exc:  # a row polars cannot read
