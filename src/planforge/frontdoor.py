@@ -41,6 +41,7 @@ the data engine (polars) only when a plan's data is read.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import os
 import tempfile
 from collections.abc import Iterator, Mapping, Sequence
@@ -91,6 +92,9 @@ class Session:
     debug: bool = False
     #: The environment the language is chosen from (``os.environ`` when None).
     env: Mapping[str, str] | None = None
+    #: Evaluate plans with ``outcomes`` from their rows up to this day (``evaluate
+    #: --as-of``, ``render``); None: the data measures are not computed.
+    as_of: dt.date | None = None
     _configs: dict[str, Config] = field(default_factory=dict, repr=False)
 
     # -- language --------------------------------------------------------------
@@ -145,7 +149,9 @@ class Session:
         from planforge import check
 
         if source is None:
-            result = check.check_file(path, debug=self.debug, read_data=self.read_data)
+            result = check.check_file(
+                path, debug=self.debug, read_data=self.read_data, as_of=self.as_of
+            )
         else:
             doc = self.load(path)
             seg = doc.data.get("segmentation") if isinstance(doc.data, dict) else None
@@ -154,7 +160,9 @@ class Session:
             from planforge.confined import chosen
 
             with chosen(source):  # the user's own choice: read even outside the plan's folder
-                result = check.check_document(doc, debug=self.debug, read_data=self.read_data)
+                result = check.check_document(
+                    doc, debug=self.debug, read_data=self.read_data, as_of=self.as_of
+                )
         return self._finish(result)
 
     def load(self, path: str) -> Document:
@@ -170,7 +178,9 @@ class Session:
         from planforge.loader import load_bytes
 
         doc = load_bytes(data, name)
-        result = check_document(doc, debug=self.debug, read_data=self.read_data, base=base)
+        result = check_document(
+            doc, debug=self.debug, read_data=self.read_data, base=base, as_of=self.as_of
+        )
         return self._finish(result)
 
     def open_all(

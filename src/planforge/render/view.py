@@ -11,6 +11,8 @@ import os
 from dataclasses import dataclass
 from typing import Any
 
+from planforge.evaluate.report import lift_sentence
+from planforge.evaluate.review import review
 from planforge.model import Phase, Plan, Task
 from planforge.render import charts, gantt
 from planforge.render.formatting import (
@@ -125,6 +127,7 @@ def build(plan: Plan, info: RenderInfo) -> dict[str, Any]:
         "gantt": _gantt(plan, colors, locale, info.plan_date),
         "budget": _budget(plan, fmt_money, locale),
         "evaluation": _evaluation(plan, L, locale),
+        "campaign_review": (review(plan, locale, fmt_money) if "review" in info.sections else None),
         "changes": info.changes,
     }
 
@@ -447,6 +450,7 @@ def _evaluation(plan: Plan, L: dict[str, str], locale: str) -> dict[str, Any]:
                 "status_key": k.status or "pending",
                 "status": L.get(f"kpi.{k.status or 'pending'}", ""),
                 "analysis": k.analysis or "",
+                "lift": lift_sentence(k, locale),
                 "pending": k.status in (None, "pending"),
             }
             for k in plan.kpis
