@@ -45,7 +45,7 @@ def _confined_fetcher(roots: Sequence[str]):
     return ConfinedFetcher(allowed_protocols=("file", "data"), fail_on_errors=True)
 
 
-_GANTT_PAGE = re.compile(r'<svg class="gantt"[^>]*>.*?</svg>', re.DOTALL)
+_GANTT_PAGE = re.compile(r'<svg class="(gantt(?: [\w-]+)*)"[^>]*>.*?</svg>', re.DOTALL)
 _SIZE = re.compile(r'\b(width|height)="([0-9.]+mm)"')
 
 
@@ -64,7 +64,10 @@ def print_ready(html: str) -> str:
         size = dict(_SIZE.findall(svg[: svg.index(">")]))
         style = "".join(f"{k}: {v}; " for k, v in sorted(size.items())).strip()
         data = base64.b64encode(svg.encode("utf-8")).decode("ascii")
-        return f'<img class="gantt" style="{style}" alt="" src="data:image/svg+xml;base64,{data}">'
+        return (
+            f'<img class="{match.group(1)}" style="{style}" alt=""'
+            f' src="data:image/svg+xml;base64,{data}">'
+        )
 
     return _GANTT_PAGE.sub(image, html)
 
