@@ -125,7 +125,7 @@ def test_no_gantt_page_of_a_few_rows(plan: Path, layout_dir: Path) -> None:
 def test_a_long_gantt_is_split_evenly(layout_dir: Path) -> None:
     pdf, html = _rendered(layout_dir, SPRING)
     assert pdf_layout.gantt_pages(html) == [[17, 17]]  # 3 phases and 31 tasks
-    assert pdf_layout.page_count(str(pdf)) == 6
+    assert pdf_layout.page_count(str(pdf)) == 7
 
 
 def test_balanced_runs() -> None:
@@ -196,3 +196,13 @@ def test_per_customer_quantities_print_as_whole_numbers(layout_dir: Path) -> Non
     text = pdf_layout.run("pdftotext", str(_out(layout_dir, RENEWAL, "pdf")), "-")
     assert "40 trips × $900.00" in text and "30 dinners" in text
     assert "40.0" not in text
+
+
+def test_a_short_section_shares_a_page_instead_of_standing_alone(layout_dir: Path) -> None:
+    """Seven sign-offs push the 2-row tier table off the cover page; before the landscape
+    timetable it stood alone on a page 88% blank. It now joins the budget's page."""
+    pdf = str(_out(layout_dir, SPRING, "pdf"))
+    pages = pdf_layout.page_lines(pdf)
+    tiers = next(n for n, lines in enumerate(pages) if "客户分层与需求" in lines)
+    assert "预算表" in pages[tiers] and tiers > 1
+    assert pdf_layout.sparse_pages(pdf) == []

@@ -118,7 +118,8 @@ def html_to_pdf(
     from weasyprint.urls import FatalURLFetchingError
 
     from planforge.render import collector
-    from planforge.render.parts import print_in_parts
+    from planforge.render.flow import pages_of, reflow
+    from planforge.render.parts import print_in_parts, with_tree
 
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
     logging.getLogger("fontTools").setLevel(logging.ERROR)
@@ -138,7 +139,14 @@ def html_to_pdf(
                 ),
                 lambda laid_out: laid_out.write_pdf(**options),
             )
-            return whole or document.write_pdf(font_config=fonts, **options)
+            if whole:
+                return whole
+            laid_out = document.render(font_config=fonts, **options)
+            moved = reflow(document.etree_element, pages_of(laid_out))
+            if moved is not None:  # a short section alone on a page: once more, moved
+                del laid_out
+                laid_out = with_tree(document, moved).render(font_config=fonts, **options)
+            return laid_out.write_pdf(**options)
     except FatalURLFetchingError as exc:
         cause = exc.__cause__ or exc
         raise RenderError(str(cause.args[0] if cause.args else cause)) from None
