@@ -82,7 +82,7 @@ def test_the_action_declares_its_steps() -> None:
     uses = [s["uses"].split("@")[0] for s in ACTION["runs"]["steps"] if "uses" in s]
     assert uses == ["actions/setup-python", "github/codeql-action/upload-sarif"]
     install = step("Install planforge")["run"]
-    assert "pip install" in install and "$GITHUB_ACTION_PATH" in install
+    assert "pip install" in install and "$GITHUB_ACTION_PATH[data]" in install  # reads data
     for s in ACTION["runs"]["steps"]:  # inputs reach scripts through env, never spliced into code
         assert "${{" not in s.get("run", "")
 
@@ -105,8 +105,8 @@ def test_validate_annotates_and_writes_relative_sarif(repo: Path) -> None:
     )
 
 
-def test_diff_gates_the_pull_request(repo: Path) -> None:
-    plan = repo / "plans" / "x.yaml"
+def more_promotion(plan: Path, repo: Path, old: str = "plans/x.yaml") -> None:
+    """Commit a budget increase (cap and total raised) to ``plan``; the gate must fail."""
     plan.write_text(
         plan.read_text("utf-8")
         .replace("      amount: 2000\n", "      amount: 2500\n", 1)
@@ -119,8 +119,13 @@ def test_diff_gates_the_pull_request(repo: Path) -> None:
         "Diff changed plans against the base branch", repo, **{"fail-on": "budget-increase"}
     )
     assert gated.returncode == 1, gated.stdout + gated.stderr
-    assert "origin/main:plans/x.yaml → plans/x.yaml" in gated.stdout
+    new = plan.relative_to(repo).as_posix()
+    assert f"origin/main:{old} → {new}" in gated.stdout
     assert "failing on budget-increase" in gated.stderr
+
+
+def test_diff_gates_the_pull_request(repo: Path) -> None:
+    more_promotion(repo / "plans" / "x.yaml", repo)
     passed = run_step(
         "Diff changed plans against the base branch", repo, **{"fail-on": "over-cap,date-slip"}
     )
@@ -129,3 +134,11 @@ def test_diff_gates_the_pull_request(repo: Path) -> None:
         "Diff changed plans against the base branch", repo, "", **{"fail-on": "budget-increase"}
     )
     assert push.returncode == 0 and "no base branch" in push.stdout
+
+
+def test_diff_gates_a_renamed_plan_against_its_old_path(repo: Path) -> None:
+    plan = repo / "plans" / "x.yaml"
+    git(repo, "mv", "plans/x.yaml", "plans/spring.yaml")
+    moved = repo / "plans" / "spring.yaml"
+    assert not plan.exists()
+    more_promotion(moved, repo)  # renamed and changed in one pull request

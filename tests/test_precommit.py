@@ -57,6 +57,9 @@ def test_the_manifest_is_valid_and_both_hooks_agree(env: dict[str, str]) -> None
         assert system[key] == isolated[key]
     assert system["language"] == "system" and isolated["language"] == "python"
     assert not system.get("require_serial")  # read-only: safe in parallel
+    # The isolated environment reads customer data too, and sees every plan in one run.
+    assert isolated["additional_dependencies"] == [".[data]"]
+    assert isolated["require_serial"] is True
 
 
 def test_the_hook_through_pre_commit(tmp_path: Path, env, hook_repo) -> None:

@@ -3,11 +3,12 @@ sees the document change when the plan is saved."""
 
 from __future__ import annotations
 
+import contextlib
 import http.client
-import json
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -15,6 +16,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -147,13 +149,76 @@ def test_template_changes_re_render_too(plan: Path, tmp_path: Path) -> None:
 
 
 def chromium() -> str | None:
+    """The system Chromium (``apt-get install chromium``); playwright drives it as it is."""
     for name in ("chromium", "chromium-browser", "google-chrome"):
         if found := shutil.which(name):
             return found
     return None
 
 
-def wait_for(check: Callable[[], str | None], what: str, timeout: float = 60) -> str:
+def require_chromium() -> str:
+    binary = chromium()
+    if binary is None:
+        if os.environ.get("CI"):
+            pytest.fail("Chromium is missing: ./dev test installs it (package `chromium`)")
+        pytest.skip("no Chromium on this machine (./dev test installs it)")
+    return binary
+
+
+#: Chromium's flags on a closed network: no background connections, no first-run work.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def processes_using(folder: str) -> list[int]:
+    """Processes whose command line names ``folder`` (a browser profile)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            cmdline = (entry / "cmdline").read_bytes()
+        except OSError:
+            continue
+        if folder.encode() in cmdline:
+            found.append(int(entry.name))
+    return found
+
+
+@contextlib.contextmanager
+def browser_page(binary: str, profile: str | None = None) -> Iterator[Any]:
+    """A page of headless system Chromium driven by playwright; the browser and every
+    process it started are gone when the block ends, whether it passed or failed."""
+    from playwright.sync_api import sync_playwright
+
+    profile = profile or tempfile.mkdtemp(prefix="planforge-chromium-")
+    try:
+        with sync_playwright() as pw:
+            context = pw.chromium.launch_persistent_context(
+                profile, executable_path=binary, headless=True, args=CHROMIUM_ARGS
+            )
+            try:
+                yield context.pages[0] if context.pages else context.new_page()
+            finally:
+                context.close()
+    finally:
+        deadline = time.monotonic() + 10
+        while processes_using(profile) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        for pid in processes_using(profile):  # last resort: never leave a browser behind
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+        shutil.rmtree(profile, ignore_errors=True)
+
+
+def wait_for(check: Callable[[], Any], what: str, timeout: float = 60) -> Any:
     deadline = time.monotonic() + timeout
     last = None
     while time.monotonic() < deadline:
@@ -164,99 +229,64 @@ def wait_for(check: Callable[[], str | None], what: str, timeout: float = 60) ->
     pytest.fail(f"timed out waiting for {what} (last: {last!r})")
 
 
-class Browser:
-    """Headless Chromium driven over the DevTools protocol."""
-
-    def __init__(self, binary: str, url: str) -> None:
-        import websocket
-
-        self.profile = tempfile.mkdtemp(prefix="planforge-chromium-")
-        self.proc = subprocess.Popen(
-            [
-                binary,
-                "--headless=new",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--no-first-run",
-                f"--user-data-dir={self.profile}",
-                "--remote-debugging-port=0",
-                url,
-            ],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        active = Path(self.profile) / "DevToolsActivePort"
-        port = wait_for(
-            lambda: active.exists() and active.read_text().split("\n")[0], "Chromium to start"
-        )
-        target = wait_for(lambda: self._page(int(port)), "the page target")
-        self.ws = websocket.create_connection(target, timeout=30)
-        self.ids = 0
-
-    @staticmethod
-    def _page(port: int) -> str | None:
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-        conn.request("GET", "/json/list")
-        pages = [t for t in json.loads(conn.getresponse().read()) if t.get("type") == "page"]
-        return pages[0]["webSocketDebuggerUrl"] if pages else None
-
-    def evaluate(self, expression: str) -> str | None:
-        self.ids += 1
-        self.ws.send(
-            json.dumps(
-                {
-                    "id": self.ids,
-                    "method": "Runtime.evaluate",
-                    "params": {"expression": expression, "returnByValue": True},
-                }
-            )
-        )
-        while True:
-            answer = json.loads(self.ws.recv())
-            if answer.get("id") == self.ids:
-                return answer.get("result", {}).get("result", {}).get("value")
-
-    def close(self) -> None:
-        self.ws.close()
-        self.proc.kill()
-        self.proc.wait(timeout=30)
-        shutil.rmtree(self.profile, ignore_errors=True)
-
-
-def test_a_real_browser_sees_each_save(plan: Path) -> None:
-    binary = chromium()
-    if binary is None:
-        if os.environ.get("CI"):
-            pytest.fail("Chromium is missing: ./dev test installs it (package `chromium`)")
-        pytest.skip("no Chromium on this machine (./dev test installs it)")
+@contextlib.contextmanager
+def preview_server(plan: Path) -> Iterator[str]:
+    """``planforge preview PLAN`` as a real process; yields the URL it serves."""
     server = subprocess.Popen(
         [sys.executable, "-m", "planforge", "preview", str(plan), "--port", "0", "--no-open"],
         stderr=subprocess.PIPE,
         text=True,
     )
-    browser = None
     try:
         assert server.stderr is not None
         line = server.stderr.readline()
         assert "previewing" in line, line
-        url = line.split(" at ", 1)[1].split(" ", 1)[0]
-        browser = Browser(binary, url)
-        heading = "document.querySelector('h1') && document.querySelector('h1').textContent"
-        wait_for(lambda: browser.evaluate(heading) == TITLE, "the document")
-        edit(plan, f"title: {TITLE}", "title: 春季唤醒计划")
-        wait_for(lambda: browser.evaluate(heading) == "春季唤醒计划", "the saved title")
-        edit(plan, "amount: 1000", "amount: 1200")
-        wait_for(
-            lambda: "PF401" in (browser.evaluate("document.body.innerText") or ""),
-            "the diagnostics",
-        )
-        edit(plan, "amount: 1200", "amount: 1000")
-        wait_for(lambda: browser.evaluate(heading) == "春季唤醒计划", "the document again")
+        yield line.split(" at ", 1)[1].split(" ", 1)[0]
     finally:
-        if browser is not None:
-            browser.close()
         server.terminate()
         server.wait(timeout=30)
+
+
+def test_a_real_browser_sees_each_save(plan: Path) -> None:
+    binary = require_chromium()
+    with preview_server(plan) as url, browser_page(binary) as page:
+        page.goto(url)
+
+        def heading() -> str | None:
+            try:
+                return page.evaluate("document.querySelector('h1')?.textContent ?? null")
+            except Exception:  # the page is reloading: ask again
+                return None
+
+        def body() -> str:
+            try:
+                return page.evaluate("document.body.innerText") or ""
+            except Exception:
+                return ""
+
+        wait_for(lambda: heading() == TITLE, "the document")
+        edit(plan, f"title: {TITLE}", "title: 春季唤醒计划")
+        wait_for(lambda: heading() == "春季唤醒计划", "the saved title")
+        edit(plan, "amount: 1000", "amount: 1200")
+        wait_for(lambda: "PF401" in body(), "the diagnostics")
+        edit(plan, "amount: 1200", "amount: 1000")
+        wait_for(lambda: heading() == "春季唤醒计划", "the document again")
+
+
+def test_a_failing_browser_test_leaves_no_browser_behind(tmp_path: Path) -> None:
+    binary = require_chromium()
+    profile = str(tmp_path / "profile")
+    os.mkdir(profile)
+    running: list[int] = []
+    with (
+        pytest.raises(RuntimeError, match="the test failed"),
+        browser_page(binary, profile) as page,
+    ):
+        page.set_content("<h1>x</h1>")
+        running = processes_using(profile)
+        raise RuntimeError("the test failed")
+    assert len(running) > 1  # the browser and its helpers, while the test ran
+    assert processes_using(profile) == []
 
 
 def test_a_data_driven_plan_shows_the_counts_from_its_data() -> None:
