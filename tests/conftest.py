@@ -59,3 +59,11 @@ def _not_in_github_actions(monkeypatch: pytest.MonkeyPatch) -> None:
     (where `validate` would default to annotations and SARIF to GITHUB_WORKSPACE)."""
     for name in ("GITHUB_ACTIONS", "GITHUB_WORKSPACE", "GITHUB_BASE_REF"):
         monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture(autouse=True)
+def _english_unless_asked(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The suite reads planforge's messages in English: a plan's own locale would make a
+    zh-CN plan speak Chinese (see planforge.frontdoor). Tests of the language precedence
+    remove PLANFORGE_LANG from their environment."""
+    monkeypatch.setenv("PLANFORGE_LANG", "en")

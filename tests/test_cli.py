@@ -166,10 +166,16 @@ DATA = ("polars", "sqlglot", "fastexcel", "xlsxwriter")
             ["plans/reactivation-2024q2.yaml", "plans/key-accounts-care-2024h2.yaml"],
             RENDERING + DATA + CALENDAR,
         ),
-        # A CSV source: sqlglot parses the rules, the header is read without polars.
-        (["plans"], (*RENDERING, *CALENDAR, "polars", "fastexcel", "xlsxwriter")),
+        # A CSV source, --no-data: sqlglot parses the rules, the header is read without polars.
+        (["--no-data", "plans"], (*RENDERING, *CALENDAR, "polars", "fastexcel", "xlsxwriter")),
+        # Reading the data (the default) needs polars (which loads ctypes), but never the
+        # rendering stack.
+        (
+            ["plans"],
+            (*(m for m in RENDERING if m != "ctypes"), *CALENDAR, "fastexcel", "xlsxwriter"),
+        ),
     ],
-    ids=["no-segmentation", "csv-segmentation"],
+    ids=["no-segmentation", "csv-segmentation-no-data", "csv-segmentation"],
 )
 def test_validate_never_imports_the_rendering_stack(paths: list[str], heavy: tuple) -> None:
     code = (

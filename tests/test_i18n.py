@@ -159,10 +159,12 @@ def test_cli_errors_in_chinese() -> None:
 
 
 def test_an_english_run_never_reads_a_catalog() -> None:
+    # The example plans are zh-CN, so without --lang they speak Chinese (the plan's locale
+    # comes before LANG); asked for English, nothing reads a catalog.
     code = (
         "import sys; from planforge.cli import main\n"
         "from planforge import i18n\n"
-        f"try:\n    main(['validate', {str(EXAMPLE)!r}, {BROKEN!r}])\nexcept SystemExit:\n    pass\n"
+        f"try:\n    main(['validate', '--lang', 'en', {str(EXAMPLE)!r}, {BROKEN!r}])\nexcept SystemExit:\n    pass\n"
         "print(i18n.catalog.cache_info().currsize, 'babel' in sys.modules)\n"
     )
     result = subprocess.run(

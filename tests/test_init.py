@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 from planforge.check import check_file
 from planforge.cli import main
-from planforge.scaffold import STARTERS, fresh_id, next_monday, slug
+from planforge.scaffold import STARTERS, fresh_id, next_monday, plan_id_for, slug
 
 START = "2025-03-03"
 
@@ -100,14 +100,38 @@ def test_outside_a_repository_next_steps_say_where_the_schema_goes(
 
 def test_usage_errors(tmp_path: Path) -> None:
     assert init(str(tmp_path / "x.txt")).exit_code == 2
-    assert init(str(tmp_path / "nope" / "x.yaml")).exit_code == 2
     assert init("--start", "2025-02-30", str(tmp_path / "x.yaml")).exit_code == 2
-    assert not list(tmp_path.iterdir())
+    (tmp_path / "file").write_text("", "utf-8")
+    result = init(str(tmp_path / "file" / "x.yaml"))  # a file where a folder should be
+    assert result.exit_code == 2 and "cannot create the folder" in result.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["file"]
+
+
+@pytest.mark.parametrize("locale", ["zh-CN", "en"])
+@pytest.mark.parametrize("template", list(STARTERS))
+def test_a_new_plan_in_new_folders_passes_validate_strict(
+    tmp_path: Path, template: str, locale: str
+) -> None:
+    """``init`` makes the folders, turns a Chinese file name into an id YAML reads as text,
+    and the plan passes ``validate --strict`` as the help promises."""
+    target = tmp_path / "plans" / "2027" / "2027春节关怀.plan.yaml"
+    result = init("--template", template, "--locale", locale, str(target))  # next Monday
+    assert result.exit_code == 0, result.output
+    assert f"id `{template}-2027`" in result.output
+    checked = CliRunner().invoke(main, ["validate", "--strict", str(target)])
+    assert checked.exit_code == 0, checked.output
+    assert check_file(target).plan.id == f"{template}-2027"
 
 
 def test_helpers() -> None:
     assert slug("plans/Q3 Winback.plan.yaml") == "q3-winback"
     assert slug("计划.yaml") == ""
+    start = dt.date(2025, 3, 3)
+    assert plan_id_for("计划.yaml", "brand-care", start) == "brand-care-2025-03-03"
+    assert plan_id_for("2027春节关怀.plan.yaml", "brand-care", start) == "brand-care-2027"
+    assert plan_id_for("True.yaml", "reactivation", start) == "reactivation-true"
+    assert plan_id_for("1e3.yaml", "reactivation", start) == "reactivation-1e3"
+    assert plan_id_for("2027-spring.yaml", "reactivation", start) == "2027-spring"
     assert fresh_id("a", {"a", "a-2"}) == "a-3"
     assert next_monday(dt.date(2026, 12, 1)) == dt.date(2026, 12, 7)
     assert next_monday(dt.date(2026, 12, 7)) == dt.date(2026, 12, 14)

@@ -7,8 +7,10 @@ the planner wrote.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from planforge import suppress
 from planforge.bounds import arithmetic
@@ -19,6 +21,9 @@ from planforge.model import Plan
 from planforge.resolve import resolve
 from planforge.rules import Finding, Rule, all_rules
 from planforge.schema import check_schema
+
+if TYPE_CHECKING:
+    from planforge.schedule.calendar import WorkCalendar
 
 #: Schema codes that a rule re-reading the same value says better at the same place:
 #: an unreadable target (PF601 explains the syntax), an owner that is not a team id
@@ -50,6 +55,13 @@ class Result:
     document: Document
     plan: Plan | None = None
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    #: The language to speak about this plan (set by :mod:`planforge.frontdoor`).
+    lang: str | None = None
+
+    @property
+    def calendar(self) -> WorkCalendar | None:
+        """The plan's working-day calendar (None when the plan could not be resolved)."""
+        return self.plan.calendar if self.plan is not None else None
 
     def errors(self) -> int:
         return sum(1 for d in self.diagnostics if d.severity is Severity.ERROR)
@@ -81,8 +93,19 @@ def check_file(
     return check_document(doc, debug=debug, read_data=read_data)
 
 
-def check_document(doc: Document, *, debug: bool = False, read_data: bool = False) -> Result:
+def check_document(
+    doc: Document,
+    *,
+    debug: bool = False,
+    read_data: bool = False,
+    base: str | None = None,
+    as_of: dt.date | None = None,
+) -> Result:
     """Run the schema and every rule over a loaded document; all findings, sorted.
+
+    ``base`` is the folder the plan's data paths are relative to (default: the
+    document's folder). With ``read_data`` and ``as_of``, the plan is evaluated from
+    its outcomes up to that day (``planforge evaluate``).
 
     Everything runs in planforge's decimal context. Should planforge itself fail on
     this document, that is this document's PF900, never an exception for the batch.
@@ -92,7 +115,8 @@ def check_document(doc: Document, *, debug: bool = False, read_data: bool = Fals
         return result
     with arithmetic():
         try:
-            return _check(doc, result, debug, read_data)
+            folder = os.path.dirname(doc.path) if base is None else base
+            return _check(doc, result, debug, read_data, folder, as_of)
         except Exception as exc:
             if debug or isinstance(exc, MemoryError):
                 raise
@@ -114,9 +138,16 @@ def _internal(doc: Document, where: str, exc: BaseException) -> Diagnostic:
     )
 
 
-def _check(doc: Document, result: Result, debug: bool, read_data: bool) -> Result:
+def _check(
+    doc: Document,
+    result: Result,
+    debug: bool,
+    read_data: bool,
+    base: str,
+    as_of: dt.date | None = None,
+) -> Result:
     schema_diags = check_schema(doc)
-    plan = resolve(doc.data, base=os.path.dirname(doc.path), read_data=read_data)
+    plan = resolve(doc.data, base=base, read_data=read_data, as_of=as_of)
     rule_diags: list[Diagnostic] = []
     for rule_ in all_rules():
         if rule_.check is not None:

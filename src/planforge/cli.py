@@ -52,13 +52,26 @@ def _lang_option(func: F) -> F:
     )(func)
 
 
+def _lang_given() -> str | None:
+    """``--lang`` as given on the command line (None: not given)."""
+    ctx = click.get_current_context(silent=True)
+    return ctx.find_root().obj.get("lang") if ctx and ctx.find_root().obj else None
+
+
 def _lang() -> str:
-    """The language chosen for this run."""
+    """The language chosen for this run, before any plan speaks (see planforge.frontdoor)."""
     from planforge.i18n import choose
 
+    return choose(_lang_given())
+
+
+def _session(read_data: bool = True, debug: bool = False) -> Any:
+    """The front door for this run (:class:`planforge.frontdoor.Session`)."""
+    from planforge.frontdoor import Session
+
     ctx = click.get_current_context(silent=True)
-    option = ctx.find_root().obj.get("lang") if ctx and ctx.find_root().obj else None
-    return choose(option)
+    debug = debug or bool(ctx and ctx.find_root().obj and ctx.find_root().obj.get("debug"))
+    return Session(lang_option=_lang_given(), read_data=read_data, debug=debug)
 
 
 def _say(template: str, /, **args: Any) -> str:
@@ -237,11 +250,12 @@ def _color(choice: bool | None, stream: Any) -> bool:
 )
 @click.option("--strict", is_flag=True, help="Fail (exit 1) on warnings too.")
 @click.option(
-    "--data",
+    "--data/--no-data",
     "read_data",
-    is_flag=True,
-    help="Also read the rows of each plan's customer data (counts, duplicate keys, shares);"
-    " without it only the header is read.",
+    default=True,
+    help="Read the rows of each plan's customer data (segmentation.source), so tier counts,"
+    " shares and the budget are checked against the real customers (the default); "
+    "--no-data reads only the header and checks the plan's own counts.",
 )
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the report to FILE.")
 @_follow_option
@@ -304,47 +318,53 @@ def validate(
       planforge validate --stdin --stdin-filename plans/x.yaml < plans/x.yaml
       planforge validate --fix --lang zh-CN plans/x.yaml
     """
-    from planforge.check import check_document, check_file
-    from planforge.config import selected
-    from planforge.discover import DiscoveryError, find_plans
+    from planforge.frontdoor import ConfigError, DiscoveryError, names_data
+    from planforge.messages import Message
     from planforge.reporters import get
-    from planforge.repository import add_duplicate_ids
 
-    debug = debug or ctx.obj.get("debug", False)
-    lang = _lang()
+    session = _session(read_data, debug or ctx.obj.get("debug", False))
+    lang = session.lang
     if from_stdin and paths:
         raise click.UsageError(_say("--stdin reads one plan from standard input: give no PATHS"))
     if stdin_filename and not from_stdin:
         raise click.UsageError(_say("--stdin-filename goes with --stdin"))
     name = stdin_filename or "<stdin>"
-    config = _config(name if from_stdin and stdin_filename else (paths[0] if paths else "."))
+    start = name if from_stdin and stdin_filename else (paths[0] if paths else ".")
     try:
-        files = [] if from_stdin else find_plans(paths or list(config.paths) or ["plans"])
+        session.config(start)
+        files = [] if from_stdin else session.find_plans(paths, start)
+    except ConfigError as exc:
+        raise click.UsageError(str(exc)) from None
     except DiscoveryError as exc:
         raise click.UsageError(_localized(exc.args[0])) from None
     if output is not None:
         _target(output, files, follow_symlinks)  # refused before any work
     results = []
     if from_stdin:
-        from planforge.loader import load_bytes
-
-        results.append(check_document(load_bytes(sys.stdin.buffer.read(), name), debug=debug))
+        results.append(session.open_bytes(sys.stdin.buffer.read(), name))
     for path in files:
         try:
-            result = check_file(path, debug=debug, read_data=read_data)
+            result = session.open(path)
             if fix:
-                result = _fix(path, result, lang, debug, read_data)
+                result = _fix(session, path, result)
             results.append(result)
         except OSError as exc:
             raise click.UsageError(
                 _say("{path}: cannot read: {error}", path=path, error=exc.strerror or exc)
             ) from None
-    add_duplicate_ids(results)
-    chosen = _codes(select) if select is not None else config.select
-    skipped = config.ignore + (_codes(ignore) if ignore is not None else ())
-    if chosen or skipped:
-        for r in results:
-            r.diagnostics = [d for d in r.diagnostics if selected(d.code, chosen, skipped)]
+    session.finish_batch(
+        results,
+        [start],
+        _codes(select) if select is not None else None,
+        _codes(ignore) if ignore is not None else (),
+    )
+    lang = session.report_lang(results)
+    if not read_data and names_data(results):
+        note = Message(
+            "note: --no-data: the customer data was not read, so tier counts and the"
+            " budget were checked against the plan's own figures"
+        )
+        click.echo(note.localize(lang), err=True)
     if fmt is None:  # annotations on the pull request when run by GitHub Actions
         fmt = "github" if os.environ.get("GITHUB_ACTIONS") == "true" and output is None else "text"
     stream = sys.stdout if output is None else None
@@ -357,28 +377,20 @@ def validate(
     ctx.exit(EXIT_FINDINGS if any(r.failed(strict) for r in results) else EXIT_OK)
 
 
-def _fix(path: str, result: Any, lang: str, debug: bool, read_data: bool) -> Any:
+def _fix(session: Any, path: str, result: Any) -> Any:
     """Apply the safe fixes to ``path``, say what changed (on stderr), and check it again."""
-    from planforge.check import check_file
-    from planforge.fixer import fix_file
-    from planforge.messages import localize
+    from planforge.messages import Message, localize
 
-    for _ in range(3):  # a fix can make another one possible; three rounds are plenty
-        fixed = fix_file(path, result.diagnostics)
-        if not fixed:
-            break
-        for d in fixed:
-            what = localize(d.fix.message, lang)
-            click.echo(
-                _say(
-                    "{where}: fixed [{code}] {what}",
-                    where=f"{path}:{d.line}:{d.col}",
-                    code=d.code,
-                    what=what,
-                ),
-                err=True,
-            )
-        result = check_file(path, debug=debug, read_data=read_data)
+    result, fixed = session.fix(path, result)
+    for d in fixed:
+        what = localize(d.fix.message, result.lang)
+        line = Message(
+            "{where}: fixed [{code}] {what}",
+            where=f"{path}:{d.line}:{d.col}",
+            code=d.code,
+            what=what,
+        )
+        click.echo(line.localize(result.lang), err=True)
     return result
 
 
@@ -450,10 +462,9 @@ def export(
       planforge export plans/reactivation-2024q2.yaml --format xlsx -o build/
       planforge export plans/reactivation-2024q2.yaml --format csv -o build/csv/
     """
-    from planforge.check import check_file
     from planforge.reporters import get
 
-    debug = debug or ctx.obj.get("debug", False)
+    session = _session(True, debug)
     _check_epoch()
     if output is None and fmt in _NEEDS_OUTPUT:
         raise click.UsageError(_say(_NEEDS_OUTPUT[fmt], fmt=fmt))
@@ -472,7 +483,7 @@ def export(
     if output is not None and not into_dir:
         _target(output, [plan], follow_symlinks)  # refused before any work
     try:
-        result = check_file(plan, debug=debug, read_data=True)
+        result = session.open(plan)
     except OSError as exc:
         raise click.UsageError(
             _say("{path}: cannot read: {error}", path=plan, error=exc.strerror or exc)
@@ -480,11 +491,13 @@ def export(
     report = get("text")
     if result.failed(strict) or result.plan is None:
         color = _color(None, sys.stderr)
-        click.echo(report([result], strict=strict, color=color, lang=_lang()), err=True, nl=False)
+        click.echo(
+            report([result], strict=strict, color=color, lang=result.lang), err=True, nl=False
+        )
         ctx.exit(EXIT_FINDINGS)
     if result.diagnostics:
         color = _color(None, sys.stderr)
-        click.echo(report([result], color=color, lang=_lang()), err=True, nl=False)
+        click.echo(report([result], color=color, lang=result.lang), err=True, nl=False)
     from planforge.export import files
 
     _check_epoch()
@@ -931,14 +944,11 @@ def segment(
       planforge segment plans/x.yaml --source exports/2024-04.csv --format xlsx
       planforge segment plans/x.yaml --sql spark --table crm.customers
     """
-    from planforge.check import check_document
-    from planforge.loader import load_file
-
-    debug = debug or ctx.obj.get("debug", False)
+    session = _session(dialect is None, debug)
     if not os.path.isfile(plan):
         raise click.UsageError(_say("{path}: no such file", path=plan))
     try:
-        doc = load_file(plan)
+        doc = session.load(plan)
     except OSError as exc:
         raise click.UsageError(
             _say("{path}: cannot read: {error}", path=plan, error=exc.strerror or exc)
@@ -948,14 +958,9 @@ def segment(
         raise click.UsageError(
             _say("{path}: the plan has no `segmentation` block (see the README)", path=plan)
         )
-    if source is not None and isinstance(seg_raw, dict):
-        seg_raw["source"] = os.path.abspath(source)
-    from planforge.segment.progress import reporting, wanted
-
     # Progress on a terminal only (never in a CI log), over the whole run.
-    watched = dialect is None and wanted(sys.stderr, dict(os.environ))
-    with reporting(sys.stderr, _lang()) if watched else contextlib.nullcontext():
-        result = check_document(doc, debug=debug, read_data=dialect is None)
+    with session.progress(sys.stderr):
+        result = session.open(plan, source=source)
         _segment_write(ctx, plan, result, output, formats, dialect, table, strict)
 
 
@@ -1053,12 +1058,12 @@ def diff(
     from planforge.diff.report import to_json, to_text
     from planforge.diff.sources import SourceError, read_side
 
-    debug = debug or ctx.obj.get("debug", False)
+    session = _session(True, debug)
     local = [spec for spec in (old, new) if os.path.isfile(spec)]
     if output:
         _target(output, local, False)  # never over a plan it reads; refused before any work
     try:
-        sides = [read_side(spec, debug=debug) for spec in (old, new)]
+        sides = [read_side(spec, session=session) for spec in (old, new)]
     except SourceError as exc:
         raise click.UsageError(str(exc)) from None
     for side in sides:

@@ -1,7 +1,8 @@
 """The planner's language: which one to use, and its gettext catalog.
 
-The language is ``--lang``, else ``PLANFORGE_LANG``, else the first of ``LC_ALL``,
-``LC_MESSAGES`` and ``LANG`` that is set, else English. Catalogs are
+The language is ``--lang``, else ``PLANFORGE_LANG``, else the plan's own ``locale``,
+else the first of ``LC_ALL``, ``LC_MESSAGES`` and ``LANG`` that is set, else English
+(so a zh-CN plan checked where ``LANG=C.UTF-8`` speaks Chinese). Catalogs are
 ``locale/<lang>/LC_MESSAGES/planforge.mo`` inside the package, compiled from the
 ``.po`` next to them (``python -m tools.i18n_build update`` adds new messages
 and recompiles them; a test checks they are complete and up to date). They are read the first time a message is translated, so an
@@ -33,12 +34,29 @@ def normalize(value: str | None) -> str | None:
     return None
 
 
-def choose(option: str | None = None, env: Mapping[str, str] | None = None) -> str:
-    """The language to speak: the option, then the environment, then English."""
+def explicit(option: str | None = None, env: Mapping[str, str] | None = None) -> str | None:
+    """The language the planner asked planforge for: ``--lang``, else ``PLANFORGE_LANG``."""
     env = os.environ if env is None else env
     if option:
         return normalize(option) or "en"
-    for name in ("PLANFORGE_LANG", "LC_ALL", "LC_MESSAGES", "LANG"):
+    value = env.get("PLANFORGE_LANG")
+    return (normalize(value) or "en") if value else None
+
+
+def choose(
+    option: str | None = None,
+    env: Mapping[str, str] | None = None,
+    plan_locale: str | None = None,
+) -> str:
+    """The language to speak: the option, ``PLANFORGE_LANG``, the plan's locale, then the
+    locale variables, then English."""
+    env = os.environ if env is None else env
+    asked = explicit(option, env)
+    if asked:
+        return asked
+    if normalize(plan_locale):
+        return normalize(plan_locale)  # type: ignore[return-value]
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
         value = env.get(name)
         if value:
             # LANG=de_DE: planforge has no German, so English (not the next variable).

@@ -5,7 +5,8 @@ it. Fields are optional because the model is also built from plans that failed
 the schema (so the checks can still report everything in one run); export and
 rendering only ever see plans that passed.
 
-Fields marked ``internal`` are left out of ``planforge export``.
+Fields marked ``internal`` are left out of ``planforge export`` (the evaluation's
+figures are exported by ``planforge evaluate``).
 """
 
 from __future__ import annotations
@@ -68,6 +69,7 @@ class Tier:
     strategy: str | None = None
     customers: int | None = None
     rule: str | None = None  # a SQL condition over the segmentation source
+    held_out: int | None = internal()  # of ``customers``, held out of every touch (from the data)
     actual_share: Decimal | None = None  # percent of in-scope customers, from the data
 
 
@@ -200,6 +202,80 @@ class KPI:
     value: Quantity | None = None
     status: str | None = None
     analysis: str | None = None
+    baseline: Quantity | None = internal()  # the value expected without the campaign
+    compare: str | None = internal()  # "holdout"
+    lift: Lift | None = internal()  # treated against holdout, when evaluated from data
+
+
+@dataclass
+class Lift:
+    """A KPI over the treated group against the holdout group, with a 95% CI and a p-value.
+
+    ``kind`` is ``proportion`` (Newcombe's hybrid score CI, pooled z-test) or ``mean``
+    (a per-customer amount: Welch's t). Values are fractions or amounts per customer.
+    """
+
+    kind: str
+    treated: Decimal
+    holdout: Decimal
+    difference: Decimal
+    ci_low: Decimal | None
+    ci_high: Decimal | None
+    p_value: float | None
+
+    @property
+    def significant(self) -> bool:
+        """True when the 95% CI leaves out zero."""
+        return (
+            self.ci_low is not None
+            and self.ci_high is not None
+            and (self.ci_low > 0 or self.ci_high < 0)
+        )
+
+
+@dataclass
+class Outcome:
+    """A named export of what happened (check-ins, orders, survey answers)."""
+
+    path: Path = internal(())
+    name: str = ""
+    source: str | None = None  # as written, relative to the plan
+    key: str | None = None
+    date: str | None = None
+    source_file: str | None = internal()
+    columns: list[str] = internal_factory(list)  # the file's header, once read
+
+
+@dataclass
+class MeasureSpec:
+    """A measure computed from an outcome: distinct customers, a sum or a mean, over a window."""
+
+    path: Path = internal(())
+    name: str = ""
+    kind: str | None = None  # customers | sum | mean
+    outcome: str | None = None
+    column: str | None = None  # for sum and mean
+    during: Any = None  # as written
+    start: dt.date | None = None  # the window, both ends inclusive
+    end: dt.date | None = None
+    where: str | None = None
+    where_rule: Any = internal()  # the parsed rule (planforge.segment.rules.Rule)
+
+
+@dataclass
+class Evaluation:
+    """What the data says, per group, on ``as_of`` (``planforge evaluate``)."""
+
+    as_of: dt.date
+    treated: int = 0
+    holdout: int = 0
+    measures: dict[str, dict[str, Decimal | None]] = field(default_factory=dict)
+    #: Rows not counted, per outcome: unknown_key, out_of_scope, outside_window.
+    ignored: dict[str, dict[str, int]] = field(default_factory=dict)
+    #: Per tier: customers (treated), held_out, and each customers-measure's treated count.
+    tiers: dict[str, dict[str, int]] = field(default_factory=dict)
+    #: Per sum-measure and group, one amount per customer with rows (for Welch's t).
+    per_customer: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
 @dataclass
@@ -257,6 +333,9 @@ class Segmentation:
     show: list[str] = field(default_factory=list)
     show_given: bool = internal(False)
     share_tolerance: Decimal = Decimal(5)  # percentage points
+    holdout: Decimal | None = internal()  # percent of in-scope customers held out of every touch
+    holdout_salt: str | None = internal()  # as written; None: the plan's id
+    held_out: int | None = internal()  # in-scope customers held out, when the data was read
     columns: list[str] = internal_factory(list)  # the source's header
     source_error: str | None = internal()
     problems: list[RuleProblem] = internal_factory(list)
@@ -329,3 +408,8 @@ class Plan:
     out_of_bounds: list[tuple[Path, str]] = internal_factory(list)
     #: Every measure the plan names, recorded or not (empty, or refused by the bounds).
     measure_names: set[str] = internal_factory(set)
+    outcomes: dict[str, Outcome] = internal_factory(dict)
+    measure_specs: dict[str, MeasureSpec] = internal_factory(dict)
+    evaluation: Evaluation | None = internal()
+    #: Problems with outcomes, data measures, the holdout and comparisons, located.
+    evaluation_problems: list[RuleProblem] = internal_factory(list)

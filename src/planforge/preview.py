@@ -28,15 +28,15 @@ from urllib.parse import unquote, urlsplit
 
 from planforge.check import Result, check_file
 from planforge.messages import Message, msg
+from planforge.render.assets import LOADABLE
 from planforge.render.document import RenderOptions, document_html
 from planforge.render.html import TemplateProblem, builtin_templates, environment
 from planforge.reporters.text import format_diagnostic
 
 HOST = "127.0.0.1"
 VERSION_PATH = "/__planforge/version"
-#: Files the server may hand out from the plan's folder: what a document can show.
-ASSET_TYPES = (".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".css", ".woff", ".woff2")
-ASSET_TYPES += (".ttf", ".otf")
+#: Files the server may hand out: what a document can show (judged on the resolved file).
+ASSET_TYPES = LOADABLE
 POLL_MS = 500
 
 _TEXTS = {
@@ -159,22 +159,24 @@ class Preview:
         )
 
     def asset(self, url_path: str) -> Path | None:
-        """The file a document URL refers to, if the server may hand it out."""
+        """The file a document URL refers to, if the server may hand it out.
+
+        Judged on the resolved file, not the URL's name: only images, fonts and
+        stylesheets (any letter case) inside a template folder or the plan's folder,
+        so neither ``/evil.png`` (a symlink to the customer export) nor a template
+        folder's ``.env`` or ``copy.YAML`` is ever served.
+        """
         parts = [p for p in unquote(url_path).split("/") if p]
         if not parts or any(p in (".", "..") or "\\" in p or "\0" in p for p in parts):
             return None
-        plan_dir = os.path.realpath(self.plan.parent)
-        candidates = [(root, False) for root in self.roots()] + [(plan_dir, True)]
-        for root, restricted in candidates:
-            if restricted and not parts[-1].lower().endswith(ASSET_TYPES):
-                continue
-            path = os.path.join(root, *parts)
-            real = os.path.realpath(path)
-            if not real.startswith(root + os.sep) or not os.path.isfile(real):
-                continue
-            if real.endswith((".j2", ".yaml", ".yml")):  # sources, not assets
-                continue
-            return Path(real)
+        for root in [*self.roots(), os.path.realpath(self.plan.parent)]:
+            real = os.path.realpath(os.path.join(root, *parts))
+            if (
+                real.startswith(root + os.sep)
+                and real.lower().endswith(ASSET_TYPES)
+                and os.path.isfile(real)
+            ):
+                return Path(real)
         return None
 
 

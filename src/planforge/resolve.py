@@ -15,6 +15,7 @@ Computed here, all in exact Decimal arithmetic:
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -22,6 +23,8 @@ from typing import Any
 from planforge import formula as formulas
 from planforge.bounds import NumberOutOfBounds, computed, number_problem
 from planforge.dates import parse_date, span_days
+from planforge.evaluate import compare
+from planforge.evaluate import plan as evaluation
 from planforge.messages import msg
 from planforge.model import (
     KPI,
@@ -104,13 +107,21 @@ def _bounded(value: Any) -> Decimal | None:
     return None
 
 
-def resolve(data: dict[str, Any], *, base: str = "", read_data: bool = False) -> Plan:
+def resolve(
+    data: dict[str, Any],
+    *,
+    base: str = "",
+    read_data: bool = False,
+    as_of: dt.date | None = None,
+) -> Plan:
     """The resolved plan for loaded ``data`` (which need not have passed the schema).
 
     ``base`` is the plan's folder (a ``segmentation.source`` is relative to it).
     With a ``segmentation`` block the source's header is always read; its rows
     only with ``read_data`` (then tier counts and ``scope.customers`` come from
-    the data).
+    the data). With ``as_of`` as well, the ``outcomes`` are read and the data
+    measures, KPI actuals, lifts and monitoring come from the data up to that day
+    (``planforge evaluate``).
     """
     raw = _Raw(data, ())
     plan = Plan(
@@ -152,6 +163,9 @@ def resolve(data: dict[str, Any], *, base: str = "", read_data: bool = False) ->
         _segmentation(plan, raw.data["segmentation"], base, read_data)
     if plan.segmentation is None or not plan.segmentation.read:
         _tier_counts(plan)
+    evaluation.resolve_outcomes(plan, raw.data, base)
+    if read_data:
+        _read_outcomes(plan, as_of)
     currency = plan.currency if plan.currency in CURRENCIES else "XXX"
     plan.budget = _budget(raw.child("budget"), currency, plan)
     measures = raw.data.get("measures")
@@ -159,10 +173,17 @@ def resolve(data: dict[str, Any], *, base: str = "", read_data: bool = False) ->
         bounded = {k: _bounded(v) for k, v in measures.items()}
         plan.measures = {k: v for k, v in bounded.items() if v is not None}
         plan.measure_names = {k for k in measures if isinstance(k, str)}
+    if plan.evaluation is not None:  # a data measure is its treated group's value
+        for name, values in plan.evaluation.measures.items():
+            if values.get("treated") is not None:
+                plan.measures[name] = values["treated"]  # type: ignore[assignment]
     margin = _percent(raw.child("evaluation"), "exceeded_margin", plan)
     if margin is not None:
         plan.exceeded_margin = margin
     plan.kpis = [_kpi(r, plan) for r in raw.items("kpis")]
+    compare.check_comparisons(plan)
+    if plan.evaluation is not None:
+        compare.lifts(plan)
     by_id = {k.id: k for k in plan.kpis if k.id}
     plan.monitoring = [_monitor(r, by_id, plan) for r in raw.items("monitoring")]
     if isinstance(raw.data.get("review"), dict):
@@ -187,6 +208,26 @@ def _segmentation(plan: Plan, raw: dict[str, Any], base: str, read_data: bool) -
         )
         return
     resolve_segmentation(plan, raw, base, read_data)
+    evaluation.resolve_holdout(plan, raw)
+
+
+def _read_outcomes(plan: Plan, as_of: dt.date | None) -> None:
+    """The holdout per tier, and with ``as_of`` every data measure (``planforge evaluate``).
+
+    A plan with neither a holdout nor data measures to evaluate never imports the data
+    engine (``validate`` stays light).
+    """
+    holdout = plan.segmentation is not None and plan.segmentation.holdout is not None
+    if not holdout and (as_of is None or not plan.measure_specs):
+        return
+    try:
+        from planforge.evaluate import run
+    except ImportError:
+        return  # without the data extra, the segmentation says so (PF502)
+    if as_of is not None:
+        run.evaluate(plan, as_of)
+    if plan.evaluation is None:
+        run.mark_held_out(plan)
 
 
 def _days(start, end) -> int | None:
@@ -325,7 +366,7 @@ def _per_customer(line: BudgetLine, r: _Raw, plan: Plan) -> None:
     line.per_customer_tiers = per.texts("tiers")
     line.per_customer_quantity = per.number("quantity")
     line.declared_quantity = line.quantity
-    counts = {t.id: t.customers for t in plan.tiers if t.id}
+    counts = {t.id: evaluation.treated(t, plan) for t in plan.tiers if t.id}
     wanted = [counts.get(t) for t in line.per_customer_tiers]
     if line.per_customer_quantity is None or not wanted or any(c is None for c in wanted):
         line.quantity = None
@@ -415,20 +456,45 @@ def _kpi(r: _Raw, plan: Plan) -> KPI:
         except ValueError as exc:
             kpi.actual_error = exc.args[0]
     kpi.formula = r.text("formula")
+    kpi.baseline = _quantity(r, "baseline")
+    kpi.compare = r.text("compare")
     if kpi.formula is not None:
         _formula(kpi, plan)
     kpi.value = kpi.actual if kpi.actual is not None else kpi.formula_value
+    if plan.evaluation is not None and kpi.formula_value is not None and _from_data(kpi, plan):
+        kpi.value = kpi.formula_value  # evaluated: the data's figure, not the typed one
     if kpi.target is not None:
         value = kpi.value if kpi.value and kpi.value.percent == kpi.target.percent else None
         kpi.status = kpi.target.status(value, plan.exceeded_margin.value / 100)
     return kpi
 
 
+def _quantity(r: _Raw, key: str) -> Quantity | None:
+    """A number or a percentage, None when missing or unreadable (the schema says why)."""
+    if r.data.get(key) is None:
+        return None
+    try:
+        return parse_quantity(r.data[key])
+    except ValueError:
+        return None
+
+
+def _from_data(kpi: KPI, plan: Plan) -> bool:
+    """True when the KPI's formula uses a measure computed from the outcomes."""
+    if kpi.formula_expr is None:
+        return False
+    return any(n.name in plan.measure_specs for n in formulas.names(kpi.formula_expr))
+
+
 def formula_env(plan: Plan) -> dict[str, Decimal]:
-    """Names a formula can use: the measures plus the built-ins that have a value."""
+    """Names a formula can use: the measures plus the built-ins that have a value.
+
+    Once evaluated from data, ``customers`` is the treated group's size.
+    """
     env = dict(plan.measures)
+    customers = plan.evaluation.treated if plan.evaluation else plan.scope.customers
     builtins = {
-        "customers": Decimal(plan.scope.customers) if plan.scope.customers else None,
+        "customers": Decimal(customers) if customers else None,
         "budget_total": plan.budget.total,
         "actual_total": plan.budget.actual_total,
     }

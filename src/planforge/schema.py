@@ -17,6 +17,7 @@ from decimal import Decimal
 from pathlib import Path as FsPath
 from typing import Any
 
+from planforge import schema_fast
 from planforge.bounds import computed, number_problem
 from planforge.dates import parse_date, real_date, why_not_a_date
 from planforge.diagnostics import Diagnostic, Severity, Suggestion
@@ -120,6 +121,8 @@ def _inline_refs(node: Any, definitions: dict[str, Any] | None = None) -> Any:
 
 def check_schema(doc: Document) -> list[Diagnostic]:
     """Schema diagnostics for a loaded document (whose ``data`` is not None)."""
+    if schema_fast.accepts(doc.data, schema_text()):
+        return []  # valid: jsonschema is not even imported
     out: dict[tuple[str, int, int, str], Diagnostic] = {}
     for error in _validator().iter_errors(doc.data):
         for code, path, message, at_key, suggestion in _explain(error):

@@ -6,8 +6,9 @@ plans that must not. ``match`` narrows a case to the rule's diagnostics whose
 message contains it (PF101 fragments lack most required keys). Each plan runs through the whole pipeline (load, schema,
 resolve, every rule); only the rule's own code is compared, so fixtures can be
 small fragments of a plan. ``data: true`` reads a segmentation source's rows
-(as ``segment`` and ``export`` do; ``validate`` reads only the header); sources
-are relative to the repository root (tests/rules/data/).
+(as ``segment`` and ``export`` do; ``validate`` reads only the header);
+``evaluate: DATE`` also reads the outcomes up to that day (as ``evaluate`` does);
+sources are relative to the repository root (tests/rules/data/).
 """
 
 from __future__ import annotations
@@ -70,7 +71,10 @@ def test_rule_case(
 ) -> None:
     monkeypatch.chdir(ROOT)
     doc = load_bytes(_plan_bytes(case), "case.yaml")
-    result = check_document(doc, debug=True, read_data=case.get("data", False))
+    as_of = case.get("evaluate")
+    result = check_document(
+        doc, debug=True, read_data=case.get("data", False) or as_of is not None, as_of=as_of
+    )
     found = [d for d in result.diagnostics if d.code == code]
     if lang != "en":  # every message and fix of every finding speaks the planner's language
         for d in result.diagnostics:

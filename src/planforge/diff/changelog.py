@@ -5,22 +5,13 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from planforge.check import check_document
 from planforge.diff.compare import compare
 from planforge.diff.report import groups
-from planforge.diff.sources import SourceError, git, git_show
-from planforge.loader import load_bytes
+from planforge.frontdoor import Session
 from planforge.model import Plan
+from planforge.repository import RevisionError, resolve_revision
 
-
-def resolve_revision(rev: str, folder: str) -> str:
-    """The full commit id ``rev`` names in the repository holding ``folder``."""
-    if rev.startswith("-"):
-        raise SourceError(f"`{rev}` is not a revision")
-    done = git(["rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}"], folder, "--changes-since")
-    if done.returncode != 0:
-        raise SourceError(f"`{rev}` is not a commit in the git repository of {folder}")
-    return done.stdout.decode("ascii", "replace").strip()
+__all__ = ["change_log", "resolve_revision"]
 
 
 def change_log(path: str, plan: Plan, rev: str, commit: str, locale: str) -> dict[str, Any]:
@@ -32,11 +23,10 @@ def change_log(path: str, plan: Plan, rev: str, commit: str, locale: str) -> dic
     folder, name = os.path.split(os.path.abspath(path))
     log: dict[str, Any] = {"since": rev, "commit": commit[:12], "new": False, "groups": []}
     try:
-        data = git_show(commit, f"./{name}", cwd=folder)
-    except SourceError:
+        old = Session().open_revision(commit, f"./{name}", cwd=folder, label=f"{rev}:{name}").plan
+    except RevisionError:
         log["new"] = True
         return log
-    old = check_document(load_bytes(data, f"{rev}:{name}")).plan
     if old is not None:
         log["groups"] = [
             (heading, [line.replace("`", "").removeprefix("~ ") for line in lines])

@@ -26,6 +26,9 @@ TYPES = {
     ".ttf": "font/ttf",
     ".otf": "font/otf",
 }
+#: What a document may load from disk, judged on the resolved file: images, fonts, CSS.
+#: Never the customer export, the plan or anything else (``<link rel=attachment>``).
+LOADABLE = (*TYPES, ".css")
 #: ``src="x"`` / ``href="x"`` attributes and CSS ``url(x)``, quoted or not.
 _REFERENCE = re.compile(
     r"""(?P<attr>\b(?:src|href)=)(?P<q>["'])(?P<url>[^"'<>]*)(?P=q)"""

@@ -11,6 +11,7 @@ import re
 from collections.abc import Sequence
 from urllib.parse import unquote, urlparse
 
+from planforge.render.assets import LOADABLE
 from planforge.render.fonts import require_cjk_font, require_subsetter
 
 
@@ -24,7 +25,12 @@ def _confined_fetcher(roots: Sequence[str]):
     allowed = [os.path.realpath(r) for r in roots]
 
     class ConfinedFetcher(URLFetcher):
-        """Serves ``data:`` URLs and files inside the allowed folders; refuses the rest."""
+        """Serves ``data:`` URLs and images, fonts and CSS inside the allowed folders.
+
+        Everything else is refused, judged on the resolved file: a template's
+        ``<link rel="attachment" href="file://…/customers.csv">`` (or a symlink named
+        ``logo.png`` leading there) never puts the customer export into the PDF.
+        """
 
         def fetch(self, url: str, headers: object = None) -> URLFetcherResponse:
             if url.startswith("data:"):
@@ -39,6 +45,11 @@ def _confined_fetcher(roots: Sequence[str]):
             if not any(real == r or real.startswith(r + os.sep) for r in allowed):
                 raise FatalURLFetchingError(
                     f"{unquote(parsed.path)} is outside the template and plan folders"
+                )
+            if not real.lower().endswith(LOADABLE):
+                raise FatalURLFetchingError(
+                    f"{os.path.basename(unquote(parsed.path))} is not an image, font or"
+                    " stylesheet: a document loads nothing else"
                 )
             return super().fetch(url, headers)
 

@@ -36,7 +36,7 @@ def render(
             if d.location.end_col and d.location.end_line == d.line:
                 props.append(f"endColumn={d.location.end_col}")
             props.append(f"title={_prop(title)}")
-            message = localize(d.message, lang)
+            message = localize(d.message, result.lang or lang)
             out.append(f"::{d.severity.value} {','.join(props)}::{_data(message)}")
     out.append(summary(results, strict, lang))
     return "\n".join(out) + "\n"

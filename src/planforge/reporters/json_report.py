@@ -61,7 +61,7 @@ def render(
                 "valid": not r.failed(strict),
                 "errors": r.errors(),
                 "warnings": r.warnings(),
-                "diagnostics": [diagnostic_data(d, lang) for d in r.diagnostics],
+                "diagnostics": [diagnostic_data(d, r.lang or lang) for d in r.diagnostics],
             }
             for r in results
         ],

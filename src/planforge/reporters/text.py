@@ -137,7 +137,8 @@ def render(
     for result in results:
         lines = result.document.lines()
         shown = result.diagnostics[:MAX_FINDINGS]
-        blocks += [format_diagnostic(d, lines, color, lang) for d in shown]
+        speak = result.lang or lang  # each plan in its own language (see planforge.frontdoor)
+        blocks += [format_diagnostic(d, lines, color, speak) for d in shown]
         if len(result.diagnostics) > len(shown):
             left = len(result.diagnostics) - len(shown)
             blocks.append(
@@ -147,7 +148,7 @@ def render(
                     path=visible(result.path),
                     count=left,
                     limit=MAX_FINDINGS,
-                ).localize(lang)
+                ).localize(speak)
             )
     t = totals(results, strict)
     style = "green" if not t["failed"] else "error" if t["errors"] else "warning"

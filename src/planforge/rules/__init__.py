@@ -133,6 +133,7 @@ def _load() -> None:
         budget,
         calendar,
         dates,
+        evaluation,
         input_method,
         kpis,
         loading,

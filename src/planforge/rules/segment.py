@@ -31,10 +31,14 @@ def source_unreadable(plan: Plan) -> Iterator[Finding]:
     """The segmentation source cannot be read.
 
     What it checks: `segmentation.source` names an existing CSV (UTF-8 or
-    GBK/GB18030), XLSX or Parquet file, relative to the plan, with a header row.
+    GBK/GB18030), XLSX or Parquet file, relative to the plan, with a header row,
+    inside the plan's folder (or a folder below it), symlinks resolved.
 
     Why it matters: without the customer data no tier can be counted and no
     tier list can be written; planforge writes nothing rather than a stale list.
+    A source outside the plan's folder (`../`, an absolute path, a symlink to
+    `/proc/self/environ`) is never read: a plan under review could otherwise
+    copy any file of the machine checking it into the report.
 
     Example fix:
         # before

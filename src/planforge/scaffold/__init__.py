@@ -15,6 +15,8 @@ import re
 from dataclasses import dataclass
 from importlib import resources
 
+from planforge.messages import msg
+
 #: Template name -> what it is for (the planning template's four campaign types).
 STARTERS = {
     "reactivation": "老客户激活 / dormant-customer reactivation",
@@ -64,6 +66,23 @@ def slug(path: str) -> str:
     for suffix in (".yaml", ".yml", ".plan"):
         name = name.removesuffix(suffix)
     return _SLUG.sub("-", name.lower()).strip("-")
+
+
+def plan_id_for(path: str, template: str, start: dt.date) -> str:
+    """The id ``init`` gives a plan at ``path``: its file name's slug, read back as text.
+
+    ``2027春节关怀.plan.yaml`` slugs to ``2027``, which YAML reads as a number, so such a
+    slug (and ``true``, ``1e3``...) gets the template's name in front: ``brand-care-2027``.
+    A name without any letter or digit gives ``<template>-<start>``.
+    """
+    from planforge.scalars import plain_scalar
+
+    wanted = slug(path)[:60].strip("-")
+    if not wanted:
+        return f"{template}-{start.isoformat()}"
+    if plain_scalar(wanted) != wanted:
+        wanted = f"{template}-{wanted}"[:60].strip("-")
+    return wanted
 
 
 def fresh_id(wanted: str, taken: set[str]) -> str:
@@ -118,11 +137,19 @@ def create(path: str, *, template: str, locale: str, start: dt.date) -> Created:
     if os.path.lexists(path):
         raise InitError(f"{path} already exists; planforge init never overwrites a file")
     folder = os.path.dirname(os.path.abspath(path))
-    if not os.path.isdir(folder):
-        raise InitError(f"{os.path.dirname(path)}: no such folder")
+    try:
+        os.makedirs(folder, exist_ok=True)
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        raise InitError(
+            msg(
+                "{folder}: cannot create the folder ({reason})",
+                folder=os.path.dirname(path),
+                reason=reason,
+            )
+        ) from None
     root = _repository_root(folder)
-    wanted = slug(path)[:60].strip("-") or f"{template}-{start.isoformat()}"
-    plan_id = fresh_id(wanted, _ids_near(folder, root))
+    plan_id = fresh_id(plan_id_for(path, template, start), _ids_near(folder, root))
     schema_path = os.path.join(root, SCHEMA) if root else os.path.join(folder, "plan.schema.json")
     ref = os.path.relpath(schema_path, folder).replace(os.sep, "/")
     text = f"# yaml-language-server: $schema={ref}\n" + starter_text(

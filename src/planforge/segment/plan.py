@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from planforge.confined import allowed, short_name
 from planforge.dates import parse_date
 from planforge.messages import msg
 from planforge.model import Plan, RuleProblem, Segmentation
@@ -59,6 +60,14 @@ def resolve_segmentation(plan: Plan, raw: dict[str, Any], base: str, read_data: 
     if seg.source:
         seg.source_file = os.path.normpath(os.path.join(base, seg.source))
         try:
+            if not allowed(seg.source_file, base):
+                raise SourceError(
+                    msg(
+                        "`{file}` is outside the plan's folder: planforge reads customer data"
+                        " only from the plan's folder or a folder below it; move the export there",
+                        file=short_name(seg.source, 80),
+                    )
+                )
             seg.columns = header(seg.source_file)
             seg.modified = modified(seg.source_file)
         except SourceError as exc:
@@ -117,7 +126,7 @@ def _check_columns(plan: Plan, rules: Rules) -> None:
     seg = plan.segmentation
     assert seg is not None
     known = seg.columns
-    listed = ", ".join(known[:12]) + (" …" if len(known) > 12 else "")
+    listed = ", ".join(map(short_name, known[:12])) + (" …" if len(known) > 12 else "")
     where = os.path.basename(seg.source or "")
     for path, rule in _rule_paths(plan, rules):
         for ref in rule.columns:
@@ -139,13 +148,13 @@ def _unknown(name: str, known: list[str], where: str, listed: str) -> str:
         return msg(
             "`{file}` has no column `{name}`; did you mean `{close}`?",
             file=where,
-            name=name,
-            close=close,
+            name=short_name(name),
+            close=short_name(close),
         )
     return msg(
         "`{file}` has no column `{name}` (its columns: {listed})",
         file=where,
-        name=name,
+        name=short_name(name),
         listed=listed,
     )
 
@@ -170,3 +179,9 @@ def share(count: int, total: int) -> Decimal | None:
 def stale(seg: Segmentation) -> bool:
     """True when the source was written before the plan's reference date (数据滞后)."""
     return bool(seg.modified and seg.as_of and seg.modified < seg.as_of)
+
+
+def unknown_column(name: str, known: list[str], file: str) -> str:
+    """```file` has no column `name`; did you mean …?`` (or the file's columns)."""
+    listed = ", ".join(known[:12]) + (" …" if len(known) > 12 else "")
+    return _unknown(name, known, file, listed)

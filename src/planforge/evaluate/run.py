@@ -1,0 +1,319 @@
+"""Reading the outcomes' rows with polars: every data measure, per group, on ``as_of``.
+
+The customers (key, in scope, tier, held out) come from the segmentation source;
+each outcome file is scanned lazily, joined on the key, and reduced to a few
+numbers per group, so no outcome file is ever loaded into Python objects. Rows
+whose key is not in the customer data, rows of out-of-scope customers and rows
+outside every window (or after ``as_of``) are counted, not used.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from decimal import Decimal
+from typing import Any
+
+import polars as pl
+
+from planforge.evaluate import holdout
+from planforge.evaluate.plan import problem, salt
+from planforge.messages import msg
+from planforge.model import Evaluation, MeasureSpec, Outcome, Plan
+
+KEY, SCOPE, TIER, HELD, DAY, ROW = "__key", "__in_scope", "__tier", "__held", "__day", "__row"
+GROUPS = ("treated", "holdout")
+_DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y%m%d", "%Y.%m.%d", "%Y年%m月%d日")
+_DATETIME_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y/%m/%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y/%m/%d %H:%M")
+#: Decimal places kept of a sum or a mean read from a float column.
+PLACES = Decimal("0.000001")
+
+
+def customers(plan: Plan) -> pl.DataFrame:
+    """One row per customer key: in scope, tier and held out (the first row of a repeated key)."""
+    from planforge.segment.run import IN_SCOPE, prepare
+    from planforge.segment.run import TIER as SEG_TIER
+
+    seg = plan.segmentation
+    assert seg is not None and seg.key and seg.rules is not None
+    prepared = prepare(plan, seg.rules)
+    key = pl.col(seg.key).cast(pl.String).str.strip_chars()
+    frame = prepared.frame.select(
+        key.alias(KEY), pl.col(IN_SCOPE).alias(SCOPE), pl.col(SEG_TIER).alias(TIER)
+    ).filter(pl.col(KEY).is_not_null() & (pl.col(KEY) != ""))
+    if seg.holdout is not None:
+        held = holdout.expr(KEY, salt(plan), seg.holdout) & pl.col(SCOPE)
+    else:
+        held = pl.lit(False)
+    frame = frame.unique(KEY, keep="first", maintain_order=False).with_columns(held.alias(HELD))
+    return frame.collect(engine="streaming")
+
+
+def day(column: str, dtype: Any) -> pl.Expr:
+    """``column`` as a date: a date or datetime column as is, text in the usual formats."""
+    col = pl.col(column)
+    if dtype == pl.Date:
+        return col
+    if isinstance(dtype, pl.Datetime):
+        return col.dt.date()
+    if dtype == pl.String:
+        text = col.str.strip_chars()
+        parsed = [text.str.to_date(f, strict=False) for f in _DATE_FORMATS]
+        parsed += [text.str.to_datetime(f, strict=False).dt.date() for f in _DATETIME_FORMATS]
+        return pl.coalesce(parsed)
+    return pl.lit(None, dtype=pl.Date)
+
+
+def groups(plan: Plan, ev: Evaluation) -> pl.DataFrame:
+    """The customers, with the group sizes and each tier's held-out count recorded."""
+    seg = plan.segmentation
+    assert seg is not None
+    people = customers(plan)
+    in_scope = people.filter(pl.col(SCOPE))
+    ev.holdout = int(in_scope[HELD].sum())
+    ev.treated = in_scope.height - ev.holdout
+    seg.held_out = ev.holdout
+    _tiers(plan, ev, in_scope)
+    return people
+
+
+def readable(plan: Plan) -> bool:
+    """True when the customer data was read and can be split into groups."""
+    seg = plan.segmentation
+    return bool(seg and seg.read and seg.rules is not None and seg.key)
+
+
+def mark_held_out(plan: Plan) -> None:
+    """Count the held-out customers of each tier (``segment`` without ``evaluate``)."""
+    if readable(plan) and plan.segmentation and plan.segmentation.holdout is not None:
+        groups(plan, Evaluation(dt.date.today()))
+
+
+def evaluate(plan: Plan, as_of: dt.date) -> None:
+    """Fill ``plan.evaluation``: group sizes, every data measure per group, rows ignored."""
+    if not plan.measure_specs or not readable(plan):
+        return
+    if any(p.code in ("PF610", "PF611") for p in plan.evaluation_problems):
+        return
+    ev = Evaluation(as_of)
+    people = groups(plan, ev)
+    plan.evaluation = ev
+    for name, out in plan.outcomes.items():
+        specs = [m for m in plan.measure_specs.values() if m.outcome == name]
+        if specs:
+            _outcome(plan, ev, out, specs, people)
+
+
+def _tiers(plan: Plan, ev: Evaluation, in_scope: pl.DataFrame) -> None:
+    counts = in_scope.group_by(TIER, HELD).len()
+    for tier, held, n in counts.iter_rows():
+        if tier is None:
+            continue
+        entry = ev.tiers.setdefault(tier, {"customers": 0, "held_out": 0})
+        entry["held_out" if held else "customers"] += int(n)
+    for t in plan.tiers:
+        if t.id in ev.tiers:
+            t.held_out = ev.tiers[t.id]["held_out"]
+
+
+def _scan(plan: Plan, out: Outcome) -> tuple[pl.LazyFrame, dict[str, Any]] | None:
+    from planforge.segment.source import SourceError, scan
+
+    assert out.source_file and out.key and out.date
+    try:
+        frame = scan(out.source_file, [out.key])
+        schema = dict(frame.collect_schema())
+    except SourceError as exc:
+        problem(plan, "PF610", (*out.path, "source"), exc.args[0])
+        return None
+    except Exception as exc:  # polars' own errors: the file is not what it says
+        problem(plan, "PF610", (*out.path, "source"), _cannot(out, exc))
+        return None
+    return frame, schema
+
+
+def _cannot(out: Outcome, exc: BaseException) -> str:
+    first = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:200]
+    return msg("cannot read the rows of `{source}`: {error}", source=out.source, error=first)
+
+
+def _checked(plan: Plan, out: Outcome, frame: pl.LazyFrame, schema: dict[str, Any]) -> bool:
+    """Blank keys and dates that are not dates, each a located problem; True when clean."""
+    assert out.key and out.date
+    key = pl.col(out.key).cast(pl.String).str.strip_chars()
+    raw = pl.col(out.date)
+    parsed = day(out.date, schema[out.date])
+    blank = key.is_null() | (key == "")
+    undated = raw.is_not_null() & parsed.is_null()
+    if schema[out.date] == pl.String:
+        undated = undated & (raw.str.strip_chars() != "")
+    found = (
+        frame.with_row_index(ROW, offset=2)
+        .select(
+            blank.sum().alias("blank"),
+            pl.col(ROW).filter(blank).min().alias("blank_row"),
+            undated.sum().alias("undated"),
+            pl.col(ROW).filter(undated).min().alias("undated_row"),
+        )
+        .collect(engine="streaming")
+        .row(0, named=True)
+    )
+    file = os.path.basename(out.source or "")
+    if found["blank"]:
+        problem(
+            plan,
+            "PF610",
+            (*out.path, "key"),
+            msg(
+                "{n} rows of `{file}` have an empty `{column}` (the first is row {row}):"
+                " every row needs the customer's key; fix or remove those rows in the export",
+                n=found["blank"],
+                file=file,
+                column=out.key,
+                row=found["blank_row"],
+            ),
+        )
+    if found["undated"]:
+        problem(
+            plan,
+            "PF610",
+            (*out.path, "date"),
+            msg(
+                "{n} values of `{column}` in `{file}` are not dates (the first is row {row}):"
+                " export the column as dates, written YYYY-MM-DD",
+                n=found["undated"],
+                column=out.date,
+                file=file,
+                row=found["undated_row"],
+            ),
+        )
+    return not found["blank"] and not found["undated"]
+
+
+def _number_column(plan: Plan, m: MeasureSpec, out: Outcome, schema: dict[str, Any]) -> bool:
+    assert m.column is not None and m.kind is not None and m.outcome is not None
+    if schema[m.column].is_numeric():
+        return True
+    problem(
+        plan,
+        "PF611",
+        (*m.path, m.kind),
+        msg(
+            "`{column}` in `{file}` holds text, not numbers, so `{kind}` cannot add it up:"
+            " export it as plain numbers (no ¥ signs or thousands separators)",
+            column=m.column,
+            file=os.path.basename(out.source or ""),
+            kind=m.kind,
+        ),
+        len(m.outcome) + 1,
+    )
+    return False
+
+
+def _outcome(
+    plan: Plan, ev: Evaluation, out: Outcome, specs: list[MeasureSpec], people: pl.DataFrame
+) -> None:
+    scanned = _scan(plan, out)
+    if scanned is None:
+        return
+    frame, schema = scanned
+    if not _checked(plan, out, frame, schema):
+        return
+    specs = [m for m in specs if m.column is None or _number_column(plan, m, out, schema)]
+    assert out.key and out.date
+    joined = frame.with_columns(
+        pl.col(out.key).cast(pl.String).str.strip_chars().alias(KEY),
+        day(out.date, schema[out.date]).alias(DAY),
+    ).join(people.lazy(), on=KEY, how="left")
+    counted: pl.Expr = pl.lit(False)
+    for m in specs:
+        where = _where(plan, m, schema, ev.as_of)
+        if where is False:
+            continue
+        inside = _inside(m, ev.as_of, where)
+        counted = counted | inside
+        _measure(plan, ev, m, joined.filter(pl.col(SCOPE) & inside), schema)
+    ignored = joined.select(
+        pl.col(SCOPE).is_null().sum().alias("unknown_key"),
+        (pl.col(SCOPE) == False).sum().alias("out_of_scope"),  # noqa: E712
+        (pl.col(SCOPE) & ~counted.fill_null(False)).sum().alias("outside_window"),
+    ).collect(engine="streaming")
+    ev.ignored[out.name] = {k: int(v or 0) for k, v in ignored.row(0, named=True).items()}
+
+
+def _where(plan: Plan, m: MeasureSpec, schema: dict[str, Any], as_of: dt.date) -> Any:
+    """The measure's ``where`` as a polars condition (None: no filter; False: refused)."""
+    from planforge.segment.engine import Compiler
+    from planforge.segment.rules import RuleError
+
+    if m.where_rule is None:
+        return None
+    try:
+        return Compiler(schema, as_of).condition(m.where_rule)
+    except RuleError as exc:
+        problem(plan, "PF611", (*m.path, "where"), exc.args[0], exc.offset)
+        return False
+
+
+def _inside(m: MeasureSpec, as_of: dt.date, where: pl.Expr | None) -> pl.Expr:
+    """Rows in the measure's window, up to ``as_of``, that pass its ``where``."""
+    end = min(m.end, as_of) if m.end else as_of
+    cond = pl.col(DAY).is_between(pl.lit(m.start), pl.lit(end), closed="both")
+    if where is not None:
+        cond = cond & where
+    return cond.fill_null(False)
+
+
+def _measure(
+    plan: Plan, ev: Evaluation, m: MeasureSpec, rows: pl.LazyFrame, schema: dict[str, Any]
+) -> None:
+    if m.start is not None and m.start > ev.as_of:
+        ev.measures[m.name] = {g: None for g in GROUPS}  # its window has not begun: pending
+        return
+    if m.kind == "customers":
+        got = rows.group_by(HELD).agg(pl.col(KEY).n_unique().alias("v"))
+        values = {bool(h): Decimal(int(v)) for h, v in got.collect(engine="streaming").iter_rows()}
+        result = {g: values.get(g == "holdout", Decimal(0)) for g in GROUPS}
+        _tier_counts(ev, m, rows)
+    elif m.kind == "sum":
+        per = rows.group_by(KEY, HELD).agg(pl.col(m.column).sum().alias("v"))
+        per_customer = per.collect(engine="streaming")
+        ev.per_customer[m.name] = {
+            g: per_customer.filter(pl.col(HELD) == (g == "holdout"))["v"].to_numpy() for g in GROUPS
+        }
+        result = {g: _amount(ev.per_customer[m.name][g].sum()) for g in GROUPS}
+    else:
+        got = rows.group_by(HELD).agg(pl.col(m.column).mean().alias("v"), pl.len().alias("n"))
+        values = {bool(h): v for h, v, n in got.collect(engine="streaming").iter_rows() if n}
+        result = {g: _amount(values.get(g == "holdout")) for g in GROUPS}
+        if result["treated"] is None:
+            problem(
+                plan,
+                "PF612",
+                (*m.path, "mean"),
+                msg(
+                    "`{name}` has no rows in its window yet, so it has no mean: the KPIs"
+                    " using it stay pending (not zero)",
+                    name=m.name,
+                ),
+            )
+    if plan.segmentation and plan.segmentation.holdout is None:
+        result["holdout"] = None
+    ev.measures[m.name] = result
+
+
+def _tier_counts(ev: Evaluation, m: MeasureSpec, rows: pl.LazyFrame) -> None:
+    got = rows.filter(~pl.col(HELD)).group_by(TIER).agg(pl.col(KEY).n_unique().alias("v"))
+    for tier, v in got.collect(engine="streaming").iter_rows():
+        if tier in ev.tiers:
+            ev.tiers[tier][m.name] = int(v)
+
+
+def _amount(value: Any) -> Decimal | None:
+    """A float from polars as a Decimal, to :data:`PLACES` without trailing zeros."""
+    if value is None:
+        return None
+    exact = Decimal(repr(float(value))).quantize(PLACES)
+    if exact == exact.to_integral_value():
+        return exact.quantize(Decimal(1))
+    return exact.normalize()
