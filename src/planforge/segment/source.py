@@ -139,6 +139,8 @@ def scan(path: str, text_columns: list[str]) -> Any:
 
 
 _TRANSCODED: dict[tuple[str, int, int], str] = {}
+#: The temporary folder of a run's UTF-8 copies: ``planforge-utf8-<pid>-XXXXXXXX``.
+TRANSCODED_PREFIX = "planforge-utf8-"
 _TMP: list[str] = []
 
 
@@ -151,7 +153,8 @@ def _as_utf8(path: str) -> str:
     if cache_key in _TRANSCODED:
         return _TRANSCODED[cache_key]
     if not _TMP:
-        _TMP.append(tempfile.mkdtemp(prefix="planforge-"))
+        sweep_transcoded()
+        _TMP.append(tempfile.mkdtemp(prefix=f"{TRANSCODED_PREFIX}{os.getpid()}-"))
         atexit.register(shutil.rmtree, _TMP[0], True)
     target = os.path.join(_TMP[0], f"{len(_TRANSCODED)}.csv")
     decoder = codecs.getincrementaldecoder("gb18030")()
@@ -161,6 +164,22 @@ def _as_utf8(path: str) -> str:
         dst.write(decoder.decode(b"", final=True))
     _TRANSCODED[cache_key] = target
     return target
+
+
+def sweep_transcoded() -> None:
+    """Remove the UTF-8 copies that runs killed with ``kill -9`` left in the temp folder."""
+    from planforge.atomic import alive
+
+    top = tempfile.gettempdir()
+    try:
+        entries = list(os.scandir(top))
+    except OSError:
+        return
+    for entry in entries:
+        pid = entry.name[len(TRANSCODED_PREFIX) :].split("-")[0]
+        ours = entry.name.startswith(TRANSCODED_PREFIX) and entry.is_dir(follow_symlinks=False)
+        if ours and not alive(pid):
+            shutil.rmtree(entry.path, ignore_errors=True)
 
 
 def _short(exc: BaseException) -> str:
