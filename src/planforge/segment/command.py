@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+from collections.abc import Iterator
 
+from planforge.evaluate.groups import has_holdout_list, write_holdout_list
 from planforge.messages import msg
 from planforge.model import Plan
 from planforge.segment.output import (
@@ -29,7 +32,8 @@ TooBig = NotWritten
 
 
 def write_tier_list(plan: Plan, output: str, formats: tuple[str, ...]) -> list[str]:
-    """Write ``<id>-tiers.xlsx`` and/or ``.csv`` into ``output`` as one set; the paths.
+    """Write ``<id>-tiers.xlsx`` and/or ``.csv`` into ``output``, and with a holdout
+    ``<id>-holdout.csv`` (the suppression list), as one set; the paths written.
 
     Both files are written in full into a staging folder first and then replace the
     old ones together (:func:`planforge.atomic.staged_set`): two runs never mix their
@@ -53,17 +57,30 @@ def write_tier_list(plan: Plan, output: str, formats: tuple[str, ...]) -> list[s
             for fmt, name, target in zip(formats, names, targets, strict=True):
                 tl = tier_list(plan, seg.rules)
                 label = msg("writing `{file}`", file=os.path.basename(name))
-                with stage(label, tl.height) as progress:
-                    try:
-                        if fmt == "xlsx":
-                            seg.xlsx_cut = write_xlsx(reserve(target), tl, plan, progress.advance)
-                        else:
-                            write_csv(reserve(target), tl, progress.advance)
-                    except OSError as exc:
-                        raise OutputError(f"cannot write {name}: {exc.strerror or exc}") from None
+                with stage(label, tl.height) as progress, _writing(name):
+                    if fmt == "xlsx":
+                        seg.xlsx_cut = write_xlsx(reserve(target), tl, plan, progress.advance)
+                    else:
+                        write_csv(reserve(target), tl, progress.advance)
+            if has_holdout_list(plan):
+                name = os.path.join(output, f"{plan.id}-holdout.csv")
+                with _writing(name):
+                    write_holdout_list(plan, reserve(resolve_target(name)))
+                names.append(name)
     except OutputError as exc:
         raise NotWritten(str(exc)) from None
     return names
+
+
+@contextlib.contextmanager
+def _writing(name: str) -> Iterator[None]:
+    """An OSError while writing ``name`` (a full disk) as ``cannot write NAME: …``."""
+    from planforge.atomic import OutputError
+
+    try:
+        yield
+    except OSError as exc:
+        raise OutputError(f"cannot write {name}: {exc.strerror or exc}") from None
 
 
 def summary_text(plan: Plan) -> str:

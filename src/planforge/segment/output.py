@@ -23,6 +23,7 @@ from typing import Any
 
 import polars as pl
 
+from planforge.evaluate.groups import GROUP_HEADER, group
 from planforge.model import Plan
 from planforge.segment.cells import column, plain, safe_expr
 from planforge.segment.plan import Rules
@@ -139,6 +140,12 @@ def tier_list(plan: Plan, rules: Rules) -> TierList:
     csv_exprs = [cols[c].csv if c else nothing for c in shown[:2]]
     csv_exprs += [safe_expr(e) for e in own] + [cols[c].csv for c in extra]
     typed_exprs = [e for c in shown for e in ((cols[c].text, pl.col(c)) if c else (nothing,) * 2)]
+    headers = list(HEADERS) + extra
+    held = group(plan)  # with a holdout: 组别 (活动组 / 对照组), the last column
+    if held is not None:
+        headers.append(GROUP_HEADER)
+        csv_exprs.append(held)
+        typed_exprs += [held, held]
     order = {t.id: i for i, t in enumerate(plan.tiers)}
     frame = prepared.frame.filter(pl.col(IN_SCOPE)).with_columns(
         by_tier(order, len(order), pl.Int64).alias(_ORDER)
@@ -154,7 +161,7 @@ def tier_list(plan: Plan, rules: Rules) -> TierList:
         return [p.select(named) for p in parts]
 
     return TierList(
-        list(HEADERS) + extra,
+        headers,
         select(csv_exprs),
         select(typed_exprs + own),
         seg.customers or 0,
