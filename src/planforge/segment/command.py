@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from planforge.evaluate.groups import has_holdout_list, write_holdout_list
 from planforge.messages import msg
 from planforge.model import Plan
+from planforge.segment.engine import FAILURES
 from planforge.segment.output import (
     SUMMARY_HEADERS,
     XLSX_CELL,
@@ -69,6 +70,9 @@ def write_tier_list(plan: Plan, output: str, formats: tuple[str, ...]) -> list[s
                 names.append(name)
     except OutputError as exc:
         raise NotWritten(str(exc)) from None
+    except FAILURES as exc:  # the engine, while streaming the rows out
+        first = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:200]
+        raise NotWritten(f"the tier list could not be written: {first}") from None
     return names
 
 
