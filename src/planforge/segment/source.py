@@ -19,6 +19,7 @@ import tempfile
 from typing import Any
 
 from planforge.messages import msg
+from planforge.segment import xlsx_size
 
 FORMATS = {".csv": "csv", ".txt": "csv", ".xlsx": "xlsx", ".xlsm": "xlsx", ".parquet": "parquet"}
 _SNIFF = 1 << 20
@@ -87,6 +88,8 @@ def header(path: str) -> list[str]:
         if what == "xlsx":
             import fastexcel
 
+            xlsx_size.check(path, os.path.basename(path))
+
             sheet = fastexcel.read_excel(path).load_sheet(0, n_rows=0)
             return [c.name for c in sheet.available_columns()]
         import polars as pl
@@ -94,6 +97,8 @@ def header(path: str) -> list[str]:
         return list(pl.read_parquet_schema(path))
     except SourceError:
         raise
+    except xlsx_size.SheetTooBig as exc:
+        raise SourceError(exc.args[0]) from None
     except Exception as exc:
         raise SourceError(
             msg("cannot read `{file}`: {error}", file=os.path.basename(path), error=_short(exc))
@@ -134,6 +139,10 @@ def scan(path: str, text_columns: list[str]) -> Any:
         )
     if what == "parquet":
         return pl.scan_parquet(path)
+    try:
+        xlsx_size.check(path, os.path.basename(path))
+    except xlsx_size.SheetTooBig as exc:
+        raise SourceError(exc.args[0]) from None
     frame = pl.read_excel(path, engine="calamine", schema_overrides=overrides, raise_if_empty=False)
     return frame.lazy()
 
