@@ -198,7 +198,7 @@ def resolve(
 
 def _segmentation(plan: Plan, raw: dict[str, Any], base: str, read_data: bool) -> None:
     try:
-        from planforge.segment.plan import resolve_segmentation
+        from planforge.segment.plan import countable, resolve_segmentation
     except ImportError:
         from planforge.model import Segmentation
 
@@ -208,11 +208,18 @@ def _segmentation(plan: Plan, raw: dict[str, Any], base: str, read_data: bool) -
         )
         return
     resolve_segmentation(plan, raw, base, read_data)
+    if read_data and countable(plan):
+        from planforge.segment.run import count
+
+        assert plan.segmentation is not None
+        count(plan, plan.segmentation.rules)
     evaluation.resolve_holdout(plan, raw)
 
 
 def _read_outcomes(plan: Plan, as_of: dt.date | None) -> None:
     """The holdout per tier, and with ``as_of`` every data measure (``planforge evaluate``)."""
+    if plan.segmentation is None:
+        return  # no customer data: nothing to read (and polars is not imported)
     try:
         from planforge.evaluate import run
     except ImportError:

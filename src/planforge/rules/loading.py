@@ -1,6 +1,6 @@
 """Docs of the codes the loader emits (PF0xx)."""
 
-from planforge.rules import declare
+from planforge.rules.base import declare
 
 declare(
     "PF001",

@@ -1,4 +1,5 @@
-"""The plan's JSON Schema: where it lives, and checking a loaded plan against it.
+"""Checking a loaded plan against the JSON Schema (:mod:`planforge.schema`): the PF1xx
+findings, declared in :mod:`planforge.rules.schema`.
 
 Every jsonschema error is turned into a :class:`Diagnostic` at the line and column
 of the offending value (for a missing key, the block that lacks it), in words a
@@ -10,7 +11,6 @@ from __future__ import annotations
 
 import difflib
 import functools
-import json
 import re
 from collections.abc import Iterator
 from decimal import Decimal
@@ -23,17 +23,11 @@ from planforge.diagnostics import Diagnostic, Severity, Suggestion
 from planforge.loader import Document
 from planforge.messages import msg
 from planforge.money import CURRENCY_ALIASES
-from planforge.resources import SCHEMA_NAME, schema_path, schema_text
 from planforge.scalars import is_number
+from planforge.schema import schema, schema_text
 from planforge.source import Path, format_path
 
-__all__ = ["SCHEMA_NAME", "check_schema", "schema", "schema_path", "schema_text"]
-
-
-@functools.lru_cache(maxsize=1)
-def schema() -> dict[str, Any]:
-    """The parsed schema."""
-    return json.loads(schema_text())
+__all__ = ["check_schema"]
 
 
 @functools.lru_cache(maxsize=1)
