@@ -107,6 +107,14 @@ class Dependency:
     effective_lag: int = internal(0)  # the lag in working days, as the bound applied it
     item: Path = internal(())  # the whole `depends_on` entry
 
+    @property
+    def kind(self) -> str:
+        """``SS+2wd``, ``FF-1d``: the type and lag as written, "" for a plain finish-to-start."""
+        lag = self.lag or ""
+        if lag and not lag.startswith("-"):
+            lag = f"+{lag}"
+        return f"{self.type}{lag}" if self.type != "FS" or lag else ""
+
 
 @dataclass
 class Task:

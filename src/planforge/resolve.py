@@ -371,7 +371,7 @@ def _per_customer(line: BudgetLine, r: _Raw, plan: Plan) -> None:
     if line.per_customer_quantity is None or not wanted or any(c is None for c in wanted):
         line.quantity = None
         return
-    line.quantity = sum(wanted) * line.per_customer_quantity  # type: ignore[misc,operator]
+    line.quantity = _tidy(sum(wanted) * line.per_customer_quantity)  # type: ignore[misc,operator]
 
 
 def _budget(r: _Raw, currency: str, plan: Plan) -> Budget:
