@@ -53,3 +53,31 @@ def test_filter_window_unknown_keys_and_customers_once(monkeypatch: pytest.Monke
         keys = [line.split(",")[0] for line in fh.read().splitlines()[1:]]
     held = sum(held_out("counting", k, Decimal(50)) for k in keys)
     assert (ev.treated, ev.holdout) == (len(keys) - held, held)
+
+
+@pytest.mark.parametrize("fmt", ["parquet", "xlsx", "gbk.csv"])
+def test_every_export_format_counts_the_same(fmt: str, tmp_path, monkeypatch) -> None:
+    import polars as pl
+
+    from planforge.loader import load_file
+
+    source = ROOT / "tests/rules/data/orders.csv"
+    (tmp_path / "crm.csv").write_bytes((ROOT / "tests/rules/data/crm.csv").read_bytes())
+    frame = pl.read_csv(source, schema_overrides={"客户编号": pl.String}, try_parse_dates=True)
+    target = tmp_path / f"orders.{fmt}"
+    if fmt == "parquet":
+        frame.write_parquet(target)
+    elif fmt == "xlsx":
+        frame.write_excel(target)
+    else:
+        target.write_bytes(source.read_text(encoding="utf-8").encode("gbk"))
+    text = PLAN.replace("tests/rules/data/crm.csv", "crm.csv").replace(
+        "tests/rules/data/orders.csv", target.name
+    )
+    (tmp_path / "plan.yaml").write_text(text, encoding="utf-8")
+    monkeypatch.chdir(ROOT)
+    as_of = dt.date(2024, 8, 31)
+    got = check_document(load_file(str(tmp_path / "plan.yaml")), read_data=True, as_of=as_of)
+    want = check_document(load_bytes(PLAN.encode(), "case.yaml"), read_data=True, as_of=as_of)
+    assert got.plan.evaluation.measures == want.plan.evaluation.measures
+    assert got.plan.evaluation.ignored == want.plan.evaluation.ignored
