@@ -113,11 +113,19 @@ def tier_list(plan: Plan, rules: Rules) -> TierList:
         return fallback if chain is None else chain.otherwise(fallback)
 
     why: Any = None
+    rule_of = dict(rules.tiers)
     for tier_id, names in basis.items():
-        pieces: list[pl.Expr] = []
-        for c in names:
-            pieces += [pl.lit(("; " if pieces else "") + f"{c} = "), cols[c].basis]
-        text = pl.concat_str(pieces) if pieces else pl.lit(_REST if tier_id in tiers else _NO_TIER)
+        rule = rule_of.get(tier_id) if tier_id is not None else None
+        helped = prepared.compiler.matched_columns(rule) if rule else {}
+        # Only the conditions that matched: `a = 1; c = 4`, not `b`, whose OR-branch failed.
+        pieces = [
+            pl.when(helped[c]).then(pl.lit(f"{c} = ") + cols[c].basis) for c in names if c in helped
+        ]
+        text = (
+            pl.concat_str(pieces, separator="; ", ignore_nulls=True)
+            if pieces
+            else pl.lit(_REST if tier_id in tiers else _NO_TIER)
+        )
         cond = tier.is_null() if tier_id is None else tier == tier_id
         why = (pl.when(cond) if why is None else why.when(cond)).then(text)
     own = [
