@@ -21,6 +21,7 @@ from decimal import Decimal
 from typing import Any
 
 from planforge import __version__
+from planforge.evaluate.tables import lift_table
 from planforge.export.tables import (
     Column,
     Table,
@@ -257,6 +258,8 @@ def export_xlsx(plan: Plan) -> bytes:
     book.table(timetable(plan))
     _budget(book, plan)
     book.table(evaluation(plan))
+    if (from_data := lift_table(plan)) is not None:  # evaluated: lift against the holdout
+        book.table(from_data)
     book.table(tiers(plan))
     return book.close()
 

@@ -11,7 +11,9 @@ import os
 from dataclasses import dataclass
 from typing import Any
 
-from planforge.model import Plan, Task
+from planforge.evaluate.report import lift_sentence
+from planforge.evaluate.review import review
+from planforge.model import Phase, Plan, Task
 from planforge.render import charts, gantt
 from planforge.render.formatting import (
     clip,
@@ -129,6 +131,7 @@ def build(plan: Plan, info: RenderInfo) -> dict[str, Any]:
         "gantt": _gantt(plan, colors, locale, info.plan_date),
         "budget": _budget(plan, fmt_money, locale),
         "evaluation": _evaluation(plan, L, locale),
+        "campaign_review": (review(plan, locale, fmt_money) if "review" in info.sections else None),
         "changes": info.changes,
     }
 
@@ -170,8 +173,7 @@ def _timetable(plan: Plan, person, colors, locale: str, sep: str) -> list[dict[s
     roles = {p.id: p.role or "" for p in plan.team if p.id}
     fmt = _date_style(plan, locale)
     groups = []
-    for phase in plan.phases:
-        tasks = [t for t in plan.tasks if t.phase == phase.id]
+    for phase, tasks in _by_phase(plan, locale):
         groups.append(
             {
                 "name": phase.name or phase.id,
@@ -184,6 +186,17 @@ def _timetable(plan: Plan, person, colors, locale: str, sep: str) -> list[dict[s
                 ],
             }
         )
+    return groups
+
+
+def _by_phase(plan: Plan, locale: str) -> list[tuple[Phase, list[Task]]]:
+    """Each phase with its tasks; tasks without a phase first, under the campaign's period."""
+    groups = [(p, [t for t in plan.tasks if t.phase == p.id]) for p in plan.phases]
+    loose = [t for t in plan.tasks if t.phase is None]
+    if loose:
+        period = plan.period
+        wide = Phase(name=labels(locale)["campaign_wide"], start=period.start, end=period.end)
+        groups.insert(0, (wide, loose))
     return groups
 
 
@@ -310,7 +323,7 @@ def _gantt(plan: Plan, colors, locale: str, today: dt.date) -> dict[str, Any]:
         asof = grid.x(today) if in_progress and grid.contains(today) else None
         legend["asof"] = legend["asof"] or asof is not None
         rows = []
-        for phase in plan.phases:
+        for phase, tasks in _by_phase(plan, locale):
             span = grid.span(phase.start, phase.end) if phase.start and phase.end else None
             rows.append(
                 {
@@ -327,7 +340,7 @@ def _gantt(plan: Plan, colors, locale: str, today: dt.date) -> dict[str, Any]:
                 }
             )
             head = rows[-1]
-            for task in (t for t in plan.tasks if t.phase == phase.id):
+            for task in tasks:
                 rows.append(_gantt_row(grid, task, head["color"], legend))
                 head["tasks"] += 1
         charts.append(
@@ -493,6 +506,7 @@ def _evaluation(plan: Plan, L: dict[str, str], locale: str) -> dict[str, Any]:
                 "status_key": k.status or "pending",
                 "status": L.get(f"kpi.{k.status or 'pending'}", ""),
                 "analysis": k.analysis or "",
+                "lift": lift_sentence(k, locale),
                 "pending": k.status in (None, "pending"),
             }
             for k in plan.kpis
