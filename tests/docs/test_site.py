@@ -88,6 +88,26 @@ def test_every_page_is_in_both_languages_navigation() -> None:
         assert written | {"rules/index.md"} == listed, language["locale"]
 
 
+def _nav_titles(nav: list) -> list[str]:
+    titles: list[str] = []
+    for item in nav:
+        for title, value in item.items():
+            titles += _nav_titles(value) if isinstance(value, list) else [title]
+    return titles
+
+
+def test_every_navigation_entry_shows(site: Path) -> None:
+    """The theme hides some pages (an index.md inside a section, with navigation.indexes)."""
+    config = yaml.load((ROOT / "mkdocs.yml").read_text("utf-8"), Loader=yaml.BaseLoader)
+    (i18n,) = [p["i18n"] for p in config["plugins"] if isinstance(p, dict) and "i18n" in p]
+    for language in i18n["languages"]:
+        lang = "zh" if language.get("default") else language["locale"]
+        page = _html(site, lang, "rules/PF001")  # a page outside the navigation
+        shown = _text(page[page.index("md-nav--primary") : page.index('class="md-content"')])
+        for title in _nav_titles(language["nav"]):
+            assert title in shown, (language["locale"], title)
+
+
 @pytest.mark.parametrize("lang", LANGS)
 def test_every_rule_has_its_page(site: Path, lang: str) -> None:
     index = _text(_html(site, lang, "rules"))
