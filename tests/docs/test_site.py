@@ -134,6 +134,7 @@ def test_every_rule_doc_is_translated() -> None:
 def test_every_command_is_documented(site: Path, lang: str) -> None:
     source = (DOCS / ("commands.md" if lang == "zh" else "commands.en.md")).read_text("utf-8")
     page = _text(_html(site, lang, "commands"))
+    assert "Sentinel" not in page  # click's "no default" marker is no default to show
     for name, command in main.commands.items():
         assert command.help, f"`planforge {name}` has no help text"
         assert f"| `planforge {name}` |" in source, f"`planforge {name}`: no row in {lang}"

@@ -5,6 +5,8 @@
   are added after it has sorted the files, in the language being built.
 * The plan-format page's tables, from the JSON Schema: a page holding the line
   ``<!-- planforge:schema-reference -->`` gets them in its place, in its language.
+* The command reference comes from the click commands through mkdocs-click
+  (``::: mkdocs-click`` in docs/commands*.md); a hook below tidies its tables.
 
 See :mod:`tools.docs.reference` for what the pages say.
 """
@@ -67,3 +69,8 @@ def on_page_markdown(markdown: str, page: Any, config: Any, **_kwargs: Any) -> s
     if MARKER not in markdown:
         return markdown
     return markdown.replace(MARKER, schema_reference(schema(), building(config)))
+
+
+def on_page_content(html: str, **_kwargs: Any) -> str:
+    """mkdocs-click 0.9 prints click 8.3's "no default" sentinel as a default: show none."""
+    return html.replace("<td><code>Sentinel.UNSET</code></td>", "<td></td>")
