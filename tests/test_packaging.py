@@ -39,7 +39,11 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_wheel_contains_schema_and_code(wheel: Path) -> None:
     names = zipfile.ZipFile(wheel).namelist()
     assert "planforge/schemas/plan.schema.json" in names
-    assert "planforge/cli.py" in names and "planforge/rules/dates.py" in names
+    assert (
+        "planforge/cli/__init__.py" in names
+        and "planforge/frontdoor.py" in names
+        and "planforge/rules/dates.py" in names
+    )
     for starter in ("reactivation", "complaint-recovery", "high-value-retention", "brand-care"):
         assert f"planforge/scaffold/starters/{starter}.yaml" in names
     assert not any(n.startswith(("tests/", "plans/")) for n in names)

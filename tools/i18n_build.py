@@ -49,7 +49,7 @@ def source_messages() -> dict[str, str]:
             name = getattr(node.func, "id", getattr(node.func, "attr", ""))
             first = node.args[0]
             if (
-                name in ("msg", "Message", "_say", "N_")
+                name in ("msg", "Message", "say", "_say", "N_")
                 and isinstance(first, ast.Constant)
                 and isinstance(first.value, str)
                 and not is_structural(first.value)

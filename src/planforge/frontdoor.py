@@ -41,6 +41,7 @@ the data engine (polars) only when a plan's data is read.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import os
 import tempfile
 from collections.abc import Iterator, Mapping, Sequence
@@ -57,6 +58,7 @@ from planforge.repository import (
     git_show,
     git_show_to,
     repository_top,
+    resolve_revision,
     split_revision,
 )
 
@@ -64,6 +66,7 @@ if TYPE_CHECKING:
     from planforge.check import Result
     from planforge.diagnostics import Diagnostic
     from planforge.loader import Document
+    from planforge.rules import Rule
 
 __all__ = [
     "Config",
@@ -71,6 +74,8 @@ __all__ = [
     "DiscoveryError",
     "RevisionError",
     "Session",
+    "all_rules",
+    "get_rule",
     "names_data",
 ]
 
@@ -87,6 +92,9 @@ class Session:
     debug: bool = False
     #: The environment the language is chosen from (``os.environ`` when None).
     env: Mapping[str, str] | None = None
+    #: Evaluate plans with ``outcomes`` from their rows up to this day (``evaluate
+    #: --as-of``, ``render``); None: the data measures are not computed.
+    as_of: dt.date | None = None
     _configs: dict[str, Config] = field(default_factory=dict, repr=False)
 
     # -- language --------------------------------------------------------------
@@ -141,13 +149,20 @@ class Session:
         from planforge import check
 
         if source is None:
-            result = check.check_file(path, debug=self.debug, read_data=self.read_data)
+            result = check.check_file(
+                path, debug=self.debug, read_data=self.read_data, as_of=self.as_of
+            )
         else:
             doc = self.load(path)
             seg = doc.data.get("segmentation") if isinstance(doc.data, dict) else None
             if isinstance(seg, dict):
                 seg["source"] = os.path.abspath(source)
-            result = check.check_document(doc, debug=self.debug, read_data=self.read_data)
+            from planforge.confined import chosen
+
+            with chosen(source):  # the user's own choice: read even outside the plan's folder
+                result = check.check_document(
+                    doc, debug=self.debug, read_data=self.read_data, as_of=self.as_of
+                )
         return self._finish(result)
 
     def load(self, path: str) -> Document:
@@ -163,7 +178,9 @@ class Session:
         from planforge.loader import load_bytes
 
         doc = load_bytes(data, name)
-        result = check_document(doc, debug=self.debug, read_data=self.read_data, base=base)
+        result = check_document(
+            doc, debug=self.debug, read_data=self.read_data, base=base, as_of=self.as_of
+        )
         return self._finish(result)
 
     def open_all(
@@ -267,16 +284,26 @@ class Session:
         result.lang = self.lang_for(normalize(plan_locale))
         return result
 
+    def commit(self, rev: str, folder: str) -> str:
+        """The full commit id ``rev`` names in the repository holding ``folder``
+        (:class:`RevisionError` when it names none)."""
+        return resolve_revision(rev, folder)
+
     # -- after opening --------------------------------------------------------
 
     def fix(self, path: str, result: Result) -> tuple[Result, list[Diagnostic]]:
         """Apply the safe fixes to ``path`` (in rounds, a fix may enable another), check it
         again; the new result and the fixes applied."""
-        from planforge.fixer import fix_file
+        from planforge.atomic import OutputError
+        from planforge.fixer import fix_file, not_written
 
         applied: list[Diagnostic] = []
         for _ in range(3):
-            fixed = fix_file(path, result.diagnostics)
+            try:
+                fixed = fix_file(path, result.diagnostics, checked=result.document.sha256)
+            except OutputError as exc:  # saved meanwhile, read-only...: a finding, not a crash
+                result.diagnostics.append(not_written(path, exc))
+                break
             if not fixed:
                 break
             applied += fixed
@@ -302,3 +329,17 @@ def names_data(results: Sequence[Any]) -> bool:
         r.plan is not None and r.plan.segmentation is not None and r.plan.segmentation.source
         for r in results
     )
+
+
+def all_rules() -> list[Rule]:
+    """Every check planforge makes, by code (what ``rules`` and ``explain`` show)."""
+    from planforge.rules import all_rules as every
+
+    return every()
+
+
+def get_rule(code: str) -> Rule | None:
+    """The check with ``code`` (case-insensitive), or None."""
+    from planforge.rules import get
+
+    return get(code)

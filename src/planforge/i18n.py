@@ -14,12 +14,13 @@ from __future__ import annotations
 import functools
 import os
 from collections.abc import Mapping
-from pathlib import Path
 from typing import Any
+
+from planforge.resources import locale_dir
 
 DOMAIN = "planforge"
 LANGUAGES = ("en", "zh-CN")
-LOCALE_DIR = Path(__file__).resolve().parent / "locale"
+LOCALE_DIR = locale_dir()
 
 
 def normalize(value: str | None) -> str | None:

@@ -26,7 +26,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from planforge.check import Result, check_file
+from planforge.check import Result
+from planforge.frontdoor import Session
 from planforge.messages import Message, msg
 from planforge.render.assets import LOADABLE
 from planforge.render.document import RenderOptions, document_html
@@ -97,7 +98,8 @@ class Preview:
 
     def _render(self) -> tuple[str, Message]:
         try:
-            result = check_file(self.plan, read_data=True)  # as render: counts from the data
+            # as render: counts from the data, through the front door
+            result = Session(lang_option=self.options.lang).open(str(self.plan))
         except OSError as exc:
             return self._problem_page(f"{self.plan}: cannot read: {exc.strerror or exc}"), msg(
                 "unreadable"

@@ -14,7 +14,6 @@ import json
 import re
 from collections.abc import Iterator
 from decimal import Decimal
-from pathlib import Path as FsPath
 from typing import Any
 
 from planforge import schema_fast
@@ -24,23 +23,11 @@ from planforge.diagnostics import Diagnostic, Severity, Suggestion
 from planforge.loader import Document
 from planforge.messages import msg
 from planforge.money import CURRENCY_ALIASES
+from planforge.resources import SCHEMA_NAME, schema_path, schema_text
 from planforge.scalars import is_number
 from planforge.source import Path, format_path
 
-SCHEMA_NAME = "plan.schema.json"
-
-
-def schema_path() -> FsPath:
-    """The schema file: inside the installed package, or ``schemas/`` in a source checkout."""
-    here = FsPath(__file__).resolve().parent
-    packaged = here / "schemas" / SCHEMA_NAME
-    return packaged if packaged.is_file() else here.parents[1] / "schemas" / SCHEMA_NAME
-
-
-@functools.lru_cache(maxsize=1)
-def schema_text() -> str:
-    """The schema as published (``planforge schema`` prints this)."""
-    return schema_path().read_text(encoding="utf-8")
+__all__ = ["SCHEMA_NAME", "check_schema", "schema", "schema_path", "schema_text"]
 
 
 @functools.lru_cache(maxsize=1)

@@ -22,6 +22,8 @@ from planforge.repository import duplicate_ids
 def report(outcome: Outcome, color: bool, lang: str | None = None) -> None:
     """Tell the user what happened to one plan (files on stdout, problems on stderr)."""
     result = outcome.result
+    if result is not None and result.lang:
+        lang = result.lang  # the plan's language (planforge.frontdoor)
     lines = result.document.text.splitlines() if result is not None else []
     stops = [*outcome.refused, *([outcome.limit] if outcome.limit is not None else [])]
     for diag in [*(result.diagnostics if result is not None else []), *stops]:

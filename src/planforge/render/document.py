@@ -6,13 +6,14 @@ Both outputs are made in memory first, then written as one set (see
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from planforge.atomic import OutputError, resolve_target, write_files
-from planforge.check import Result, check_file
+from planforge.check import Result
 from planforge.diagnostics import Diagnostic
 from planforge.model import Plan
 from planforge.render import printer, view
@@ -35,6 +36,9 @@ class RenderOptions:
     follow_symlinks: bool = False  # write through output paths that are symbolic links
     changes_since: tuple[str, str] | None = None  # --changes-since: (revision as given, commit)
     with_tier_list: bool = False  # print the customer rows of the tier list (privacy: off)
+    lang: str | None = None  # --lang: the language of messages (planforge.frontdoor)
+    #: Count outcome rows up to this day (plans with `outcomes`); None: today.
+    as_of: dt.date | None = None
 
 
 @dataclass
@@ -87,10 +91,15 @@ def render_file(path: str, options: RenderOptions) -> Outcome:
 
 
 def check_for_render(path: str, options: RenderOptions) -> Outcome:
-    """The first half of :func:`render_file`: load and check."""
+    """The first half of :func:`render_file`: open the plan through the front door."""
+    from planforge.frontdoor import Session
+
     outcome = Outcome(path)
     try:
-        outcome.result = check_file(path, debug=options.debug, read_data=True)
+        session = Session(
+            lang_option=options.lang, debug=options.debug, as_of=options.as_of or dt.date.today()
+        )
+        outcome.result = session.open(path)
     except OSError as exc:
         outcome.error = f"cannot read: {exc.strerror or exc}"
     return outcome

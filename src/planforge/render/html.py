@@ -12,14 +12,14 @@ import jinja2
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 from markupsafe import Markup
 
+from planforge.resources import templates
+
 TEMPLATE = "plan.html.j2"
 
 
 def builtin_templates() -> Path:
     """The templates shipped with planforge (in the wheel, or ``templates/`` in a checkout)."""
-    here = Path(__file__).resolve().parents[1]
-    packaged = here / "templates"
-    return packaged if (packaged / TEMPLATE).is_file() else here.parents[1] / "templates"
+    return templates()
 
 
 class TemplateProblem(RuntimeError):
@@ -148,7 +148,7 @@ def render_html(context: dict[str, Any], templates: str | None = None) -> str:
         ) from None
     except (jinja2.TemplateNotFound, jinja2.UndefinedError) as exc:
         raise TemplateProblem(f"{_where(exc)}template problem: {exc}") from None
-    except TemplateProblem:
+    except (TemplateProblem, MemoryError):  # the memory limit's to report (PF802)
         raise
     except Exception as exc:  # an expression in a (company) template failed
         raise TemplateProblem(

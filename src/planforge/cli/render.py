@@ -1,0 +1,204 @@
+"""``planforge render``: plans as printable HTML and PDF documents."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Sequence
+
+import click
+
+from planforge.cli import output as out
+from planforge.cli.options import (
+    EXIT_FINDINGS,
+    EXIT_OK,
+    MAX_MEMORY_MB,
+    MAX_TIMEOUT,
+    Fatal,
+    Seconds,
+    choices,
+    debug_option,
+    document_options,
+    follow_option,
+    lang_option,
+    localized,
+    session,
+)
+
+#: ``render -j`` by default: one worker per CPU, no more than this (memory).
+MAX_AUTO_JOBS = 4
+SECTIONS = ("cover", "tiers", "timetable", "budget", "evaluation")
+
+
+def cpus() -> int:
+    """The CPUs this process may run on (its affinity, not the machine's count)."""
+    try:
+        count = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        count = os.cpu_count() or 1
+    return max(1, min(count, MAX_AUTO_JOBS))
+
+
+@click.command()
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option(
+    "--format",
+    "formats",
+    default="html,pdf",
+    show_default=True,
+    callback=choices(("html", "pdf"), "format"),
+    help="Comma-separated: html, pdf.",
+)
+@click.option(
+    "-o",
+    "--output",
+    default=None,
+    type=click.Path(file_okay=False),
+    help="Folder for DIR/<plan id>.html and .pdf, created when missing (default: the "
+    "config's `output`, else build/).",
+)
+@click.option(
+    "--only",
+    "sections",
+    default=",".join(SECTIONS),
+    callback=choices(SECTIONS, "section"),
+    help="Comma-separated sections: " + ", ".join(SECTIONS) + ".",
+)
+@document_options
+@click.option(
+    "--with-tier-list",
+    is_flag=True,
+    help="Print each customer's row of the tier list on the tiers page (default: counts only).",
+)
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(1, 64),
+    help=f"Render this many plans in parallel (default: one per CPU, at most {MAX_AUTO_JOBS}).",
+)
+@click.option(
+    "--timeout",
+    default=600.0,
+    show_default=True,
+    type=Seconds(),
+    help=f"Stop rendering a plan after this many seconds, at most {MAX_TIMEOUT:,} (0: no limit).",
+)
+@click.option(
+    "--memory-limit",
+    default=4096,
+    show_default=True,
+    type=click.IntRange(0, MAX_MEMORY_MB),
+    help="Stop rendering a plan that needs more memory than this, in MB (0: no limit).",
+)
+@follow_option
+@click.option(
+    "--changes-since",
+    metavar="REV",
+    help="Add a change log: what changed in each plan since git revision REV.",
+)
+@lang_option
+@debug_option
+@click.pass_context
+def render(
+    ctx: click.Context,
+    paths: Sequence[str],
+    formats: tuple[str, ...],
+    output: str | None,
+    sections: tuple[str, ...],
+    locale: str | None,
+    templates: str | None,
+    with_tier_list: bool,
+    jobs: int | None,
+    timeout: float,
+    memory_limit: int,
+    follow_symlinks: bool,
+    changes_since: str | None,
+    debug: bool,
+) -> None:
+    """Render plans to printable HTML and PDF documents.
+
+    Cover and approval page, tiers and needs, Gantt timetable, budget sheet and
+    evaluation form. PATHS are files or folders (default: the config's `paths`, else
+    plans/). Tier counts come from each plan's customer data. A plan that does not
+    validate is not rendered: its diagnostics are printed and the exit status is 1.
+    Nothing is written for a plan whose rendering fails. Each plan renders in its
+    own worker process, stopped at --timeout or --memory-limit.
+
+    \b
+    Examples:
+      planforge render plans/reactivation-2024q2.yaml
+      planforge render plans/ --format pdf -o out/ -j 2
+      planforge render plans/x.yaml --only cover,budget --locale en
+      planforge render plans/x.yaml --templates branding/
+      planforge render plans/x.yaml --changes-since v1.0
+    """
+    from planforge.frontdoor import ConfigError, DiscoveryError
+    from planforge.render import printer
+
+    out.check_epoch()
+    door = session(True, debug)
+    start = paths[0] if paths else "."
+    try:
+        config = door.config(start)
+        files = door.find_plans(paths, start)
+    except ConfigError as exc:
+        raise click.UsageError(str(exc)) from None
+    except DiscoveryError as exc:
+        raise click.UsageError(localized(exc.args[0])) from None
+    if "pdf" in formats and len(files) == 1:
+        printer.start()  # imports WeasyPrint while the rest starts and the plan is checked
+    try:
+        from planforge.render.batch import render_all
+        from planforge.render.document import RenderOptions
+        from planforge.render.limits import Limits
+
+        if "pdf" in formats and printer.current() is None:
+            _require_printing()
+        options = RenderOptions(
+            formats,
+            output or config.output or "build",
+            sections,
+            locale or config.locale,
+            os.path.abspath(templates) if templates else None,
+            door.debug,
+            follow_symlinks,
+            _since(door, changes_since, files),
+            with_tier_list=with_tier_list,
+            lang=door.lang_option,
+        )
+        ok = render_all(
+            files,
+            options,
+            jobs or cpus(),
+            color=out.color(None, sys.stderr),
+            limits=Limits(timeout, memory_limit),
+            lang=door.lang,
+        )
+    except printer.Refused as exc:
+        raise Fatal(str(exc)) from None
+    finally:
+        printer.stop()
+    ctx.exit(EXIT_OK if ok else EXIT_FINDINGS)
+
+
+def _require_printing() -> None:
+    """Exit 2 at once when PDFs could not be made quickly (no HarfBuzz subsetter)."""
+    from planforge.render.fonts import MissingFont, require_subsetter
+
+    try:
+        require_subsetter()
+    except MissingFont as exc:
+        raise Fatal(str(exc)) from None
+
+
+def _since(door: object, rev: str | None, files: Sequence[str]) -> tuple[str, str] | None:
+    """``--changes-since``: the revision and the commit it names, resolved once per run."""
+    if rev is None:
+        return None
+    from planforge.frontdoor import RevisionError
+
+    folder = os.path.dirname(os.path.abspath(files[0])) if files else "."
+    try:
+        return rev, door.commit(rev, folder)  # type: ignore[attr-defined]
+    except RevisionError as exc:
+        raise click.UsageError(str(exc)) from None
