@@ -8,8 +8,10 @@ are noisy.
 
 from __future__ import annotations
 
+import functools
 import os
 import platform
+import shutil
 import statistics
 import subprocess
 import sys
@@ -29,6 +31,8 @@ class Sample:
 class Measure:
     name: str
     samples: list[Sample] = field(default_factory=list)
+    #: The 1-minute load average just before each sample.
+    loads: list[float] = field(default_factory=list)
 
     @property
     def median(self) -> float:
@@ -37,6 +41,19 @@ class Measure:
     @property
     def peak_mib(self) -> float:
         return max(s.peak_kib for s in self.samples) / 1024
+
+
+def compile_sources(folder: Path) -> None:
+    """Write the bytecode of every module under ``folder`` (as installing a wheel does).
+
+    An editable install leaves planforge's modules uncompiled, and with
+    ``PYTHONDONTWRITEBYTECODE`` set (as on some CI machines) every run would compile
+    them again, about 0.2 s that no installed copy spends; its peers' modules were
+    compiled when pip installed them.
+    """
+    import compileall
+
+    compileall.compile_dir(str(folder), quiet=1)
 
 
 def run_once(cmd: list[str], cwd: Path, env: dict[str, str] | None = None) -> Sample:
@@ -64,8 +81,70 @@ def compare(
             _checked(name, cmd, run_once(cmd, cwd))
     for _ in range(repeat):
         for name, cmd in commands.items():
+            measures[name].loads.append(os.getloadavg()[0])
             measures[name].samples.append(_checked(name, cmd, run_once(cmd, cwd)))
     return measures
+
+
+def load_range(*measures: Measure) -> str:
+    """The load average while ``measures`` ran: ``load 0.4`` or ``load 0.4-1.2``."""
+    loads = [x for m in measures for x in m.loads] or [os.getloadavg()[0]]
+    low, high = f"{min(loads):.1f}", f"{max(loads):.1f}"
+    return f"load {low}" if low == high else f"load {low}–{high}"
+
+
+def conditions(*measures: Measure) -> str:
+    """What a ratio was measured on: the load while its runs ran, and the machine."""
+    return f"{load_range(*measures)}; {machine_line()}"
+
+
+def chromium() -> str | None:
+    """A headless Chromium that actually runs here (a snap stub does not), or None."""
+    return _chromium()[0]
+
+
+@functools.lru_cache(maxsize=1)
+def _chromium() -> tuple[str | None, str | None]:
+    """(the executable, its version) of a headless Chromium that runs, or (None, None)."""
+    for name in ("chromium", "chromium-browser", "google-chrome"):
+        found = shutil.which(name)
+        if not found:
+            continue
+        try:
+            probe = subprocess.run(
+                [found, "--headless", "--no-sandbox", "--version"],
+                capture_output=True,
+                text=True,
+                timeout=60,
+                check=False,
+            )
+        except (OSError, subprocess.SubprocessError):
+            continue
+        if probe.returncode == 0:
+            words = probe.stdout.split()
+            version = next((w for w in words if w[:1].isdigit()), probe.stdout.strip())
+            return found, version
+    return None, None
+
+
+def cpu_model() -> str:
+    """The CPU's model name (``/proc/cpuinfo``), or what ``platform`` knows."""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown CPU"
+
+
+@functools.lru_cache(maxsize=1)
+def machine_line() -> str:
+    """The machine in one line, printed next to every ratio: CPU, cores, Python, Chromium."""
+    version = _chromium()[1]
+    return f"{cpu_model()}, {os.cpu_count()} cores, Python {platform.python_version()}, " + (
+        f"Chromium {version}" if version else "no Chromium"
+    )
 
 
 def _checked(name: str, cmd: list[str], sample: Sample) -> Sample:
@@ -76,14 +155,7 @@ def _checked(name: str, cmd: list[str], sample: Sample) -> Sample:
 
 def machine() -> list[str]:
     """A description of this machine for RESULTS.md."""
-    cpu = platform.processor() or "unknown CPU"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
+    cpu = cpu_model()
     mem = ""
     try:
         kib = int(Path("/proc/meminfo").read_text().split()[1])
@@ -94,4 +166,8 @@ def machine() -> list[str]:
         f"- CPU: {cpu} ({os.cpu_count()} cores{mem})",
         f"- OS: {platform.platform()}",
         f"- Python: {platform.python_version()} ({sys.executable})",
+        f"- Chromium: {_chromium()[1] or 'not installed'}",
+        "- Load average when the run started: "
+        + ", ".join(f"{x:.1f}" for x in os.getloadavg())
+        + " (1, 5, 15 minutes); each ratio below names the load while its runs ran",
     ]

@@ -3,7 +3,7 @@
 Measured side by side, in the same run, as whole processes:
 
 * ``planforge validate`` against check-jsonschema with the project's schema, on
-  1,000 generated example-sized plans (files per second, and the ratio);
+  300 generated example-sized plans (files per second, and the ratio);
 * a single-file cold start for both (the cost of one CI step or pre-commit hook);
 * both on plans with 50, 1,000 and 5,000 tasks, with peak memory;
 * ``planforge render`` of the example plan to PDF against headless Chromium's
@@ -15,7 +15,9 @@ Measured side by side, in the same run, as whole processes:
   and validating the example against the commit before the schedule stage.
 
 planforge runs every semantic rule on top of the schema; check-jsonschema runs
-only the schema.
+only the schema. Peers run interleaved, and every ratio names the load average while
+its runs ran and the machine (CPU, cores, Python, Chromium). planforge's modules are
+compiled to bytecode first, as installing the wheel does (see ``compile_sources``).
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).parent))
 
 from generate import example_sized, many_tasks
-from harness import Measure, compare, machine, run_once
+from harness import Measure, chromium, compare, compile_sources, conditions, machine, run_once
 from large_inputs import section as large_inputs
 from schedule import BASELINE, schedule_section
 
@@ -43,8 +45,14 @@ EXAMPLE = ROOT / "plans" / "reactivation-2024q2.yaml"
 
 
 def faster(ours: Measure, peer: Measure) -> str:
-    """The ratio cell: how many times faster planforge is than its peer (below 1: slower)."""
-    return f"**{peer.median / ours.median:.1f}×**"
+    """The ratio cell: how many times faster planforge is than its peer (below 1: slower),
+    planforge's time as a share of the peer's, and what it was measured on."""
+    line = (
+        f"**{peer.median / ours.median:.1f}×** ({ours.median / peer.median:.2f}× the peer's"
+        f" time; {conditions(ours, peer)})"
+    )
+    print(f"{ours.name} against {peer.name}: {line}", file=sys.stderr)
+    return line
 
 
 def tool(name: str) -> str:
@@ -57,7 +65,7 @@ def tool(name: str) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--files", type=int, default=1000, help="size of the plan corpus")
+    parser.add_argument("--files", type=int, default=300, help="size of the plan corpus")
     parser.add_argument("--repeat", type=int, default=5, help="timed runs per command")
     parser.add_argument("--output", type=Path, default=ROOT / "bench" / "RESULTS.md")
     parser.add_argument(
@@ -69,11 +77,17 @@ def main() -> None:
         help="run only the scheduling benchmark and replace its section of RESULTS.md",
     )
     parser.add_argument(
+        "--only-validate",
+        action="store_true",
+        help="run only the validate comparisons (corpus and one file) and print them",
+    )
+    parser.add_argument(
         "--only-render",
         action="store_true",
         help="run only the render benchmarks and replace their section of RESULTS.md",
     )
     args = parser.parse_args()
+    compile_sources(ROOT / "src")
     if args.only_render:
         planforge = tool("planforge")
         OUT.mkdir(parents=True, exist_ok=True)
@@ -85,7 +99,9 @@ def main() -> None:
     planforge, cjs = tool("planforge"), tool("check-jsonschema")
     OUT.mkdir(parents=True, exist_ok=True)
     python = str(Path(planforge).with_name("python"))
-    schedule_rows = schedule_section(python, cjs, SCHEMA, args.repeat, args.baseline)
+    schedule_rows = []
+    if not args.only_validate:
+        schedule_rows = schedule_section(python, cjs, SCHEMA, args.repeat, args.baseline)
     if args.only_schedule:
         replace_section(args.output, schedule_rows)
         print("\n".join(schedule_rows))
@@ -126,6 +142,9 @@ def main() -> None:
         f"| one plan, cold start | {pf.median * 1000:.0f} ms | {cj.median * 1000:.0f} ms |"
         f" {faster(pf, cj)} |"
     )
+    if args.only_validate:
+        print("\n".join(rows))
+        return
     scale_rows = []
     for n, path in big.items():
         print(f"{n} tasks", file=sys.stderr)
@@ -199,26 +218,6 @@ def replace_section(results: Path, lines: list[str]) -> None:
     else:
         text = text.rstrip("\n") + "\n\n" + section
     results.write_text(text, encoding="utf-8")
-
-
-def chromium() -> str | None:
-    """A headless Chromium that actually runs here (a snap stub does not), or None."""
-    for name in ("chromium", "chromium-browser", "google-chrome"):
-        found = shutil.which(name)
-        if not found:
-            continue
-        try:
-            probe = subprocess.run(
-                [found, "--headless", "--no-sandbox", "--version"],
-                capture_output=True,
-                timeout=60,
-                check=False,
-            )
-        except (OSError, subprocess.TimeoutExpired):
-            continue
-        if probe.returncode == 0:
-            return found
-    return None
 
 
 def pages(pdf: Path) -> str:

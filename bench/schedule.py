@@ -21,7 +21,7 @@ import tempfile
 from pathlib import Path
 
 from generate import scheduled
-from harness import compare
+from harness import compare, compile_sources, conditions
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "bench" / "out"
@@ -82,6 +82,7 @@ def _baseline_tree(rev: str) -> Path | None:
         subprocess.run(["tar", "-x", "-C", str(out)], input=archive, check=True)
     except (OSError, subprocess.CalledProcessError):
         return None
+    compile_sources(out / "src")  # as the current tree: neither compiles its modules each run
     return out
 
 
@@ -128,7 +129,7 @@ def schedule_section(python: str, cjs: str, schema: Path, repeat: int, baseline:
         f" {timing['schedule'] * 1000:.0f} ms ({timing['critical']:,} critical tasks) |",
         f"| `planforge validate` of the plan, whole process | {pf.median:.2f} s |",
         f"| check-jsonschema of the plan (schema only), whole process | {cj.median:.2f} s"
-        f" (planforge is faster by **{cj.median / pf.median:.1f}×**) |",
+        f" (planforge is faster by **{cj.median / pf.median:.1f}×**; {conditions(pf, cj)}) |",
         "",
     ]
     tree = _baseline_tree(baseline)
@@ -179,9 +180,9 @@ def schedule_section(python: str, cjs: str, schema: Path, repeat: int, baseline:
         "| command | median | against check-jsonschema |",
         "|---|---|---|",
         f"| `planforge validate` now | {now.median * 1000:.0f} ms |"
-        f" {cj.median / now.median:.2f}× faster |",
+        f" {cj.median / now.median:.2f}× faster ({conditions(now, cj)}) |",
         f"| `planforge validate` at {baseline} | {before.median * 1000:.0f} ms |"
-        f" {cj.median / before.median:.2f}× faster |",
+        f" {cj.median / before.median:.2f}× faster ({conditions(before, cj)}) |",
         f"| check-jsonschema | {cj.median * 1000:.0f} ms | |",
         "",
         f"Now / before: **{now.median / before.median:.2f}**. The baseline also lacks"

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from tools.i18n_build import is_structural
+
 from planforge.i18n import translated
-from planforge.i18n_build import is_structural
 from planforge.messages import Message
 
 

@@ -136,3 +136,99 @@ def stranded(pdf: str, html: str) -> list[str]:
         elif squash(lines[-1]) in heads:
             problems.append(f"page {n} ends on the heading {lines[-1]!r}")
     return problems
+
+
+def _body_words(pdf: str) -> tuple[list[float], dict[int, list[Word]]]:
+    """Each page's height and the words between its top and bottom margins."""
+    heights = [float(size.split(" x ")[1]) for size in page_sizes(pdf)]
+    body: dict[int, list[Word]] = {}
+    for w in words(pdf):
+        if w.y0 >= MARGIN and w.y1 <= heights[w.page - 1] - MARGIN:
+            body.setdefault(w.page, []).append(w)
+    return heights, body
+
+
+def fill(pdf: str) -> list[float]:
+    """How full each page is: the share of its text area above its lowest word."""
+    heights, body = _body_words(pdf)
+    return [
+        round((max((w.y1 for w in body.get(n, [])), default=MARGIN) - MARGIN) / (h - 2 * MARGIN), 3)
+        for n, h in enumerate(heights, 1)
+    ]
+
+
+def sparse_pages(pdf: str, least: float = 1 / 3) -> list[str]:
+    """Pages but the last that are less than ``least`` full."""
+    shares = fill(pdf)
+    return [
+        f"page {n} is {share:.0%} full" for n, share in enumerate(shares[:-1], 1) if share < least
+    ]
+
+
+def _text(fragment: str) -> str:
+    return squash(htmllib.unescape(re.sub(r"<[^>]+>", "", fragment)))
+
+
+def tables(html: str) -> list[tuple[str, str, int]]:
+    """Each table's nearest heading before it, its first two header cells and its rows."""
+    out = []
+    for m in re.finditer(r"<table[^>]*>(.*?)</table>", html, re.S):
+        cells = re.findall(r"<th[^>]*>(.*?)</th>", m.group(1).split("</thead>")[0], re.S)
+        body = m.group(1).split("</thead>")[-1]
+        heads = re.findall(r"<h[123][^>]*>(.*?)</h[123]>", html[: m.start()], re.S)
+        heading = _text(re.sub(r'<span class="caption">.*?</span>', "", heads[-1])) if heads else ""
+        out.append((heading, "".join(_text(c) for c in cells[:2]), body.count("<tr")))
+    return out
+
+
+def split_tables(pdf: str, html: str, fewest: int = 8) -> list[str]:
+    """Tables of fewer than ``fewest`` rows printed over two pages (their header row repeats)
+    or on another page than their heading."""
+    pages = [
+        squash(run("pdftotext", "-layout", "-f", str(n), "-l", str(n), pdf, "-"))
+        for n in range(1, page_count(pdf) + 1)
+    ]
+    problems = []
+    for heading, header, rows in tables(html):
+        if rows >= fewest or not header:
+            continue
+        found = [n for n, text in enumerate(pages, 1) for _ in range(text.count(header))]
+        if len(found) != 1:
+            problems.append(f"the {rows}-row table {header!r} is on pages {found}")
+        elif heading and heading not in pages[found[0] - 1]:
+            problems.append(
+                f"the {rows}-row table {header!r} is apart from its heading {heading!r}"
+            )
+    return problems
+
+
+def gantt_pages(html: str) -> list[list[int]]:
+    """Each Gantt chart's rows per page (each page is one drawing and starts a page)."""
+    charts = []
+    for block in html.split('<div class="gantt-pages"')[1:]:
+        block = block.split("</div>")[0]
+        charts.append(
+            [
+                svg.count('<text x="1.6"') - 1
+                for svg in re.findall(r"<svg class=\"gantt.*?</svg>", block, re.S)
+            ]
+        )
+    return charts
+
+
+def column_overflows(pdf: str, header: str, width: float) -> list[str]:
+    """Words running out of a right-aligned column ``width`` pt wide, headed ``header``:
+    a word that starts in the column and ends past the header's right edge (words much
+    smaller than the header's, such as a chart's labels, are not the column's)."""
+    out = []
+    by_page: dict[int, list[Word]] = {}
+    for w in words(pdf):
+        by_page.setdefault(w.page, []).append(w)
+    for n, page in by_page.items():
+        for head in (w for w in page if w.text == header):
+            for w in page:
+                inside = head.x1 - width < w.x0 < head.x1
+                small = w.y1 - w.y0 < 0.8 * (head.y1 - head.y0)
+                if w.y0 > head.y1 and inside and not small and w.x1 > head.x1 + 1:
+                    out.append(f"page {n}: {w.text!r} runs {w.x1 - head.x1:.1f} pt past {header!r}")
+    return out

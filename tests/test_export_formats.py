@@ -25,6 +25,7 @@ TRIAL = Path(__file__).parent / "trial-plans"
 SCHEDULED = [
     Path(__file__).parent / "export-plans" / "visits-2024q2.yaml",
     Path(__file__).parent / "scheduling" / "china-2024q2.yaml",
+    Path(__file__).parent / "scheduling" / "national-day-2026q4.yaml",
 ]
 ALL = sorted([*PLANS.glob("*.yaml"), *TRIAL.glob("*.yaml"), *SCHEDULED])
 

@@ -15,7 +15,7 @@ from openpyxl.utils import range_boundaries
 
 from planforge.export.xlsx import export_xlsx, money_format, percent_format
 from planforge.model import Occurrence, Plan
-from tests.conftest import PLANS
+from tests.conftest import PLANS, ROOT
 from tests.test_export_csv import resolved
 
 EN = PLANS / "key-accounts-care-2024h2.yaml"
@@ -48,6 +48,12 @@ def evaluate(ws, coord: str) -> Decimal:
             ),
             Decimal(0),
         )
+    if m := re.fullmatch(r"\((.+)\)\*([0-9.]+)", expr):  # tier counts × per-customer quantity
+        counts = Decimal(0)
+        for term in m[1].split("+"):
+            sheet, _, cell = term.rpartition("!")
+            counts += evaluate(ws.parent[sheet.strip("'").replace("''", "'")], cell)
+        return counts * Decimal(m[2])
     if m := re.fullmatch(r"(\w+)-(\w+)", expr):
         return evaluate(ws, m[1]) - evaluate(ws, m[2])
     if re.fullmatch(r"\w+(\+\w+)*", expr):
@@ -204,3 +210,21 @@ def test_text_that_looks_like_a_formula_stays_text() -> None:
     wb, _ = books(plan)
     cell = wb["执行时间表"]["B2"]
     assert cell.value == plan.tasks[0].name and cell.data_type == "s"
+
+
+def test_per_customer_quantities_are_formulas_over_the_tier_counts() -> None:
+    """``per_customer: {tiers: [critical, watch], quantity: 0.5}``: the quantity cell sums
+    the tier sheet's counts, so a new count there recomputes the line and its amount."""
+    plan = resolved(ROOT / "tests" / "layout" / "renewal-risk-2026.yaml")
+    formulas, cached = books(plan)
+    ws, tiers_ws = formulas["Budget"], formulas["Customer tiers and needs"]
+    row = find_row(ws, 2, "On-site visits")
+    quantity = ws.cell(row, 3).value
+    assert quantity == "=('Customer tiers and needs'!D2+'Customer tiers and needs'!D3)*0.5"
+    assert [tiers_ws[c].value for c in ("A2", "D2", "A3", "D3")] == ["critical", 30, "watch", 50]
+    assert cached["Budget"].cell(row, 3).value == 40
+    assert ws.cell(row, 6).value == f"=ROUND(C{row}*E{row},2)"
+    dinner = find_row(ws, 2, "Executive dinner")
+    assert ws.cell(dinner, 3).value == "=('Customer tiers and needs'!D2)*1"
+    plain = find_row(ws, 2, "Customer breakfast, Boston")
+    assert ws.cell(plain, 3).value == 1  # a quantity as written stays a number

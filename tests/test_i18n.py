@@ -8,9 +8,9 @@ import subprocess
 import sys
 
 import pytest
+from tools.i18n_build import compile_po, messages, placeholders, po_files, read
 
 from planforge.i18n import choose, normalize
-from planforge.i18n_build import compile_po, messages, placeholders, po_files, read
 from planforge.messages import msg
 from planforge.rules import all_rules
 from tests.conftest import EXAMPLE, ROOT
@@ -26,7 +26,7 @@ def catalog():
 
 
 def test_every_message_has_a_chinese_translation(catalog) -> None:
-    """Adding a message? Run `python -m planforge.i18n_build update`, translate it in
+    """Adding a message? Run `python -m tools.i18n_build update`, translate it in
     src/planforge/locale/zh_CN/LC_MESSAGES/planforge.po, and run it again to compile."""
     missing = [
         f"{where}: {text[:70]!r}"
@@ -55,7 +55,7 @@ def test_every_rule_doc_keeps_its_sections_in_chinese() -> None:
 
 def test_compiled_catalogs_are_up_to_date() -> None:
     """The .mo files are committed (so a fresh clone and the wheel have them);
-    `python -m planforge.i18n_build compile` rewrites them from the .po."""
+    `python -m tools.i18n_build compile` rewrites them from the .po."""
     for po in po_files():
         assert po.with_suffix(".mo").read_bytes() == compile_po(po), f"recompile {po}"
 

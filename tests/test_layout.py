@@ -1,8 +1,12 @@
-"""Layout of the printed plan: no stranded headings, no empty pages, no overlapping labels.
+"""Layout of the printed plan: no stranded headings, no empty pages, no overlapping labels,
+and the page rules a manager checks: no Gantt page of a few rows, no short table split,
+no page but the last under a third full.
 
 Rendered once per session: the examples, the two trial plans a first-time user wrote,
-and a year-long plan with monthly occurrences, China's holidays, a blackout, milestones
-and deadlines (tests/layout/vip-care-2025.yaml).
+a year-long plan with monthly occurrences, China's holidays, a blackout, milestones
+and deadlines (tests/layout/vip-care-2025.yaml), and two plans that cross a year: a
+zh-CN Spring Festival plan of 34 Gantt rows and an English one with dependency types,
+a missed deadline and per-customer quantities (tests/layout/).
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from planforge.render import view
 from planforge.render.document import RenderOptions, render_file
 from tests import pdf_layout
 from tests.conftest import PLANS, ROOT
@@ -29,7 +34,10 @@ PLANS_UNDER_TEST = [
     YEAR,
     PLANS / "crm-tiers-2024q2.yaml",
     Path(__file__).parent / "scheduling" / "china-2024q2.yaml",
+    LAYOUT / "spring-festival-care-2027.yaml",
+    LAYOUT / "renewal-risk-2026.yaml",
 ]
+SPRING, RENEWAL = PLANS_UNDER_TEST[-2:]
 
 
 def _out(layout_dir: Path, plan: Path, ext: str) -> Path:
@@ -104,3 +112,97 @@ def test_response_times_print_as_written(layout_dir: Path) -> None:
     en = pdf_layout.run("pdftotext", str(layout_dir / "key-accounts-care-2024h2.pdf"), "-")
     assert "1周" in zh and "168" not in zh
     assert re.search(r"\b2 days\b", en) and "24 hours" in en and "48 h" not in en
+
+
+@pytest.mark.parametrize("plan", PLANS_UNDER_TEST, ids=lambda p: p.stem)
+def test_no_gantt_page_of_a_few_rows(plan: Path, layout_dir: Path) -> None:
+    """Rows are balanced over a chart's pages: never 33 and 1, never under 5 on a page."""
+    for pages in pdf_layout.gantt_pages(_rendered(layout_dir, plan)[1]):
+        assert max(pages) <= view.PAGE_ROWS
+        assert len(pages) == 1 or min(pages) >= 5, pages
+
+
+def test_a_long_gantt_is_split_evenly(layout_dir: Path) -> None:
+    pdf, html = _rendered(layout_dir, SPRING)
+    assert pdf_layout.gantt_pages(html) == [[17, 17]]  # 3 phases and 31 tasks
+    assert pdf_layout.page_count(str(pdf)) == 7
+
+
+def test_balanced_runs() -> None:
+    for n in range(1, 200):
+        runs = view.balanced(list(range(n)), view.PAGE_ROWS)
+        assert [x for run in runs for x in run] == list(range(n))
+        sizes = [len(run) for run in runs]
+        assert max(sizes) <= view.PAGE_ROWS and max(sizes) - min(sizes) <= 1
+        assert len(runs) == -(-n // view.PAGE_ROWS)
+
+
+@pytest.mark.parametrize("plan", PLANS_UNDER_TEST, ids=lambda p: p.stem)
+def test_no_short_table_is_split_or_apart_from_its_heading(plan: Path, layout_dir: Path) -> None:
+    """A table of fewer than 8 rows (the 4-row evaluation form of renewal-risk-2026 fell
+    2 + 2) prints on one page, with its heading."""
+    pdf, html = _rendered(layout_dir, plan)
+    assert pdf_layout.split_tables(str(pdf), html) == []
+
+
+@pytest.mark.parametrize("plan", PLANS_UNDER_TEST, ids=lambda p: p.stem)
+def test_no_page_but_the_last_is_under_a_third_full(plan: Path, layout_dir: Path) -> None:
+    assert pdf_layout.sparse_pages(str(_out(layout_dir, plan, "pdf"))) == []
+
+
+#: The width of the timetable's date columns: 6% of the landscape text width (269 mm), in pt.
+DATE_COLUMN = 0.06 * 269 / 25.4 * 72
+
+
+@pytest.mark.parametrize(
+    ("plan", "headers"), [(SPRING, ("开始", "结束")), (RENEWAL, ("Start", "End"))], ids=["zh", "en"]
+)
+def test_dates_fit_their_columns_across_a_year(plan: Path, headers, layout_dir: Path) -> None:
+    """``2026年11月23日`` ran into the next column: the year now prints above the day."""
+    pdf = str(_out(layout_dir, plan, "pdf"))
+    for header in headers:
+        assert pdf_layout.column_overflows(pdf, header, DATE_COLUMN) == []
+    text = pdf_layout.run("pdftotext", "-layout", "-f", "2", "-l", "2", pdf, "-")
+    assert "2026" in text and "2027" in text
+
+
+@pytest.mark.parametrize("plan", [RENEWAL, PLANS_UNDER_TEST[6]], ids=lambda p: p.stem)
+def test_depends_on_shows_type_and_lag_as_the_exports_write_them(
+    plan: Path, layout_dir: Path
+) -> None:
+    from planforge.check import check_file
+    from planforge.export.tables import predecessors
+
+    text = pdf_layout.squash(pdf_layout.run("pdftotext", str(_out(layout_dir, plan, "pdf")), "-"))
+    tasks = check_file(plan).plan.tasks
+    written = [predecessors(t) for t in tasks if t.dependencies]
+    assert any(re.search(r" (SS|FF)", w) for w in written)  # the material has them
+    for line in written:
+        for entry in line.split(", "):
+            assert pdf_layout.squash(entry) in text, entry
+
+
+def test_a_missed_deadline_is_marked_on_the_gantt(layout_dir: Path) -> None:
+    html = _out(layout_dir, RENEWAL, "html").read_text("utf-8")
+    row = html.split("On-site visits to critical accounts</text>")[1].split("</g>")[0]
+    assert '<rect x="' in row and 'fill="#b3261e"/>' in row  # the days past the deadline
+    late = html.split("Quarterly business reviews</text>")[1].split("</g>")[0]
+    assert 'fill="#b3261e"/>' not in late  # on time: no mark
+    text = pdf_layout.run("pdftotext", str(_out(layout_dir, RENEWAL, "pdf")), "-")
+    assert "Past deadline" in text
+
+
+def test_per_customer_quantities_print_as_whole_numbers(layout_dir: Path) -> None:
+    text = pdf_layout.run("pdftotext", str(_out(layout_dir, RENEWAL, "pdf")), "-")
+    assert "40 trips × $900.00" in text and "30 dinners" in text
+    assert "40.0" not in text
+
+
+def test_a_short_section_shares_a_page_instead_of_standing_alone(layout_dir: Path) -> None:
+    """Seven sign-offs push the 2-row tier table off the cover page; before the landscape
+    timetable it stood alone on a page 88% blank. It now joins the budget's page."""
+    pdf = str(_out(layout_dir, SPRING, "pdf"))
+    pages = pdf_layout.page_lines(pdf)
+    tiers = next(n for n, lines in enumerate(pages) if "客户分层与需求" in lines)
+    assert "预算表" in pages[tiers] and tiers > 1
+    assert pdf_layout.sparse_pages(pdf) == []

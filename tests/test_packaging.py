@@ -105,3 +105,14 @@ def test_installed_wheel_runs_outside_the_checkout(wheel: Path, tmp_path: Path) 
         check=False,
     )
     assert checked.returncode == 0, checked.stdout + checked.stderr
+
+
+def test_the_wheel_ships_only_what_users_run(wheel: Path) -> None:
+    """The package, its data and py.typed; no maintainer tools, catalog sources or notes."""
+    names = zipfile.ZipFile(wheel).namelist()
+    assert "planforge/py.typed" in names
+    package = [n for n in names if not n.startswith("planforge-0")]
+    assert all(n.startswith("planforge/") for n in package), package
+    data = {Path(n).suffix for n in package if not n.endswith(".py")}
+    assert data == {".typed", ".mo", ".json", ".yaml", ".j2", ".css"}, data
+    assert not any("i18n_build" in n for n in names)

@@ -93,12 +93,13 @@ def _is_stream(mode: int) -> bool:
     return stat.S_ISCHR(mode) or stat.S_ISFIFO(mode)
 
 
-def write_files(files: Mapping[str, bytes]) -> None:
+def write_files(files: Mapping[str, bytes], *, keep_metadata: bool = False) -> None:
     """Write ``files`` (resolved target path -> bytes) as one set; :class:`OutputError` if not.
 
     Targets in several folders get a staging folder each; the set is then only as
     atomic as the gap between their manifests. A character device or FIFO that
-    :func:`resolve_target` let through is written into, as a stream.
+    :func:`resolve_target` let through is written into, as a stream. With
+    ``keep_metadata``, a replaced file's mode (and, where allowed, owner) carry over.
     """
     by_folder: dict[str, dict[str, bytes]] = {}
     for target, data in files.items():
@@ -108,9 +109,10 @@ def write_files(files: Mapping[str, bytes]) -> None:
                 continue
         except OSError:
             pass
+        target = os.path.abspath(target)  # `plan.yaml`: its folder is `.`, not ``
         by_folder.setdefault(os.path.dirname(target), {})[target] = data
     with contextlib.ExitStack() as stack:
-        stages = [stack.enter_context(_Stage(folder)) for folder in by_folder]
+        stages = [stack.enter_context(_Stage(folder, keep_metadata)) for folder in by_folder]
         for stage, (folder, group) in zip(stages, by_folder.items(), strict=True):
             sweep(folder, names=[os.path.basename(t) for t in group])
             for target, data in group.items():
@@ -212,8 +214,9 @@ def _roll_forward(path: str) -> None:
 class _Stage:
     """One staging folder: files written in full, then renamed over their targets."""
 
-    def __init__(self, folder: str) -> None:
+    def __init__(self, folder: str, keep_metadata: bool = False) -> None:
         self.folder = folder
+        self.keep_metadata = keep_metadata  # a replaced file's mode and owner carry over
         self.entries: list[tuple[str, str]] = []  # (staged name, target path)
         self.backups: dict[str, str] = {}  # target -> hard link to the file it replaces
         self.published: list[str] = []
@@ -247,6 +250,8 @@ class _Stage:
                 fh.flush()
                 os.fsync(fh.fileno())
             os.chmod(full, 0o644)
+            if self.keep_metadata:
+                _copy_metadata(target, full)
         except OSError as exc:
             raise _problem(target, exc) from None
         self.entries.append((staged, target))
@@ -298,6 +303,55 @@ class _Stage:
             self.roll_back()
         shutil.rmtree(self.path, ignore_errors=True)
         os.close(self.lock)
+
+
+def _copy_metadata(original: str, staged: str) -> None:
+    """Give ``staged`` the mode and, where allowed, the owner and group of ``original``."""
+    try:
+        st = os.stat(original)
+    except FileNotFoundError:
+        return
+    os.chmod(staged, stat.S_IMODE(st.st_mode))
+    with contextlib.suppress(OSError):  # only root may give a file away
+        os.chown(staged, st.st_uid, st.st_gid)
+
+
+class Changed(OutputError):
+    """The file changed after it was read: writing would lose what was saved meanwhile."""
+
+
+def replace_contents(path: str | os.PathLike[str], data: bytes, *, expected: bytes) -> None:
+    """Replace the contents of the file at ``path`` (which held ``expected``) with ``data``.
+
+    For editing a file in place (``validate --fix``): a symbolic link is followed, so
+    its target is edited and the link stays; mode and owner stay; a file with other
+    hard links is rewritten in place, so every link still shows the new text (after
+    the new text is safely staged beside it). :class:`Changed` when the file no
+    longer holds ``expected`` (saved meanwhile): then nothing is written.
+    """
+    target = os.path.realpath(os.fspath(path))
+    try:
+        with open(target, "rb") as fh:
+            current = fh.read()
+        st = os.stat(target)
+    except OSError as exc:
+        raise _problem(os.fspath(path), exc) from None
+    if current != expected:
+        raise Changed(f"{os.fspath(path)} changed while it was checked; not written")
+    if st.st_nlink == 1:
+        write_files({target: data}, keep_metadata=True)
+        return
+    with _Stage(os.path.dirname(target), keep_metadata=True) as stage:
+        stage.add(target, data)  # a full copy on disk first
+        try:
+            with open(target, "r+b") as fh, _signals_held():
+                fh.write(data)
+                fh.truncate()
+                fh.flush()
+                os.fsync(fh.fileno())
+        except OSError as exc:
+            raise _problem(os.fspath(path), exc) from None
+        stage.done = True
 
 
 def _mkdtemp(folder: str) -> str:

@@ -75,7 +75,11 @@ class Result:
 
 
 def check_file(
-    path: str | os.PathLike[str], *, debug: bool = False, read_data: bool = False
+    path: str | os.PathLike[str],
+    *,
+    debug: bool = False,
+    read_data: bool = False,
+    as_of: dt.date | None = None,
 ) -> Result:
     """Load and check one plan file; never raises for the file (see :func:`load_file`).
 
@@ -90,7 +94,7 @@ def check_file(
             raise
         doc = Document(os.fspath(path))
         doc.diagnostics.append(_internal(doc, "while loading this file", exc))
-    return check_document(doc, debug=debug, read_data=read_data)
+    return check_document(doc, debug=debug, read_data=read_data, as_of=as_of)
 
 
 def check_document(

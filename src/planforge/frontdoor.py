@@ -94,7 +94,8 @@ class Session:
     debug: bool = False
     #: The environment the language is chosen from (``os.environ`` when None).
     env: Mapping[str, str] | None = None
-    #: Evaluate the plan's ``outcomes`` up to this day (``planforge evaluate``; None: not).
+    #: Evaluate plans with ``outcomes`` from their rows up to this day (``evaluate
+    #: --as-of``, ``render``); None: the data measures are not computed.
     as_of: dt.date | None = None
     _configs: dict[str, Config] = field(default_factory=dict, repr=False)
 
@@ -149,10 +150,10 @@ class Session:
         """
         from planforge import check
 
-        if source is None and self.as_of is None:
-            result = check.check_file(path, debug=self.debug, read_data=self.read_data)
-        elif source is None:
-            result = self._check(self.load(path))
+        if source is None:
+            result = check.check_file(
+                path, debug=self.debug, read_data=self.read_data, as_of=self.as_of
+            )
         else:
             doc = self.load(path)
             seg = doc.data.get("segmentation") if isinstance(doc.data, dict) else None
@@ -161,15 +162,10 @@ class Session:
             from planforge.confined import chosen
 
             with chosen(source):  # the user's own choice: read even outside the plan's folder
-                result = self._check(doc)
+                result = check.check_document(
+                    doc, debug=self.debug, read_data=self.read_data, as_of=self.as_of
+                )
         return self._finish(result)
-
-    def _check(self, doc: Document, base: str | None = None) -> Result:
-        from planforge.check import check_document
-
-        return check_document(
-            doc, debug=self.debug, read_data=self.read_data, base=base, as_of=self.as_of
-        )
 
     def load(self, path: str) -> Document:
         """Only load ``path`` (no check): what a command needs to look at before opening."""
@@ -182,7 +178,16 @@ class Session:
         folder its data paths are relative to (default: ``name``'s folder)."""
         from planforge.loader import load_bytes
 
-        return self._finish(self._check(load_bytes(data, name), base))
+        return self.open_document(load_bytes(data, name), base=base)
+
+    def open_document(self, doc: Document, *, base: str | None = None) -> Result:
+        """A plan already loaded (:meth:`load`), checked and resolved like :meth:`open`."""
+        from planforge.check import check_document
+
+        result = check_document(
+            doc, debug=self.debug, read_data=self.read_data, base=base, as_of=self.as_of
+        )
+        return self._finish(result)
 
     def open_all(
         self,
@@ -295,11 +300,16 @@ class Session:
     def fix(self, path: str, result: Result) -> tuple[Result, list[Diagnostic]]:
         """Apply the safe fixes to ``path`` (in rounds, a fix may enable another), check it
         again; the new result and the fixes applied."""
-        from planforge.fixer import fix_file
+        from planforge.atomic import OutputError
+        from planforge.fixer import fix_file, not_written
 
         applied: list[Diagnostic] = []
         for _ in range(3):
-            fixed = fix_file(path, result.diagnostics)
+            try:
+                fixed = fix_file(path, result.diagnostics, checked=result.document.sha256)
+            except OutputError as exc:  # saved meanwhile, read-only...: a finding, not a crash
+                result.diagnostics.append(not_written(path, exc))
+                break
             if not fixed:
                 break
             applied += fixed

@@ -4,7 +4,7 @@ The language is ``--lang``, else ``PLANFORGE_LANG``, else the plan's own ``local
 else the first of ``LC_ALL``, ``LC_MESSAGES`` and ``LANG`` that is set, else English
 (so a zh-CN plan checked where ``LANG=C.UTF-8`` speaks Chinese). Catalogs are
 ``locale/<lang>/LC_MESSAGES/planforge.mo`` inside the package, compiled from the
-``.po`` next to them (``python -m planforge.i18n_build update`` adds new messages
+``.po`` next to them (``python -m tools.i18n_build update`` adds new messages
 and recompiles them; a test checks they are complete and up to date). They are read the first time a message is translated, so an
 English run never opens them.
 """

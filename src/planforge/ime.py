@@ -66,6 +66,9 @@ _BLOCK_HEADER = re.compile(r"[|>][+-]?[1-9]?[+-]?\s*(#.*)?$")
 _NUMBERISH = re.compile(
     r"(?:[<>=≥≤]=?\s*)?[-+]?\d+(?:\.\d+)?%?(?:\s*\.\.\s*[-+]?\d+(?:\.\d+)?%?)?"
     r"|\d{4}-\d{1,2}-\d{1,2}"
+    # a duration, lag or response time: 5wd, 3个工作日, 24小时, 2 days
+    r"|[-+]?\d+(?:\.\d+)?\s*(?:(?i:wd|h|hrs?|hours?|d|days?|w|wks?|weeks?)"
+    r"|个?工作日|个?小时|个?钟头|天|周|个?星期|个?礼拜)"
 )
 _NEEDS_QUOTES = tuple(">|%@`*&!")
 

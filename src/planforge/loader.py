@@ -12,9 +12,11 @@ construct is refused before it costs anything:
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import stat
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
@@ -69,10 +71,15 @@ class LoadError(Exception):
         self.fix = fix
 
 
+#: ``Location`` built from a plain tuple: a C call, where the named tuple's own
+#: constructor is a Python function (the loader makes one per key and value).
+_location = functools.partial(tuple.__new__, Location)
+
+
 def _loc(start: yaml.Mark, end: yaml.Mark | None = None) -> Location:
     if end is None:
-        return Location(start.line + 1, start.column + 1)
-    return Location(start.line + 1, start.column + 1, end.line + 1, end.column + 1)
+        return _location((start.line + 1, start.column + 1, None, None))
+    return _location((start.line + 1, start.column + 1, end.line + 1, end.column + 1))
 
 
 def load_file(path: str | os.PathLike[str]) -> Document:
@@ -228,6 +235,8 @@ class _Builder:
         self.alias_nodes = 0
         self.values = 0
         self.stack: list[_Frame] = []
+        self.value_locs = doc.source.values
+        self.key_locs = doc.source.keys
         self.root: Any = None
         self.root_set = False
         self.documents = 0
@@ -254,9 +263,10 @@ class _Builder:
         )
 
     def build(self, text: str) -> dict[str, Any]:
+        loader = None
         try:
-            for event in yaml.parse(text, Loader=_Loader):
-                self.handle(event)
+            loader = _Loader(text)
+            self.events(loader.get_event)
         except yaml.MarkedYAMLError as exc:
             raise _syntax_error(exc, text) from None
         except yaml.reader.ReaderError as exc:
@@ -265,6 +275,9 @@ class _Builder:
             raise LoadError(
                 "PF002", msg("the YAML cannot be read: {error}", error=str(exc)), Location()
             ) from None
+        finally:
+            if loader is not None:
+                loader.dispose()
         if not self.root_set or self.root is None:
             raise LoadError(
                 "PF006",
@@ -292,10 +305,17 @@ class _Builder:
 
     # -- events -------------------------------------------------------------------------
 
-    def handle(self, ev: yaml.Event) -> None:
-        handler = self._dispatch.get(type(ev))
-        if handler is not None:
-            handler(ev)
+    def events(self, next_event: Callable[[], yaml.Event | None]) -> None:
+        """Handle every event of the stream (scalars, most of them, without a lookup)."""
+        dispatch, scalar, scalar_event = self._dispatch, self.scalar, yaml.ScalarEvent
+        while (ev := next_event()) is not None:
+            kind = type(ev)
+            if kind is scalar_event:
+                scalar(ev)
+            else:
+                handler = dispatch.get(kind)
+                if handler is not None:
+                    handler(ev)
 
     def document_start(self, ev: yaml.DocumentStartEvent) -> None:
         self.documents += 1
@@ -321,13 +341,32 @@ class _Builder:
         return (*top.path, top.key) if top.key is not None else None
 
     def scalar(self, ev: yaml.ScalarEvent) -> None:
-        loc = _loc(ev.start_mark, ev.end_mark)
+        start, end = ev.start_mark, ev.end_mark
+        loc = _location((start.line + 1, start.column + 1, end.line + 1, end.column + 1))
         plain = ev.style in ("", None)
-        if self.stack and isinstance(self.stack[-1].container, dict) and not self.stack[-1].has_key:
-            self.key(ev, loc, plain)
+        text, stack = ev.value, self.stack
+        if stack and not stack[-1].has_key and type(stack[-1].container) is dict:
+            top = stack[-1]
+            if (
+                ev.tag is None
+                and text != "<<"
+                and text not in top.container
+                and len(text) <= MAX_TEXT
+            ):
+                top.key, top.key_loc, top.has_key = text, loc, True  # a key like most
+            else:
+                self.key(ev, loc, plain)
             return
         self.count(loc)
-        value = self.bounded_value(ev, loc, plain)
+        if ev.tag is not None or len(text) > MAX_TEXT:
+            value = self.bounded_value(ev, loc, plain)
+        elif not plain:  # quoted text without a tag: itself
+            value = text
+        else:
+            try:
+                value = plain_scalar(text)
+            except NumberOutOfBounds as exc:
+                value = self.out_of_bounds(ev, loc, exc)
         if ev.anchor:
             self.anchors[ev.anchor] = (value, 1)
         self.add(value, loc, 1)
@@ -395,13 +434,16 @@ class _Builder:
         try:
             return self.scalar_value(ev, loc, plain)
         except NumberOutOfBounds as exc:
-            self.error(
-                "PF106",
-                msg("the number `{value}` {problem}", value=_clip(ev.value), problem=exc.args[0]),
-                loc,
-                fix=Fix(msg("round it, or count in a smaller unit")),
-            )
-            return None
+            return self.out_of_bounds(ev, loc, exc)
+
+    def out_of_bounds(self, ev: yaml.ScalarEvent, loc: Location, exc: NumberOutOfBounds) -> None:
+        """PF106 for a number beyond planforge's bounds; the value becomes None."""
+        self.error(
+            "PF106",
+            msg("the number `{value}` {problem}", value=_clip(ev.value), problem=exc.args[0]),
+            loc,
+            fix=Fix(msg("round it, or count in a smaller unit")),
+        )
 
     def scalar_value(self, ev: yaml.ScalarEvent, loc: Location, plain: bool) -> Any:
         tag = ev.tag
@@ -515,20 +557,22 @@ class _Builder:
             return
         top = self.stack[-1]
         top.size += size
-        if isinstance(top.container, list):
+        container = top.container
+        if type(container) is list:
             if loc is not None and not top.discard:
-                self.source.values[(*top.path, len(top.container))] = loc
-            top.container.append(value)
+                self.value_locs[(*top.path, len(container))] = loc
+            container.append(value)
             return
         key, top.has_key = top.key, False
         if key is None:
             return
-        path = (*top.path, key)
-        if loc is not None and not top.discard:
-            self.source.values[path] = loc
-        if top.key_loc is not None and not top.discard:
-            self.source.keys[path] = top.key_loc
-        top.container[key] = value
+        if not top.discard:
+            path = (*top.path, key)
+            if loc is not None:
+                self.value_locs[path] = loc
+            if top.key_loc is not None:
+                self.key_locs[path] = top.key_loc
+        container[key] = value
 
 
 def _clip(text: str, limit: int = 24) -> str:

@@ -83,6 +83,16 @@ class Occurrence:
     end: dt.date
 
 
+@dataclass(frozen=True)
+class OccurrenceMove:
+    """An occurrence moved later so that it does not overlap the one before it."""
+
+    n: int  # which occurrence, 1-based
+    nominal: dt.date  # its date by the rhythm
+    previous_end: dt.date  # the last day of occurrence n - 1
+    start: dt.date  # where it starts instead: the first working day after previous_end
+
+
 @dataclass
 class Dependency:
     """One entry of a task's ``depends_on``: predecessor, type and lag."""
@@ -98,6 +108,14 @@ class Dependency:
     bound: dt.date | None = internal()
     effective_lag: int = internal(0)  # the lag in working days, as the bound applied it
     item: Path = internal(())  # the whole `depends_on` entry
+
+    @property
+    def kind(self) -> str:
+        """``SS+2wd``, ``FF-1d``: the type and lag as written, "" for a plain finish-to-start."""
+        lag = self.lag or ""
+        if lag and not lag.startswith("-"):
+            lag = f"+{lag}"
+        return f"{self.type}{lag}" if self.type != "FS" or lag else ""
 
 
 @dataclass
@@ -124,6 +142,8 @@ class Task:
     free_float: int | None = None  # working days
     critical: bool | None = None
     occurrences: list[Occurrence] = field(default_factory=list)  # recurring tasks only
+    #: Occurrences that would have overlapped the one before them, and where they went.
+    occurrence_moves: list[OccurrenceMove] = internal_factory(list)
     written_start: dt.date | None = internal()  # `start` as written (None: computed)
     written_end: dt.date | None = internal()  # `end` as written (None: computed)
     span: Span | None = internal()  # `duration`, read

@@ -143,18 +143,40 @@ def parse_threshold(text: object) -> Target:
     return target
 
 
-DURATION = re.compile(r"\s*([0-9]+(?:\.[0-9]+)?)\s*(h|d|w|小时|天|周)\s*")
-_HOURS = {"h": 1, "小时": 1, "d": 24, "天": 24, "w": 168, "周": 168}
+#: A response time: a number and a unit of hours, days or weeks (``48h``, ``2 days``, ``2天``).
+DURATION = re.compile(
+    r"\s*([0-9]+(?:\.[0-9]+)?)\s*"
+    r"(h|hrs?|hours?|d|days?|w|wks?|weeks?|小时|个小时|钟头|个钟头|天|周|个?星期|个?礼拜)\s*",
+    re.IGNORECASE,
+)
+#: The unit (h, d or w) a Chinese unit stands for, by its last character; an English
+#: unit stands for its first letter.
+_UNIT = {"时": "h", "头": "h", "天": "d", "周": "w", "期": "w", "拜": "w"}
+_HOURS = {"h": 1, "d": 24, "w": 168}
+
+
+def split_duration(text: object) -> tuple[str, str] | None:
+    """``'2 days'`` -> (``'2'``, ``'d'``): a response time's amount as written and its unit
+    (h, d or w); None when ``text`` is not a response time."""
+    m = DURATION.fullmatch(text) if isinstance(text, str) else None
+    if not m:
+        return None
+    unit = m.group(2).lower()
+    return m.group(1), _UNIT.get(unit[-1], unit[0])
 
 
 def parse_duration_hours(text: object) -> Decimal:
-    """``48h`` -> 48, ``2d`` -> 48, ``1w`` -> 168 (小时/天/周 too). Raises ValueError."""
-    m = DURATION.fullmatch(text) if isinstance(text, str) else None
-    if not m:
+    """``48h``, ``48 hours`` -> 48; ``2d``, ``2 days``, ``2天`` -> 48; ``1w``, ``1 week`` -> 168.
+
+    Raises ValueError.
+    """
+    parts = split_duration(text)
+    if parts is None:
         raise ValueError(
             msg(
                 "`{text}` is not a response time: write hours, days or weeks, e.g. `48h`, `2d`, `1w`",
                 text=text,
             )
         )
-    return read_number(m.group(1)) * _HOURS[m.group(2)]
+    amount, unit = parts
+    return read_number(amount) * _HOURS[unit]

@@ -16,7 +16,7 @@ Computed here, all in exact Decimal arithmetic:
 from __future__ import annotations
 
 import datetime as dt
-import difflib
+import re
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -217,9 +217,14 @@ def _segmentation(plan: Plan, raw: dict[str, Any], base: str, read_data: bool) -
 
 
 def _read_outcomes(plan: Plan, as_of: dt.date | None) -> None:
-    """The holdout per tier, and with ``as_of`` every data measure (``planforge evaluate``)."""
-    if plan.segmentation is None:
-        return  # no customer data: nothing to read (and polars is not imported)
+    """The holdout per tier, and with ``as_of`` every data measure (``planforge evaluate``).
+
+    A plan with neither a holdout nor data measures to evaluate never imports the data
+    engine (``validate`` stays light).
+    """
+    holdout = plan.segmentation is not None and plan.segmentation.holdout is not None
+    if not holdout and (as_of is None or not plan.measure_specs):
+        return
     try:
         from planforge.evaluate import run
     except ImportError:
@@ -371,7 +376,7 @@ def _per_customer(line: BudgetLine, r: _Raw, plan: Plan) -> None:
     if line.per_customer_quantity is None or not wanted or any(c is None for c in wanted):
         line.quantity = None
         return
-    line.quantity = sum(wanted) * line.per_customer_quantity  # type: ignore[misc,operator]
+    line.quantity = _tidy(sum(wanted) * line.per_customer_quantity)  # type: ignore[misc,operator]
 
 
 def _budget(r: _Raw, currency: str, plan: Plan) -> Budget:
@@ -516,7 +521,7 @@ def _formula(kpi: KPI, plan: Plan) -> None:
     if unknown and plan.measure_names:
         first = unknown[0]
         names = sorted(known)
-        close = difflib.get_close_matches(first.name, names, n=1, cutoff=0.6)
+        close = [n for n in names if _same_name(n, first.name)]
         kpi.formula_error = msg(
             "`{name}` is not a measure or built-in (known: {known})",
             name=first.name,
@@ -524,7 +529,7 @@ def _formula(kpi: KPI, plan: Plan) -> None:
         )
         kpi.formula_fix = (
             msg("write `{close}`", close=close[0])
-            if close
+            if len(close) == 1
             else msg(
                 "declare it under `measures` (`{name}: ~` until it is recorded)", name=first.name
             )
@@ -544,6 +549,21 @@ def _formula(kpi: KPI, plan: Plan) -> None:
         kpi.formula_undefined = formulas.TOO_LARGE
         return
     kpi.formula_value = Quantity(shown, percent)
+
+
+def _same_name(known: str, written: str) -> bool:
+    """True when ``written`` is ``known`` spelt another way: case, separators, a plural ``s``.
+
+    Only then does PF603 suggest the known name: a name one letter away may be a
+    different measure (``repurchases`` and ``repurchasers``, ``renewals_q1`` and
+    ``renewals_q2``), and replacing it would change what the KPI measures.
+    """
+
+    def key(name: str) -> str:
+        words = re.split(r"[\s_-]+", name.lower())
+        return "".join(w[:-1] if w.endswith("s") and len(w) > 1 else w for w in words)
+
+    return known != written and key(known) == key(written)
 
 
 def _tidy(value: Decimal) -> Decimal:

@@ -138,3 +138,20 @@ def pages() -> list[Path]:
 
 def examples(page: Path) -> list[Example]:
     return list(SYBIL.parse(page))
+
+
+SHELL_BLOCKS = FencedCodeBlockLexer(language="sh")
+
+
+def shown_commands(page: Path) -> list[tuple[int, str]]:
+    """The ``planforge …`` lines of a page's ``sh`` blocks (shown, not run), with their line."""
+    document = Document(page.read_text("utf-8"), str(page))
+    found = []
+    for region in SHELL_BLOCKS(document):
+        first = document.line_column(region.start).split(",")[0]
+        start = int(first.removeprefix("line "))
+        for n, line in enumerate(str(region.lexemes["source"]).splitlines(), start + 1):
+            line = line.split("  #")[0].split(" # ")[0].strip()
+            if line.startswith("planforge "):
+                found.append((n, line))
+    return found

@@ -112,3 +112,20 @@ def test_a_source_the_user_names_on_the_command_line_may_lie_anywhere(tmp_path: 
         doc = load_file(str(tmp_path / "plans" / "plan.yaml"))
         result = check_document(doc)
     assert [d for d in result.diagnostics if d.code == "PF502"] == []
+
+
+def test_segment_reads_a_source_given_with_source_wherever_it_lies(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from planforge.cli import main
+
+    export = tmp_path / "exports" / "2024-04.csv"
+    export.parent.mkdir()
+    export.write_bytes((PLANS / "data" / "customers.csv").read_bytes())
+    (tmp_path / "plans").mkdir()
+    _plan(tmp_path / "plans", "plan.yaml", "data/customers.csv")  # not there
+    out = tmp_path / "out"
+    args = ["segment", str(tmp_path / "plans" / "plan.yaml"), "-o", str(out), "--format", "csv"]
+    result = CliRunner().invoke(main, [*args, "--source", str(export)])
+    assert result.exit_code == 0, result.output
+    assert (out / "crm-tiers-2024q2-tiers.csv").is_file()

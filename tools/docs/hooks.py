@@ -25,6 +25,7 @@ from planforge.schema import schema
 from tools.docs.reference import LANGS, rule_page, rules_index, schema_reference
 
 MARKER = "<!-- planforge:schema-reference -->"
+DEFAULT = LANGS[0]
 
 
 def building(config: Any) -> str:
@@ -34,12 +35,25 @@ def building(config: Any) -> str:
     return lang
 
 
+def _generated(config: Any, src_uri: str, content: str, lang: str) -> File:
+    """A page made here, placed where the i18n plugin places that language's pages."""
+    file = File.generated(config, src_uri, content=content)
+    if lang != DEFAULT:
+        file.dest_uri = f"{lang}/{file.dest_uri}"
+    # What the i18n plugin records on the files it sorted (language switcher, sitemap).
+    file.alternates = {lang: file}
+    file.locale = file.locale_alternate_of = lang
+    file.localization = None if lang == DEFAULT else lang
+    file.norm_src_uri = src_uri
+    return file
+
+
 @event_priority(-110)  # after the i18n plugin (-100) has picked this language's pages
 def on_files(files: Files, config: Any) -> Files:
     lang = building(config)
-    files.append(File.generated(config, "rules/index.md", content=rules_index(lang)))
+    files.append(_generated(config, "rules/index.md", rules_index(lang), lang))
     for rule in all_rules():
-        files.append(File.generated(config, f"rules/{rule.code}.md", content=rule_page(rule, lang)))
+        files.append(_generated(config, f"rules/{rule.code}.md", rule_page(rule, lang), lang))
     return files
 
 

@@ -42,6 +42,8 @@ GROUPS = {
     "PF9": ("planforge 自身", "planforge itself"),
 }
 
+_ENUM_SHOWN = 12
+
 _SECTIONS = {
     "en": ("What it checks:", "Why it matters:", "Example fix:"),
     "zh": ("检查内容：", "为何重要：", "修改示例："),
@@ -69,6 +71,7 @@ _WORDS = {
         "or": " 或 ",
         "mapping": "键值对",
         "object": "块（下表）",
+        "more": "……共 {n} 个",
     },
     "en": {
         "severity": "Severity",
@@ -92,6 +95,7 @@ _WORDS = {
         "or": " or ",
         "mapping": "mapping",
         "object": "block (below)",
+        "more": "... {n} in all",
     },
 }
 _TYPES = {
@@ -231,7 +235,7 @@ def rules_index(lang: str) -> str:
             title = GROUPS[prefix][0 if lang == "zh" else 1]
             out += [
                 "",
-                f"## {prefix}xx {title}",
+                f"## {prefix}xx {title} {{ #{prefix.lower()}xx }}",
                 "",
                 f"| {words['code']} | {words['severity']} | {words['name']} | {words['summary']} |",
                 "|---|---|---|---|",
@@ -269,7 +273,10 @@ def _type(schema: dict[str, Any], node: dict[str, Any], lang: str, anchor: str) 
     if "properties" in node:
         return f"[{words['object']}](#{anchor})"
     if "enum" in node:
-        return words["one of"] + ", ".join(f"`{v}`" for v in node["enum"])
+        shown = [f"`{v}`" for v in node["enum"][:_ENUM_SHOWN]]
+        if len(node["enum"]) > _ENUM_SHOWN:
+            shown.append(words["more"].format(n=len(node["enum"])))
+        return words["one of"] + ", ".join(shown)
     if "const" in node:
         return f"`{node['const']}`"
     if "oneOf" in node or "anyOf" in node:
@@ -319,7 +326,7 @@ def schema_keys(schema: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
 def described_nodes(schema: Any, where: str = "") -> Iterator[tuple[str, dict[str, Any]]]:
     """Every schema node that carries a description (the ones editors show on hover)."""
     if isinstance(schema, dict):
-        if "description" in schema:
+        if isinstance(schema.get("description"), str):
             yield where or "(plan)", schema
         for key, value in schema.items():
             yield from described_nodes(value, f"{where}/{key}")

@@ -15,6 +15,8 @@ from fractions import Fraction
 from typing import Any
 
 SCALE = 1 << 64
+#: Keys hashed per slice (bounds the Python objects alive at once).
+CHUNK = 65_536
 
 
 def draw(salt: str, key: str) -> int:
@@ -43,27 +45,42 @@ def hex_threshold(share: Decimal) -> str:
     return f"{min(threshold(share), SCALE - 1):016x}"
 
 
-def expr(key: str, salt: str, share: Decimal) -> Any:
+def key_expr(key: str) -> Any:
+    """The key column as planforge compares keys: text, without surrounding spaces."""
+    import polars as pl
+
+    return pl.col(key).cast(pl.String).str.strip_chars()
+
+
+def expr(key: str | Any, salt: str, share: Decimal) -> Any:
     """A polars expression: True for the rows of held-out customers (null key: null).
+
+    ``key`` is a column name or an expression giving the key as text.
 
     SHA-256 is computed batch by batch by :mod:`hashlib` (polars has no SHA-256);
     the comparison is polars' own, on unsigned 64-bit integers.
     """
     import polars as pl
 
+    column = pl.col(key) if isinstance(key, str) else key
     limit = threshold(share)
     if limit >= SCALE:
-        return pl.col(key).is_not_null()
+        return column.is_not_null()
     prefix = f"{salt}:".encode()
 
-    def draws(batch: pl.Series) -> pl.Series:
+    def chunk(keys: pl.Series) -> pl.Series:
         out = [
             None
             if k is None
             else int.from_bytes(hashlib.sha256(prefix + k.encode()).digest()[:8], "big")
-            for k in batch.cast(pl.String).to_list()
+            for k in keys.cast(pl.String).to_list()
         ]
-        return pl.Series(batch.name, out, dtype=pl.UInt64)
+        return pl.Series(keys.name, out, dtype=pl.UInt64)
 
-    drawn = pl.col(key).map_batches(draws, return_dtype=pl.UInt64, is_elementwise=True)
+    def draws(batch: pl.Series) -> pl.Series:
+        # A slice at a time: Python holds one slice's keys and numbers, not a million.
+        parts = [chunk(batch.slice(i, CHUNK)) for i in range(0, batch.len(), CHUNK)]
+        return pl.concat(parts) if parts else pl.Series(batch.name, [], dtype=pl.UInt64)
+
+    drawn = column.map_batches(draws, return_dtype=pl.UInt64, is_elementwise=True)
     return drawn < pl.lit(limit, dtype=pl.UInt64)

@@ -12,6 +12,7 @@ import os
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from planforge.confined import allowed, short_name
 from planforge.messages import msg
 from planforge.model import MeasureSpec, Outcome, Plan, RuleProblem, Tier
 from planforge.quantities import parse_quantity
@@ -100,16 +101,15 @@ def _outcome(plan: Plan, name: str, spec: dict[str, Any], base: str) -> Outcome:
     if not out.source:
         return out
     full = os.path.normpath(os.path.join(base, out.source))
-    inside = os.path.realpath(base or ".")
-    if os.path.commonpath([inside, os.path.realpath(full)]) != inside:
+    if not allowed(full, base):
         problem(
             plan,
             "PF610",
             (*path, "source"),
             msg(
-                "`{file}` is outside the plan's folder: copy the export next to the plan"
-                " (e.g. into data/)",
-                file=out.source,
+                "`{file}` is outside the plan's folder: planforge reads customer data"
+                " only from the plan's folder or a folder below it; move the export there",
+                file=short_name(out.source, 80),
             ),
         )
         return out

@@ -243,6 +243,14 @@ def text(plan: Plan, lang: str | None = None) -> str:
     return "\n".join(out) + "\n"
 
 
+def lift_sentence(kpi: KPI, lang: str | None) -> str:
+    """The lift in one sentence for the evaluation form ("" without one): the holdout's
+    figure, the lift with its 95% CI, and plainly whether it is significant."""
+    if kpi.lift is None:
+        return ""
+    return _lift_line(kpi, lang or "en").localize(lang).strip()
+
+
 def _lift_line(kpi: KPI, lang: str) -> Message:
     lift = kpi.lift
     assert lift is not None

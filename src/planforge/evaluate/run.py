@@ -37,7 +37,7 @@ def customers(plan: Plan) -> pl.DataFrame:
     seg = plan.segmentation
     assert seg is not None and seg.key and seg.rules is not None
     prepared = prepare(plan, seg.rules)
-    key = pl.col(seg.key).cast(pl.String).str.strip_chars()
+    key = holdout.key_expr(seg.key)
     frame = prepared.frame.select(
         key.alias(KEY), pl.col(IN_SCOPE).alias(SCOPE), pl.col(SEG_TIER).alias(TIER)
     ).filter(pl.col(KEY).is_not_null() & (pl.col(KEY) != ""))
@@ -137,27 +137,15 @@ def _cannot(out: Outcome, exc: BaseException) -> str:
     return msg("cannot read the rows of `{source}`: {error}", source=out.source, error=first)
 
 
-def _checked(plan: Plan, out: Outcome, frame: pl.LazyFrame, schema: dict[str, Any]) -> bool:
+def _checked(plan: Plan, out: Outcome, per_key: pl.DataFrame) -> bool:
     """Blank keys and dates that are not dates, each a located problem; True when clean."""
-    assert out.key and out.date
-    key = pl.col(out.key).cast(pl.String).str.strip_chars()
-    raw = pl.col(out.date)
-    parsed = day(out.date, schema[out.date])
-    blank = key.is_null() | (key == "")
-    undated = raw.is_not_null() & parsed.is_null()
-    if schema[out.date] == pl.String:
-        undated = undated & (raw.str.strip_chars() != "")
-    found = (
-        frame.with_row_index(ROW, offset=2)
-        .select(
-            blank.sum().alias("blank"),
-            pl.col(ROW).filter(blank).min().alias("blank_row"),
-            undated.sum().alias("undated"),
-            pl.col(ROW).filter(undated).min().alias("undated_row"),
-        )
-        .collect(engine="streaming")
-        .row(0, named=True)
-    )
+    blank = per_key.filter(pl.col(KEY).is_null() | (pl.col(KEY) == ""))
+    found = {
+        "blank": int(blank["__n"].sum()),
+        "blank_row": blank["__first"].min(),
+        "undated": int(per_key["__undated"].sum()),
+        "undated_row": per_key["__undated_row"].min(),
+    }
     file = os.path.basename(out.source or "")
     if found["blank"]:
         problem(
@@ -213,32 +201,79 @@ def _number_column(plan: Plan, m: MeasureSpec, out: Outcome, schema: dict[str, A
 def _outcome(
     plan: Plan, ev: Evaluation, out: Outcome, specs: list[MeasureSpec], people: pl.DataFrame
 ) -> None:
+    """One streaming pass over the outcome: per customer key, what every measure needs."""
     scanned = _scan(plan, out)
     if scanned is None:
         return
     frame, schema = scanned
-    if not _checked(plan, out, frame, schema):
-        return
-    specs = [m for m in specs if m.column is None or _number_column(plan, m, out, schema)]
     assert out.key and out.date
-    joined = frame.with_columns(
-        pl.col(out.key).cast(pl.String).str.strip_chars().alias(KEY),
-        day(out.date, schema[out.date]).alias(DAY),
-    ).join(people.lazy(), on=KEY, how="left")
-    counted: pl.Expr = pl.lit(False)
+    live: list[tuple[MeasureSpec, pl.Expr]] = []
     for m in specs:
-        where = _where(plan, m, schema, ev.as_of)
-        if where is False:
+        if m.column is not None and not _number_column(plan, m, out, schema):
             continue
-        inside = _inside(m, ev.as_of, where)
+        if m.start is not None and m.start > ev.as_of:
+            ev.measures[m.name] = {g: None for g in GROUPS}  # its window has not begun: pending
+            continue
+        where = _where(plan, m, schema, ev.as_of)
+        if where is not False:
+            live.append((m, _inside(m, ev.as_of, where)))
+    raw = pl.col(out.date)
+    undated = raw.is_not_null() & pl.col(DAY).is_null()
+    if schema[out.date] == pl.String:
+        undated = undated & (raw.str.strip_chars() != "")
+    # Row-level columns first, then only simple aggregations per key (streaming-friendly),
+    # then the customers joined to the (at most one row per key) result.
+    counted: pl.Expr = pl.lit(False)
+    columns = [
+        undated.alias("__u"),
+        pl.when(undated).then(pl.col(ROW)).alias("__urow"),
+    ]
+    aggs = [
+        pl.len().alias("__n"),
+        pl.col(ROW).min().alias("__first"),
+        pl.col("__u").sum().alias("__undated"),
+        pl.col("__urow").min().alias("__undated_row"),
+    ]
+    for i, (m, inside) in enumerate(live):
         counted = counted | inside
-        _measure(plan, ev, m, joined.filter(pl.col(SCOPE) & inside), schema)
-    ignored = joined.select(
-        pl.col(SCOPE).is_null().sum().alias("unknown_key"),
-        (pl.col(SCOPE) == False).sum().alias("out_of_scope"),  # noqa: E712
-        (pl.col(SCOPE) & ~counted.fill_null(False)).sum().alias("outside_window"),
-    ).collect(engine="streaming")
-    ev.ignored[out.name] = {k: int(v or 0) for k, v in ignored.row(0, named=True).items()}
+        columns.append(inside.alias(f"__in{i}"))
+        aggs += [
+            pl.col(f"__in{i}").max().alias(f"__any{i}"),
+            pl.col(f"__in{i}").sum().alias(f"__rows{i}"),
+        ]
+        if m.column is not None:
+            columns.append(pl.when(inside).then(pl.col(m.column)).alias(f"__val{i}"))
+            aggs.append(pl.col(f"__val{i}").sum().alias(f"__sum{i}"))
+    columns.append(counted.alias("__cnt"))
+    aggs.append(pl.col("__cnt").sum().alias("__counted"))
+    try:
+        per_key = (
+            frame.with_row_index(ROW, offset=2)
+            .with_columns(
+                holdout.key_expr(out.key).alias(KEY), day(out.date, schema[out.date]).alias(DAY)
+            )
+            .with_columns(columns)
+            .group_by(KEY)
+            .agg(aggs)
+            .join(people.lazy(), on=KEY, how="left")
+            .collect(engine="streaming")
+        )
+    except Exception as exc:  # a row polars cannot read
+        problem(plan, "PF610", (*out.path, "source"), _cannot(out, exc))
+        return
+    if not _checked(plan, out, per_key):
+        return
+    scope = pl.col(SCOPE).fill_null(False)
+    ev.ignored[out.name] = {
+        "unknown_key": int(per_key.filter(pl.col(SCOPE).is_null())["__n"].sum()),
+        "out_of_scope": int(per_key.filter(pl.col(SCOPE) == False)["__n"].sum()),  # noqa: E712
+        "outside_window": int(
+            per_key.filter(scope).select((pl.col("__n") - pl.col("__counted")).sum()).item() or 0
+        ),
+    }
+    in_scope = per_key.filter(scope)
+    for i, (m, _) in enumerate(live):
+        _measure(plan, ev, m, in_scope.filter(pl.col(f"__any{i}")), i)
 
 
 def _where(plan: Plan, m: MeasureSpec, schema: dict[str, Any], as_of: dt.date) -> Any:
@@ -264,28 +299,25 @@ def _inside(m: MeasureSpec, as_of: dt.date, where: pl.Expr | None) -> pl.Expr:
     return cond.fill_null(False)
 
 
-def _measure(
-    plan: Plan, ev: Evaluation, m: MeasureSpec, rows: pl.LazyFrame, schema: dict[str, Any]
-) -> None:
-    if m.start is not None and m.start > ev.as_of:
-        ev.measures[m.name] = {g: None for g in GROUPS}  # its window has not begun: pending
-        return
+def _measure(plan: Plan, ev: Evaluation, m: MeasureSpec, rows: pl.DataFrame, i: int) -> None:
+    """A measure per group from the per-key figures of the customers with rows in its window."""
+    group = {g: rows.filter(pl.col(HELD) == (g == "holdout")) for g in GROUPS}
     if m.kind == "customers":
-        got = rows.group_by(HELD).agg(pl.col(KEY).n_unique().alias("v"))
-        values = {bool(h): Decimal(int(v)) for h, v in got.collect(engine="streaming").iter_rows()}
-        result = {g: values.get(g == "holdout", Decimal(0)) for g in GROUPS}
-        _tier_counts(ev, m, rows)
+        result: dict[str, Decimal | None] = {g: Decimal(group[g].height) for g in GROUPS}
+        treated = group["treated"].group_by(TIER).len()
+        for tier, n in treated.iter_rows():
+            if tier in ev.tiers:
+                ev.tiers[tier][m.name] = int(n)
     elif m.kind == "sum":
-        per = rows.group_by(KEY, HELD).agg(pl.col(m.column).sum().alias("v"))
-        per_customer = per.collect(engine="streaming")
-        ev.per_customer[m.name] = {
-            g: per_customer.filter(pl.col(HELD) == (g == "holdout"))["v"].to_numpy() for g in GROUPS
-        }
-        result = {g: _amount(ev.per_customer[m.name][g].sum()) for g in GROUPS}
+        ev.per_customer[m.name] = {g: group[g][f"__sum{i}"].to_numpy() for g in GROUPS}
+        result = {g: _amount(group[g][f"__sum{i}"].sum()) for g in GROUPS}
     else:
-        got = rows.group_by(HELD).agg(pl.col(m.column).mean().alias("v"), pl.len().alias("n"))
-        values = {bool(h): v for h, v, n in got.collect(engine="streaming").iter_rows() if n}
-        result = {g: _amount(values.get(g == "holdout")) for g in GROUPS}
+        result = {
+            g: _amount(group[g][f"__sum{i}"].sum() / n)
+            if (n := group[g][f"__rows{i}"].sum())
+            else None
+            for g in GROUPS
+        }
         if result["treated"] is None:
             problem(
                 plan,
@@ -300,13 +332,6 @@ def _measure(
     if plan.segmentation and plan.segmentation.holdout is None:
         result["holdout"] = None
     ev.measures[m.name] = result
-
-
-def _tier_counts(ev: Evaluation, m: MeasureSpec, rows: pl.LazyFrame) -> None:
-    got = rows.filter(~pl.col(HELD)).group_by(TIER).agg(pl.col(KEY).n_unique().alias("v"))
-    for tier, v in got.collect(engine="streaming").iter_rows():
-        if tier in ev.tiers:
-            ev.tiers[tier][m.name] = int(v)
 
 
 def _amount(value: Any) -> Decimal | None:

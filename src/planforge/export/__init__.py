@@ -29,10 +29,14 @@ FORMATS = ("json", "ics", "xlsx", "csv")
 TEXT_FORMATS = ("json", "ics")
 
 
-def files(plan: Plan, source: str, fmt: str) -> dict[str, bytes]:
+def files(plan: Plan, source: str, fmt: str, *, formulas: bool = False) -> dict[str, bytes]:
     """The files ``fmt`` makes for ``plan``: file name -> content.
 
     ``<id>.json``, ``<id>.ics``, ``<id>.xlsx``, or ``<id>-<table>.csv`` per table.
+    A CSV cell a spreadsheet would run as a formula gets a leading apostrophe;
+    ``formulas`` writes it as it is (the CLI's opt-out).
     """
     module = importlib.import_module(f"planforge.export.{fmt}")
+    if fmt == "csv":
+        return module.export_files(plan, source, formulas=formulas)
     return module.export_files(plan, source)

@@ -117,14 +117,7 @@ def predecessors(task: Task) -> str:
     """``segment, invite SS+2wd``: the predecessors with any non-default type or lag."""
     if not task.dependencies:
         return ", ".join(task.depends_on)
-    parts = []
-    for d in task.dependencies:
-        lag = d.lag or ""
-        if lag and not lag.startswith("-"):
-            lag = f"+{lag}"
-        kind = f" {d.type}{lag}" if d.type != "FS" or lag else ""
-        parts.append(f"{d.task}{kind}")
-    return ", ".join(parts)
+    return ", ".join(f"{d.task} {d.kind}" if d.kind else f"{d.task}" for d in task.dependencies)
 
 
 TIMETABLE = (

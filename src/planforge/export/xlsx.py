@@ -21,6 +21,7 @@ from decimal import Decimal
 from typing import Any
 
 from planforge import __version__
+from planforge.evaluate.tables import lift_table
 from planforge.export.tables import (
     Column,
     Table,
@@ -181,6 +182,9 @@ def _budget(book: _Book, plan: Plan) -> None:
         for line in (x for x in lines if x.category == category.category):
             for key in ("category", "item", "quantity", "unit", "unit_price", "actual", "note"):
                 book.cell(ws, row, col[key], _kind(table, key), getattr(line, key))
+            counts = _per_customer_formula(line, plan)
+            if counts:
+                ws.write_formula(row, col["quantity"], counts, None, _cached(line.quantity))
             amount, actual = ref(row, col["amount"]), ref(row, col["actual"])
             if _amount_formula(line):
                 q, p = ref(row, col["quantity"]), ref(row, col["unit_price"])
@@ -226,6 +230,24 @@ def _budget(book: _Book, plan: Plan) -> None:
         )
 
 
+def _per_customer_formula(line: BudgetLine, plan: Plan) -> str | None:
+    """``=('Tiers'!D2+'Tiers'!D4)*0.5``: a per-customer quantity over the tier sheet's
+    counts, so that a new count there recomputes the line; None for other lines."""
+    from xlsxwriter.utility import quote_sheetname
+    from xlsxwriter.utility import xl_rowcol_to_cell as ref
+
+    if not line.per_customer_tiers or line.quantity is None:
+        return None
+    table = tiers(plan)
+    column = next(i for i, c in enumerate(table.columns) if c.key == "customers")
+    rows = {row[0]: n for n, row in enumerate(table.rows, 1)}
+    if any(t not in rows for t in line.per_customer_tiers):
+        return None
+    sheet = quote_sheetname(table.title[:31])
+    cells = "+".join(f"{sheet}!{ref(rows[t], column)}" for t in line.per_customer_tiers)
+    return f"=({cells})*{line.per_customer_quantity}"
+
+
 def _kind(table: Table, key: str) -> str:
     return next(c.kind for c in table.columns if c.key == key)
 
@@ -236,6 +258,8 @@ def export_xlsx(plan: Plan) -> bytes:
     book.table(timetable(plan))
     _budget(book, plan)
     book.table(evaluation(plan))
+    if (from_data := lift_table(plan)) is not None:  # evaluated: lift against the holdout
+        book.table(from_data)
     book.table(tiers(plan))
     return book.close()
 

@@ -7,7 +7,7 @@ import unicodedata
 from decimal import Decimal
 
 from planforge.money import fits_currency, quantum
-from planforge.quantities import DURATION, Target
+from planforge.quantities import Target, split_duration
 
 _SYMBOLS = {
     "zh-CN": {
@@ -81,15 +81,14 @@ _DURATION_UNITS = {
     "zh-CN": {"h": "小时", "d": "天", "w": "周"},
     "en": {"h": ("hour", "hours"), "d": ("day", "days"), "w": ("week", "weeks")},
 }
-_UNIT_KEY = {"h": "h", "小时": "h", "d": "d", "天": "d", "w": "w", "周": "w"}
 
 
 def duration_text(text: str | None, locale: str) -> str:
     """A response time as written, in the locale's words: ``2d`` -> ``2天`` / ``2 days``."""
-    m = DURATION.fullmatch(text) if text else None
-    if not m:
+    parts = split_duration(text)
+    if parts is None:
         return text or ""
-    amount, key = m.group(1), _UNIT_KEY[m.group(2)]
+    amount, key = parts
     return quantity_text(Decimal(amount), _DURATION_UNITS[locale][key], locale)
 
 

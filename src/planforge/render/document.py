@@ -6,6 +6,7 @@ Both outputs are made in memory first, then written as one set (see
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,6 +37,8 @@ class RenderOptions:
     changes_since: tuple[str, str] | None = None  # --changes-since: (revision as given, commit)
     with_tier_list: bool = False  # print the customer rows of the tier list (privacy: off)
     lang: str | None = None  # --lang: the language of messages (planforge.frontdoor)
+    #: Count outcome rows up to this day (plans with `outcomes`); None: today.
+    as_of: dt.date | None = None
 
 
 @dataclass
@@ -93,7 +96,10 @@ def check_for_render(path: str, options: RenderOptions) -> Outcome:
 
     outcome = Outcome(path)
     try:
-        outcome.result = Session(lang_option=options.lang, debug=options.debug).open(path)
+        session = Session(
+            lang_option=options.lang, debug=options.debug, as_of=options.as_of or dt.date.today()
+        )
+        outcome.result = session.open(path)
     except OSError as exc:
         outcome.error = f"cannot read: {exc.strerror or exc}"
     return outcome

@@ -148,7 +148,7 @@ def render_html(context: dict[str, Any], templates: str | None = None) -> str:
         ) from None
     except (jinja2.TemplateNotFound, jinja2.UndefinedError) as exc:
         raise TemplateProblem(f"{_where(exc)}template problem: {exc}") from None
-    except TemplateProblem:
+    except (TemplateProblem, MemoryError):  # the memory limit's to report (PF802)
         raise
     except Exception as exc:  # an expression in a (company) template failed
         raise TemplateProblem(

@@ -209,7 +209,7 @@ def print_in_parts(
         return None
     parts = list(_parts(tree, html, render, write, part_weight or PART_WEIGHT))
     pages = [page for part in parts for page in part.pages]
-    stamp = render(_with_tree(html, tree.margins_only(pages)), [])
+    stamp = render(with_tree(html, tree.margins_only(pages)), [])
     if len(stamp.pages) != len(pages):
         raise AssertionError(f"margins for {len(stamp.pages)} of {len(pages)} pages")
     return _merge(parts, write(stamp), pages)
@@ -230,7 +230,7 @@ def _parts(
             end += 1
         lo = 0 if first else tree.start[id(units[start].element)]
         hi = tree.start[id(units[end].element)] if end < len(units) else len(tree.start)
-        document = render(_with_tree(html, tree.clip(lo, hi)), [NO_MARGINS, CONTINUED])
+        document = render(with_tree(html, tree.clip(lo, hi)), [NO_MARGINS, CONTINUED])
         keep, restart = len(document.pages), None
         if end < len(units):
             cut = _cut(tree, document.pages, start)
@@ -288,7 +288,7 @@ def _pages_of(pages: list[Any], units: dict[int, int]) -> tuple[dict[int, int], 
     return first, last
 
 
-def _with_tree(html: Any, root: ET.Element) -> Any:
+def with_tree(html: Any, root: ET.Element) -> Any:
     """A copy of the WeasyPrint ``HTML`` document ``html`` made of another tree."""
     import copy
 

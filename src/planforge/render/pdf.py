@@ -56,7 +56,7 @@ def _confined_fetcher(roots: Sequence[str]):
     return ConfinedFetcher(allowed_protocols=("file", "data"), fail_on_errors=True)
 
 
-_GANTT_PAGE = re.compile(r'<svg class="gantt"[^>]*>.*?</svg>', re.DOTALL)
+_GANTT_PAGE = re.compile(r'<svg class="(gantt(?: [\w-]+)*)"[^>]*>.*?</svg>', re.DOTALL)
 _SIZE = re.compile(r'\b(width|height)="([0-9.]+mm)"')
 
 
@@ -75,7 +75,10 @@ def print_ready(html: str) -> str:
         size = dict(_SIZE.findall(svg[: svg.index(">")]))
         style = "".join(f"{k}: {v}; " for k, v in sorted(size.items())).strip()
         data = base64.b64encode(svg.encode("utf-8")).decode("ascii")
-        return f'<img class="gantt" style="{style}" alt="" src="data:image/svg+xml;base64,{data}">'
+        return (
+            f'<img class="{match.group(1)}" style="{style}" alt=""'
+            f' src="data:image/svg+xml;base64,{data}">'
+        )
 
     return _GANTT_PAGE.sub(image, html)
 
@@ -126,7 +129,8 @@ def html_to_pdf(
     from weasyprint.urls import FatalURLFetchingError
 
     from planforge.render import collector
-    from planforge.render.parts import print_in_parts
+    from planforge.render.flow import pages_of, reflow
+    from planforge.render.parts import print_in_parts, with_tree
 
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
     logging.getLogger("fontTools").setLevel(logging.ERROR)
@@ -146,7 +150,14 @@ def html_to_pdf(
                 ),
                 lambda laid_out: laid_out.write_pdf(**options),
             )
-            return whole or document.write_pdf(font_config=fonts, **options)
+            if whole:
+                return whole
+            laid_out = document.render(font_config=fonts, **options)
+            moved = reflow(document.etree_element, pages_of(laid_out))
+            if moved is not None:  # a short section alone on a page: once more, moved
+                del laid_out
+                laid_out = with_tree(document, moved).render(font_config=fonts, **options)
+            return laid_out.write_pdf(**options)
     except FatalURLFetchingError as exc:
         cause = exc.__cause__ or exc
         raise RenderError(str(cause.args[0] if cause.args else cause)) from None

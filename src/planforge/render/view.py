@@ -11,7 +11,9 @@ import os
 from dataclasses import dataclass
 from typing import Any
 
-from planforge.model import Plan, Task
+from planforge.evaluate.report import lift_sentence
+from planforge.evaluate.review import review
+from planforge.model import Phase, Plan, Task
 from planforge.present.formatting import (
     clip,
     date,
@@ -31,6 +33,8 @@ SVG_FONTS = {
     "zh-CN": "Noto Sans CJK SC, Source Han Sans SC, WenQuanYi Micro Hei, sans-serif",
     "en": "Noto Sans, DejaVu Sans, Noto Sans CJK SC, sans-serif",
 }
+#: A table of fewer rows than this moves whole to the next page rather than split.
+SHORT_ROWS = 8
 #: Page headers and Gantt labels are clipped to this many columns (a CJK character is two).
 HEADER_COLUMNS, VERSION_COLUMNS = 60, 24
 PHASE_COLORS = ("#2f6fb0", "#d9822b", "#3a9a5b", "#8e5cb5", "#c2453d", "#4f9ea8")
@@ -121,10 +125,13 @@ def build(plan: Plan, info: RenderInfo) -> dict[str, Any]:
         "segmentation": _segmentation(plan, locale),
         "tier_list": info.tier_list or [],
         "timetable": _timetable(plan, person, colors, locale, sep),
+        "timetable_rows": len(plan.phases) + len(plan.tasks),
+        "short_rows": SHORT_ROWS,
         "show_float": any(t.total_float is not None for t in plan.tasks),
         "gantt": _gantt(plan, colors, locale, info.plan_date),
         "budget": _budget(plan, fmt_money, locale),
         "evaluation": _evaluation(plan, L, locale),
+        "campaign_review": (review(plan, locale, fmt_money) if "review" in info.sections else None),
         "changes": info.changes,
     }
 
@@ -166,8 +173,7 @@ def _timetable(plan: Plan, person, colors, locale: str, sep: str) -> list[dict[s
     roles = {p.id: p.role or "" for p in plan.team if p.id}
     fmt = _date_style(plan, locale)
     groups = []
-    for phase in plan.phases:
-        tasks = [t for t in plan.tasks if t.phase == phase.id]
+    for phase, tasks in _by_phase(plan, locale):
         groups.append(
             {
                 "name": phase.name or phase.id,
@@ -183,11 +189,32 @@ def _timetable(plan: Plan, person, colors, locale: str, sep: str) -> list[dict[s
     return groups
 
 
+def _by_phase(plan: Plan, locale: str) -> list[tuple[Phase, list[Task]]]:
+    """Each phase with its tasks; tasks without a phase first, under the campaign's period."""
+    groups = [(p, [t for t in plan.tasks if t.phase == p.id]) for p in plan.phases]
+    loose = [t for t in plan.tasks if t.phase is None]
+    if loose:
+        period = plan.period
+        wide = Phase(name=labels(locale)["campaign_wide"], start=period.start, end=period.end)
+        groups.insert(0, (wide, loose))
+    return groups
+
+
 def _date_style(plan: Plan, locale: str):
-    """Dates for narrow columns: ``3月3日`` / ``3 Mar`` when the plan lies in one year."""
+    """Dates for narrow columns: ``3月3日`` / ``3 Mar``, and the year on a line of its own
+    (``2026年`` / ``2026``) when the plan crosses a year: a whole date is too wide."""
     start, end = plan.period.start, plan.period.end
     one_year = start is not None and end is not None and start.year == end.year
-    return (lambda d: short_date(d, locale)) if one_year else (lambda d: date(d, locale))
+
+    def fmt(day: dt.date | None) -> dict[str, str]:
+        """``day`` and ``year`` for a column; ``text``, the date on one line that may wrap."""
+        if day is None:
+            return {"day": "", "year": "", "text": ""}
+        year = "" if one_year else (f"{day.year}年" if locale == "zh-CN" else str(day.year))
+        short = short_date(day, locale)
+        return {"day": short, "year": year, "text": short if one_year else date(day, locale)}
+
+    return fmt
 
 
 def _working_days(task: Task, cal) -> int | str:
@@ -213,17 +240,28 @@ def _task_row(task: Task, person, names, sep: str, fmt, L, cal, roles) -> dict[s
         "owner_role": roles.get(task.owner or "", ""),
         "start": fmt(task.start),
         "end": fmt(task.end),
+        "missed": _missed(task),
         "days": task.days,
         "working_days": _working_days(task, cal),
         "float": "" if task.total_float is None else task.total_float,
         "critical": bool(task.critical),
         "milestone": task.milestone,
-        "deadline": fmt(task.deadline),
+        "deadline": fmt(task.deadline)["text"],
         "occurrences": L["occurrences"].format(n=len(occurrences)) if len(occurrences) > 1 else "",
         "deliverable": task.deliverable or "",
         "resources": sep.join(task.resources),
-        "depends_on": [{"id": d, "name": names.get(d, d)} for d in task.depends_on],
+        "depends_on": [
+            {"id": d.task or "", "name": names.get(d.task or "", d.task or ""), "kind": d.kind}
+            for d in task.dependencies
+        ]
+        or [{"id": d, "name": names.get(d, d), "kind": ""} for d in task.depends_on],
     }
+
+
+def _missed(task: Task) -> bool:
+    """Whether the task ends (a milestone: falls) after its deadline."""
+    end = task.end or (task.start if task.milestone else None)
+    return task.deadline is not None and end is not None and end > task.deadline
 
 
 #: The Gantt's task column (mm); the grid beside it is :data:`gantt.GRID_MM` wide.
@@ -232,6 +270,7 @@ LEGEND = (
     "critical",
     "milestone",
     "deadline",
+    "missed",
     "weekend",
     "holiday",
     "blackout",
@@ -282,7 +321,7 @@ def _gantt(plan: Plan, colors, locale: str, today: dt.date) -> dict[str, Any]:
         asof = grid.x(today) if in_progress and grid.contains(today) else None
         legend["asof"] = legend["asof"] or asof is not None
         rows = []
-        for phase in plan.phases:
+        for phase, tasks in _by_phase(plan, locale):
             span = grid.span(phase.start, phase.end) if phase.start and phase.end else None
             rows.append(
                 {
@@ -294,11 +333,12 @@ def _gantt(plan: Plan, colors, locale: str, today: dt.date) -> dict[str, Any]:
                     "milestones": [],
                     "critical": False,
                     "deadline": _deadline(grid, phase.deadline, legend),
+                    "late": None,
                     "tasks": 0,
                 }
             )
             head = rows[-1]
-            for task in (t for t in plan.tasks if t.phase == phase.id):
+            for task in tasks:
                 rows.append(_gantt_row(grid, task, head["color"], legend))
                 head["tasks"] += 1
         charts.append(
@@ -328,14 +368,29 @@ def _gantt(plan: Plan, colors, locale: str, today: dt.date) -> dict[str, Any]:
 
 
 def _pages(rows: list[dict]) -> list[dict]:
-    """The chart's rows in pages of :data:`PAGE_ROWS`, each row with its top (mm)."""
+    """The chart's rows in as few pages of at most :data:`PAGE_ROWS` as hold them, balanced
+    (34 rows: 17 and 17, never 33 and 1), each row with its top (mm)."""
     pages = []
-    for i in range(0, len(rows), PAGE_ROWS):
-        part = rows[i : i + PAGE_ROWS]
+    for part in balanced(rows, PAGE_ROWS):
         for n, row in enumerate(part):
             row["y"] = round(HEAD_MM + n * ROW_MM, 2)
         pages.append({"rows": part, "height": round(HEAD_MM + len(part) * ROW_MM, 2)})
     return pages
+
+
+def balanced(items: list, most: int) -> list[list]:
+    """``items`` in the fewest runs of at most ``most``, their lengths differing by one at
+    most (longer runs first)."""
+    count = -(-len(items) // most)
+    if count <= 1:
+        return [items] if items else []
+    size, extra = divmod(len(items), count)
+    runs, start = [], 0
+    for n in range(count):
+        end = start + size + (n < extra)
+        runs.append(items[start:end])
+        start = end
+    return runs
 
 
 def _deadline(grid: gantt.Grid, day: dt.date | None, legend: dict[str, bool]) -> float | None:
@@ -373,7 +428,18 @@ def _gantt_row(grid: gantt.Grid, task: Task, color: str, legend: dict[str, bool]
         "milestones": milestones,
         "critical": bool(task.critical),
         "deadline": _deadline(grid, task.deadline, legend),
+        "late": _late(grid, task, legend),
     }
+
+
+def _late(grid: gantt.Grid, task: Task, legend: dict[str, bool]) -> tuple[float, float] | None:
+    """``(x, width)`` of the days a task runs past its deadline, marked on its bar."""
+    if not _missed(task):
+        return None
+    end = task.end or task.start
+    span = grid.span(task.deadline + dt.timedelta(days=1), end)  # type: ignore[operator,arg-type]
+    legend["missed"] = legend["missed"] or span is not None
+    return span
 
 
 def _budget(plan: Plan, fmt, locale: str) -> dict[str, Any]:
@@ -409,6 +475,7 @@ def _budget(plan: Plan, fmt, locale: str) -> dict[str, Any]:
         )
     return {
         "groups": groups,
+        "rows": sum(2 + len(g["lines"]) for g in groups) + 1,  # category, lines, subtotal; total
         "total": fmt(budget.total),
         "cap": fmt(budget.cap),
         "remaining": fmt(budget.remaining),
@@ -437,6 +504,7 @@ def _evaluation(plan: Plan, L: dict[str, str], locale: str) -> dict[str, Any]:
                 "status_key": k.status or "pending",
                 "status": L.get(f"kpi.{k.status or 'pending'}", ""),
                 "analysis": k.analysis or "",
+                "lift": lift_sentence(k, locale),
                 "pending": k.status in (None, "pending"),
             }
             for k in plan.kpis

@@ -105,30 +105,33 @@ def calendar_not_covered(plan: Plan) -> Iterator[Finding]:
     phases, tasks as written or computed, deadlines and blackouts) lies in a year
     for which the holiday data follows the official notices. For China that is
     2001 up to the latest year whose schedule the State Council has published
-    (the installed `holidays` package says which). One warning per year, at the
-    first date in it.
+    (the installed `holidays` package says which), or for which the plan lists
+    the year's days off itself in `calendar.holidays`. One warning per year, at
+    the first date in it.
 
     Why it matters: for a later year the library estimates the holidays from the
     lunar calendar and knows no make-up working days (调休), so working days,
     durations and deadlines in that year may be off by several days.
 
     Example fix:
-        # before: the plan runs into 2027 before its holidays are announced
+        # before: the plan runs into 2027 before the holidays package has its notice
         period: {start: 2026-10-01, end: 2027-03-31}
-        # after: list the announced days yourself once known, and update the
-        # holidays package (pip install -U holidays) when it has them
+        # after: list the year's days off and make-up days from the official
+        # notice; the company's days win over the estimate (a listed make-up day
+        # is worked even where the estimate has a holiday)
         calendar:
           country: CN
-          holidays: [2027-02-05]
+          holidays: [2027-02-05, 2027-02-06, 2027-02-07, 2027-02-08, 2027-02-09]
           workdays: [2027-02-14]
     """
     cal = plan.calendar
     if cal.covered is None:
         return
     first, last = cal.covered
+    listed = {day.year for day in cal.company_holidays}
     reported: set[int] = set()
     for path, day in _dated(plan):
-        if day.year in reported or not cal.uncovered_year(day.year):
+        if day.year in reported or day.year in listed or not cal.uncovered_year(day.year):
             continue
         reported.add(day.year)
         if day.year > last:
@@ -152,8 +155,11 @@ def calendar_not_covered(plan: Plan) -> Iterator[Finding]:
             msg("{day} is in {year}: {why}", day=day, year=day.year, why=why),
             fix=Suggestion(
                 msg(
-                    "check the dates against the official schedule and list its days off and"
-                    " make-up days in `calendar.holidays` and `calendar.workdays`"
+                    "check the dates against the official schedule and list {year}'s days off"
+                    " in `calendar.holidays` and its make-up working days in"
+                    " `calendar.workdays`; once {year}'s days off are listed, this warning"
+                    " goes away",
+                    year=day.year,
                 )
             ),
         )

@@ -1,5 +1,6 @@
 """Docs of the codes the loader emits (PF0xx)."""
 
+from planforge.diagnostics import Severity
 from planforge.rules.base import declare
 
 declare(
@@ -236,4 +237,26 @@ Example fix:
     split the plan into one plan per campaign (plans/2024q2-north.yaml,
     plans/2024q2-south.yaml, ...), or point planforge at the right file
 """,
+)
+
+declare(
+    "PF010",
+    "fix-not-written",
+    """
+`validate --fix` found safe fixes but did not write them.
+
+What it checks: `--fix` writes a file only when it still holds the bytes that were
+checked, and only when it can be written. When the file was saved during the check
+(an editor's autosave), the fixes would land at stale positions and could mangle
+what was just saved (`locale: enCNYrrency: cny`); when the file or its folder is
+read-only or the disk is full, nothing can be written. The file is left exactly as
+it is, the rest of a batch is still fixed and reported.
+
+Why it matters: `--fix` must never corrupt or replace a planner's work.
+
+Example fix:
+    planforge validate --fix plans/vip.yaml     # again, once the editor has saved
+    chmod u+w plans/vip.yaml                     # when the file is read-only
+""",
+    Severity.WARNING,
 )

@@ -60,7 +60,8 @@ def bad_response_time(plan: Plan) -> Iterator[Finding]:
     """A monitoring rule's response time planforge cannot read.
 
     What it checks: `respond_within` is a number of hours, days or weeks: `48h`,
-    `2d`, `1w` (or 48小时, 2天, 1周).
+    `2d`, `1w`, `48 hours`, `2 days`, `1 week` (or 48小时, 2天, 1周). Response
+    times count calendar hours, so working days (`2wd`) are not one.
 
     Why it matters: "adjust within 48 hours" is a commitment; it has to be
     unambiguous to be checked in the review.

@@ -1,4 +1,4 @@
-"""PF309, PF311-PF313, PF315-PF317: durations, lags, deadlines, recurrence, blackouts."""
+"""PF309, PF311-PF313, PF315-PF318: durations, lags, deadlines, recurrence, blackouts."""
 
 from __future__ import annotations
 
@@ -315,6 +315,51 @@ def recurrence(plan: Plan) -> Iterator[Finding]:
                 (*task.path, task.schedule_error_key),
                 msg("{name} has {why}", name=name, why=task.schedule_error),
                 fix=Suggestion(msg("repeat less often or stop sooner")),
+            )
+
+
+@rule("PF318", "occurrences-overlap", Severity.WARNING)
+def occurrences_overlap(plan: Plan) -> Iterator[Finding]:
+    """An occurrence of a recurring task was moved so that it does not overlap the one before.
+
+    What it checks: each occurrence starts on the first working day on or after
+    its date by the rhythm and lasts the task's `duration`. When that day is not
+    after the end of the occurrence before it (a long occurrence, or holidays
+    that push one occurrence onto the next), planforge starts it on the first
+    working day after the one before instead, and says so, naming both dates.
+
+    Why it matters: occurrences never run at the same time, so the customers
+    see the touchpoints in their rhythm, and the moved one is later than the
+    rhythm promised: each move shifts the work, and a run of them usually means
+    the occurrences are longer than the rhythm.
+
+    Example fix:
+        # before: five working days every week; the 国庆节 holidays push the
+        # occurrence of 2026-10-05 to 2026-10-10
+        - {id: visits, start: 2026-09-28, duration: 5wd, every: week, count: 3}
+        # after
+        - {id: visits, start: 2026-09-28, duration: 5wd, every: 2 weeks, count: 3}
+    """
+    for task in plan.tasks:
+        for move in task.occurrence_moves:
+            yield Finding(
+                (*task.path, "every"),
+                msg(
+                    "occurrence {n} of {task} is due on {nominal}, but occurrence {prev} runs"
+                    " until {prev_end}; it starts on {start} instead",
+                    n=move.n,
+                    task=label(task, "task"),
+                    nominal=move.nominal,
+                    prev=move.n - 1,
+                    prev_end=move.previous_end,
+                    start=move.start,
+                ),
+                fix=Suggestion(
+                    msg(
+                        "shorten each occurrence (`duration`) or repeat less often"
+                        " (`every: 2 weeks`), so that each ends before the next is due"
+                    )
+                ),
             )
 
 

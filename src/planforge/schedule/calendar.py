@@ -141,10 +141,18 @@ class WorkCalendar:
                 raise OutOfCalendar(
                     msg("year {year} is outside the calendar (1 to 9999)", year=year)
                 )
+            if self.loader is not None and year + 1 not in self._loaded:
+                self._load_around(year)  # as is_working_day would, once for the year
             first = dt.date(year, 1, 1).toordinal()
             last = dt.date(year, 12, 31).toordinal()
+            # is_working_day for each day of the year, on ordinals (day 1 was a Monday)
+            work = {d.toordinal() for d in self.workdays if d.year == year}
+            off = {d.toordinal() for d in self.holidays if d.year == year}
+            weekends = self.weekends
             days = [
-                o for o in range(first, last + 1) if self.is_working_day(dt.date.fromordinal(o))
+                o
+                for o in range(first, last + 1)
+                if o in work or ((o - 1) % 7 not in weekends and o not in off)
             ]
             self._years[year] = days
         return days

@@ -10,11 +10,21 @@ Working days are counted with the calendar's ordinal ``n`` (see
 
 A lag in ``d`` counts calendar days from the same day and then moves forward to the
 next working day. Dates that are written down are never moved; a missing ``start``
-is the earliest working day every dependency allows, a missing ``end`` follows from
-``duration``. Tasks are dated in dependency order (Kahn's algorithm), so the order in
-the file does not matter. The backward pass starts from the latest early finish
-(earlier for a task with a ``deadline``) and gives total and free float in working
-days; a task is critical when its total float is 0 or less.
+is the earliest working day every dependency allows, and never before the first
+working day of the task's phase; a missing ``end`` follows from ``duration``. Tasks
+are dated in dependency order (Kahn's algorithm), so the order in the file does not
+matter.
+
+Each occurrence of a recurring task starts on the first working day on or after its
+date by the rhythm and lasts the task's length; one that would overlap the
+occurrence before it starts on the first working day after that one instead (the
+move is recorded for PF318).
+
+The backward pass starts from the latest early finish (earlier for a task with a
+``deadline``) and gives total and free float in working days; a task is critical
+when its total float is 0 or less. Free float, the slack before any successor's
+early start (or the campaign's end) moves, is never negative; only total float goes
+below 0, when a deadline is missed.
 """
 
 from __future__ import annotations
@@ -25,7 +35,7 @@ from collections import deque
 from planforge.bounds import MAX_DATE, MIN_DATE
 from planforge.dates import span_days
 from planforge.messages import msg
-from planforge.model import Dependency, Occurrence, Plan, Task
+from planforge.model import Dependency, Occurrence, OccurrenceMove, Plan, Task
 from planforge.schedule.calendar import OutOfCalendar, WorkCalendar, shift_days
 from planforge.schedule.durations import Span
 from planforge.schedule.recurrence import nominal_dates
@@ -43,9 +53,10 @@ def schedule(plan: Plan) -> None:
     order = _order(plan.tasks, tasks)
     ordered = {id(t) for t in order}
     rest = [t for t in plan.tasks if id(t) not in ordered]
+    floors = _phase_floors(plan)
     for task in order + rest:
         try:
-            _date(task, tasks, cal)
+            _date(task, tasks, cal, floors.get(task.phase or ""))
         except OutOfCalendar as exc:
             task.schedule_error = exc.args[0]
             task.start, task.end, task.occurrences = task.written_start, task.written_end, []
@@ -55,6 +66,18 @@ def schedule(plan: Plan) -> None:
     except OutOfCalendar:
         for task in order:
             task.total_float = task.free_float = task.critical = None
+
+
+def _phase_floors(plan: Plan) -> dict[str, dt.date]:
+    """The first working day of each phase: no computed start comes before it."""
+    floors: dict[str, dt.date] = {}
+    for phase in plan.phases:
+        if phase.id and phase.start and phase.id not in floors:
+            try:
+                floors[phase.id] = plan.calendar.next_working_day(phase.start)
+            except OutOfCalendar:
+                continue  # PF317 reports the tasks that cannot be dated
+    return floors
 
 
 def _predecessors(task: Task, tasks: dict[str, Task]) -> list[Task]:
@@ -114,7 +137,8 @@ def bound(cal: WorkCalendar, dep: Dependency, pred: Task) -> tuple[dt.date, int]
     return day, cal.ordinal_from(day) - n
 
 
-def _date(task: Task, tasks: dict[str, Task], cal: WorkCalendar) -> None:
+def _date(task: Task, tasks: dict[str, Task], cal: WorkCalendar, floor: dt.date | None) -> None:
+    """Date ``task`` from what is written and its predecessors; ``floor`` bounds a computed start."""
     starts: list[dt.date] = []
     ends: list[dt.date] = []
     for dep in task.dependencies:
@@ -126,6 +150,9 @@ def _date(task: Task, tasks: dict[str, Task], cal: WorkCalendar) -> None:
         dep.bound, dep.effective_lag = bound(cal, dep, pred)
         (starts if dep.type in ("FS", "SS") else ends).append(dep.bound)
     start, end, span = task.written_start, task.written_end, task.span
+    bounds_start = bool(starts)
+    if floor is not None and (starts or ends):  # a computed start never precedes its phase
+        starts.append(floor)
     if task.milestone:
         start = start or end or (max(starts + ends) if starts or ends else None)
         end = start
@@ -135,7 +162,7 @@ def _date(task: Task, tasks: dict[str, Task], cal: WorkCalendar) -> None:
     elif end is not None:
         if span is not None:
             start = start_for_end(cal, end, span)
-        elif starts:
+        elif bounds_start:
             start = max(starts)
     elif span is not None and (starts or ends):
         if starts:
@@ -143,6 +170,7 @@ def _date(task: Task, tasks: dict[str, Task], cal: WorkCalendar) -> None:
             end = end_from(cal, start, span)
         if ends and (end is None or end < max(ends)):
             start = start_for_end(cal, max(ends), span)
+            start = max(start, floor) if floor is not None else start
             end = end_from(cal, start, span)
     task.start, task.end = start, end
     if start is None or end is None:
@@ -170,7 +198,13 @@ def _date(task: Task, tasks: dict[str, Task], cal: WorkCalendar) -> None:
 
 
 def _occurrences(task: Task, cal: WorkCalendar, start: dt.date, end: dt.date) -> None:
-    """Each occurrence by the rhythm from ``start``, moved off days off; the task spans them all."""
+    """Date each occurrence by the rhythm from ``start``; the task spans them all.
+
+    Each starts on the first working day on or after its date by the rhythm and
+    lasts the task's length: its ``duration``, or as many calendar days as the
+    written ``start`` to ``end``. One that would start on or before the last day of
+    the occurrence before it starts on the first working day after that instead.
+    """
     assert task.rhythm is not None
     if task.count is None and task.until is None:
         return  # PF316 asks for one of them
@@ -180,10 +214,15 @@ def _occurrences(task: Task, cal: WorkCalendar, start: dt.date, end: dt.date) ->
         task.schedule_error = exc.args[0]
         task.schedule_error_key = "count" if task.count is not None else "until"
         return
+    days = days or [start]  # `until` before the start: PF316 says so
     length = end.toordinal() - start.toordinal()
-    out = [Occurrence(start, end)]
-    for day in days[1:]:
+    out: list[Occurrence] = []
+    moves: list[OccurrenceMove] = []
+    for n, day in enumerate(days, 1):
         first = cal.next_working_day(day)
+        if out and first <= out[-1].end:
+            first = cal.next_working_day(shift_days(out[-1].end, 1))
+            moves.append(OccurrenceMove(n, day, out[-1].end, first))
         if task.milestone:
             last = first
         elif task.span is not None and task.written_end is None:
@@ -191,8 +230,8 @@ def _occurrences(task: Task, cal: WorkCalendar, start: dt.date, end: dt.date) ->
         else:
             last = shift_days(first, length)
         out.append(Occurrence(first, last))
-    task.occurrences = out
-    task.end = out[-1].end
+    task.occurrences, task.occurrence_moves = out, moves
+    task.start, task.end = out[0].start, out[-1].end
 
 
 def _floats(
@@ -243,5 +282,5 @@ def _floats(
                 free = min(free, ef[s] - es[key] - lag)
         late[key] = lf
         t.total_float = lf - ef[key]
-        t.free_float = min(free, t.total_float)
+        t.free_float = max(0, min(free, t.total_float))
         t.critical = t.total_float <= 0

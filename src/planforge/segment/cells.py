@@ -27,13 +27,12 @@ from typing import Any
 
 import polars as pl
 
+from planforge.formula_cells import FORMULA_PATTERN, as_text
 from planforge.segment.privacy import CANDIDATE, mask, sensitive_column
 
 EMPTY = "(空)"
 #: Integers inside this bound are too short to be a phone or ID-card number.
 SHORT_INT = 10**10
-#: Text a spreadsheet would run as a formula starts with one of these.
-_FORMULA = r"^[=+\-@\t\r]"
 
 
 def cell(column: str, value: Any, explicit: bool) -> Any:
@@ -89,9 +88,7 @@ def plain(value: Any) -> Any:
 
 def safe_text(value: Any) -> Any:
     """Text that a spreadsheet would run as a formula gets a leading apostrophe (CSV only)."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
+    return as_text(value) if isinstance(value, str) else value
 
 
 def csv_field(value: Any) -> str | None:
@@ -103,7 +100,7 @@ def csv_field(value: Any) -> str | None:
 def safe_expr(text: pl.Expr) -> pl.Expr:
     """:func:`safe_text` over a text column; empty text becomes null (an empty field)."""
     text = pl.when(text == "").then(None).otherwise(text)
-    return pl.when(text.str.contains(_FORMULA)).then("'" + text).otherwise(text)
+    return pl.when(text.str.contains(FORMULA_PATTERN)).then("'" + text).otherwise(text)
 
 
 @dataclass

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 
+from planforge.evaluate.groups import write_holdout_list
 from planforge.messages import msg
 from planforge.model import Plan
 from planforge.segment.output import SUMMARY_HEADERS, tier_list, write_csv, write_xlsx
@@ -18,7 +19,8 @@ class TooBig(Exception):
 
 
 def write_tier_list(plan: Plan, output: str, formats: tuple[str, ...]) -> list[str]:
-    """Write ``<id>-tiers.xlsx`` and/or ``.csv`` into ``output``; the paths written."""
+    """Write ``<id>-tiers.xlsx`` and/or ``.csv`` into ``output``, and with a holdout
+    ``<id>-holdout.csv`` (the suppression list); the paths written."""
     seg = plan.segmentation
     assert seg is not None
     written = []
@@ -36,6 +38,9 @@ def write_tier_list(plan: Plan, output: str, formats: tuple[str, ...]) -> list[s
             else:
                 write_csv(path, tl, progress.advance)
         written.append(path)
+    suppression = write_holdout_list(plan, output)
+    if suppression:
+        written.append(suppression)
     return written
 
 

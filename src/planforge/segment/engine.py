@@ -57,6 +57,35 @@ class Compiler:
         expr, _ = self._node(rule.tree, rule.text)
         return expr
 
+    def matched_columns(self, rule: Rule) -> dict[str, pl.Expr]:
+        """For each column of ``rule``: true on the rows where a condition on it helped match.
+
+        A condition helps when it holds (under NOT: when it does not) and the part of
+        the rule around it holds too: for ``arr_usd >= 60000 AND (health_score < 45 OR
+        open_tickets >= 4)`` and a row with health 51 and 4 open tickets, ``arr_usd``
+        and ``open_tickets`` helped, ``health_score`` did not.
+        """
+        return self._helped(rule.tree, True, rule.text)[1]
+
+    def _helped(
+        self, node: exp.Expression, holds: bool, text: str
+    ) -> tuple[pl.Expr, dict[str, pl.Expr]]:
+        """Whether ``node`` is ``holds`` on each row, and per column whether it helped."""
+        if isinstance(node, exp.Paren):
+            return self._helped(node.this, holds, text)
+        if isinstance(node, exp.Not):
+            return self._helped(node.this, not holds, text)
+        if isinstance(node, (exp.And, exp.Or)):
+            left, lm = self._helped(node.this, holds, text)
+            right, rm = self._helped(node.expression, holds, text)
+            both = isinstance(node, exp.And) == holds  # AND holding, or OR failing
+            value = left & right if both else left | right
+            merged = {c: lm.get(c, pl.lit(False)) | rm.get(c, pl.lit(False)) for c in {**lm, **rm}}
+            return value, {c: m & value for c, m in merged.items()} if both else merged
+        expr, _ = self._node(node, text)
+        value = (expr == pl.lit(holds)).fill_null(False)
+        return value, {c.name: value for c in node.find_all(exp.Column)}
+
     def _node(self, node: exp.Expression, text: str) -> tuple[pl.Expr, str]:
         if isinstance(node, exp.Paren):
             return self._node(node.this, text)

@@ -24,6 +24,7 @@ from typing import Any
 import polars as pl
 
 from planforge.atomic import atomic_path
+from planforge.evaluate.groups import GROUP_HEADER, group
 from planforge.model import Plan
 from planforge.segment.cells import column, plain, safe_expr
 from planforge.segment.plan import Rules
@@ -112,11 +113,19 @@ def tier_list(plan: Plan, rules: Rules) -> TierList:
         return fallback if chain is None else chain.otherwise(fallback)
 
     why: Any = None
+    rule_of = dict(rules.tiers)
     for tier_id, names in basis.items():
-        pieces: list[pl.Expr] = []
-        for c in names:
-            pieces += [pl.lit(("; " if pieces else "") + f"{c} = "), cols[c].basis]
-        text = pl.concat_str(pieces) if pieces else pl.lit(_REST if tier_id in tiers else _NO_TIER)
+        rule = rule_of.get(tier_id) if tier_id is not None else None
+        helped = prepared.compiler.matched_columns(rule) if rule else {}
+        # Only the conditions that matched: `a = 1; c = 4`, not `b`, whose OR-branch failed.
+        pieces = [
+            pl.when(helped[c]).then(pl.lit(f"{c} = ") + cols[c].basis) for c in names if c in helped
+        ]
+        text = (
+            pl.concat_str(pieces, separator="; ", ignore_nulls=True)
+            if pieces
+            else pl.lit(_REST if tier_id in tiers else _NO_TIER)
+        )
         cond = tier.is_null() if tier_id is None else tier == tier_id
         why = (pl.when(cond) if why is None else why.when(cond)).then(text)
     own = [
@@ -130,6 +139,12 @@ def tier_list(plan: Plan, rules: Rules) -> TierList:
     csv_exprs = [cols[c].csv if c else nothing for c in shown[:2]]
     csv_exprs += [safe_expr(e) for e in own] + [cols[c].csv for c in extra]
     typed_exprs = [e for c in shown for e in ((cols[c].text, pl.col(c)) if c else (nothing,) * 2)]
+    headers = list(HEADERS) + extra
+    held = group(plan)  # with a holdout: 组别 (活动组 / 对照组), the last column
+    if held is not None:
+        headers.append(GROUP_HEADER)
+        csv_exprs.append(held)
+        typed_exprs += [held, held]
     order = {t.id: i for i, t in enumerate(plan.tiers)}
     frame = prepared.frame.filter(pl.col(IN_SCOPE)).with_columns(
         by_tier(order, len(order), pl.Int64).alias(_ORDER)
@@ -145,7 +160,7 @@ def tier_list(plan: Plan, rules: Rules) -> TierList:
         return [p.select(named) for p in parts]
 
     return TierList(
-        list(HEADERS) + extra,
+        headers,
         select(csv_exprs),
         select(typed_exprs + own),
         seg.customers or 0,

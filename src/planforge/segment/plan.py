@@ -130,7 +130,7 @@ def _check_columns(plan: Plan, rules: Rules) -> None:
     seg = plan.segmentation
     assert seg is not None
     known = seg.columns
-    listed = ", ".join(map(short_name, known[:12])) + (" …" if len(known) > 12 else "")
+    listed = _listed(known)
     where = os.path.basename(seg.source or "")
     for path, rule in rule_paths(plan, rules):
         for ref in rule.columns:
@@ -144,6 +144,11 @@ def _check_columns(plan: Plan, rules: Rules) -> None:
         if name is not None and name not in known:
             path = (*SEG, *field) if isinstance(field, tuple) else (*SEG, field)
             seg.problems.append(RuleProblem(path, _unknown(name, known, where, listed), 0, "PF506"))
+
+
+def _listed(known: list[str]) -> str:
+    """The first columns of a header, each shortened (:func:`short_name`)."""
+    return ", ".join(map(short_name, known[:12])) + (" …" if len(known) > 12 else "")
 
 
 def _unknown(name: str, known: list[str], where: str, listed: str) -> str:
@@ -187,5 +192,4 @@ def stale(seg: Segmentation) -> bool:
 
 def unknown_column(name: str, known: list[str], file: str) -> str:
     """```file` has no column `name`; did you mean …?`` (or the file's columns)."""
-    listed = ", ".join(known[:12]) + (" …" if len(known) > 12 else "")
-    return _unknown(name, known, file, listed)
+    return _unknown(name, known, file, _listed(known))

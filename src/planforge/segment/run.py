@@ -39,6 +39,7 @@ class Prepared:
 
     frame: Any  # pl.LazyFrame
     schema: dict[str, Any]
+    compiler: Any = None  # the Compiler the rules were compiled with (its as_of)
 
 
 def prepare(plan: Plan, rules: Rules) -> Prepared:
@@ -68,7 +69,7 @@ def prepare(plan: Plan, rules: Rules) -> Prepared:
     scope = compiled[id(rules.scope)].fill_null(False) if rules.scope else pl.lit(True)
     tiers = [(tid, compiled[id(rule)] if rule else None) for tid, rule in rules.tiers]
     frame = frame.with_columns(scope.alias(IN_SCOPE), assign(tiers).alias(TIER))
-    return Prepared(frame, schema)
+    return Prepared(frame, schema, compiler)
 
 
 def count(plan: Plan, rules: Rules) -> None:

@@ -11,6 +11,7 @@ import datetime as dt
 
 from sqlglot import exp
 
+from planforge.evaluate.sql import group_column
 from planforge.model import Plan
 from planforge.segment.rules import DAYS_SINCE
 
@@ -30,8 +31,14 @@ def _rewrite(tree: exp.Expression, as_of: dt.date) -> exp.Expression:
     return tree.copy().transform(swap)
 
 
+def condition(tree: exp.Expression, as_of: dt.date) -> exp.Expression:
+    """A checked rule's tree as portable SQL: ``days_since(c)`` counts from ``as_of``."""
+    return _rewrite(tree, as_of)
+
+
 def statement(plan: Plan, dialect: str, table: str = "customers") -> str:
-    """``SELECT tier, COUNT(*) … GROUP BY tier`` over the in-scope customers, for ``dialect``."""
+    """``SELECT tier, COUNT(*) … GROUP BY tier`` over the in-scope customers, for ``dialect``
+    (and by ``group``, treated or holdout, when the plan holds customers out)."""
     seg = plan.segmentation
     assert seg is not None and seg.rules is not None
     as_of = seg.as_of or dt.date.today()
@@ -40,13 +47,16 @@ def statement(plan: Plan, dialect: str, table: str = "customers") -> str:
         cond = _rewrite(rule.tree, as_of) if rule else exp.true()
         case = case.when(cond, exp.Literal.string(tier_id))
     case = case.else_(exp.null())
-    tiered = exp.select(exp.alias_(case, "tier")).from_(exp.to_table(table))
+    group = group_column(plan, dialect)  # with a holdout: treated / holdout per tier
+    columns = [exp.alias_(case, "tier"), *([group] if group is not None else [])]
+    tiered = exp.select(*columns).from_(exp.to_table(table))
     if seg.rules.scope:
         tiered = tiered.where(_rewrite(seg.rules.scope.tree, as_of))
+    keys = ["tier", *(["group"] if group is not None else [])]
     query = (
-        exp.select("tier", exp.alias_(exp.Count(this=exp.Star()), "customers"))
+        exp.select(*keys, exp.alias_(exp.Count(this=exp.Star()), "customers"))
         .from_(tiered.subquery("tiered"))
-        .group_by("tier")
-        .order_by("tier")
+        .group_by(*keys)
+        .order_by(*keys)
     )
     return query.sql(dialect=dialect, identify=True, pretty=True) + ";"

@@ -2,9 +2,14 @@
 
 * :func:`messages` lists every translatable text: the first argument of each
   ``msg("...")`` in the source, and every rule's doc.
-* ``python -m planforge.i18n_build update`` adds the missing ones to each ``.po``
+
+Run from the repository's root:
+
+* ``python -m tools.i18n_build update`` adds the missing ones to each ``.po``
   (with an empty translation, for a translator to fill in) and recompiles the ``.mo``.
-* ``python -m planforge.i18n_build compile`` only recompiles.
+* ``python -m tools.i18n_build compile`` only recompiles.
+
+It lives outside the package: the wheel ships the compiled ``.mo``, not this tool.
 """
 
 from __future__ import annotations
@@ -15,9 +20,11 @@ import re
 import sys
 from pathlib import Path
 
+import planforge
 from planforge.i18n import DOMAIN, LOCALE_DIR
 
-PACKAGE = Path(__file__).resolve().parent
+#: The package whose sources hold the messages.
+PACKAGE = Path(planforge.__file__).resolve().parent
 _PLACEHOLDER = re.compile(r"(?<!\{)\{([A-Za-z_][A-Za-z0-9_]*)[^{}]*\}(?!\})")
 
 

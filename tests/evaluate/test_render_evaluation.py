@@ -1,0 +1,86 @@
+"""``render`` fills the evaluation form from the data: actual, status and the lift."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
+
+import pytest
+
+from planforge.loader import load_file
+from planforge.render.document import RenderOptions, render_file
+from tests.evaluate import synthetic
+from tests.evaluate.opening import evaluate_document
+
+
+@pytest.fixture(scope="module")
+def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("render")
+    synthetic.generate(root, customers=1200, seed=3)
+    return root
+
+
+def test_the_form_shows_the_datas_actuals_and_the_lift(folder: Path) -> None:
+    as_of = dt.date(2024, 8, 31)
+    options = RenderOptions(formats=("html",), output=str(folder / "build"), as_of=as_of)
+    outcome = render_file(str(folder / "plan.yaml"), options)
+    assert outcome.ok, outcome.result.diagnostics if outcome.result else outcome.error
+    html = Path(outcome.written[0]).read_text(encoding="utf-8")
+    figures = json.loads(
+        evaluate_document(load_file(str(folder / "plan.yaml")), as_of, "json").report or ""
+    )
+    lift = figures["kpis"]["repurchase-rate"]["lift"]
+    assert f"{lift['difference'] * 100:+.2f} 个百分点" in html
+    assert f"{lift['ci_low'] * 100:+.2f}" in html and f"{lift['ci_high'] * 100:+.2f}" in html
+    verdict = (
+        "显著：活动带来了真实的差异" if lift["significant"] else "不显著：差异可能只是偶然波动"
+    )
+    assert verdict in html
+    actual = figures["kpis"]["participation-rate"]["actual"]
+    shown = f"{actual * 100:.4f}".rstrip("0").rstrip(".")
+    assert (
+        f">{shown}%<" in html
+    )  # the data's figure (to 4 places, as formulas are), not a typed one
+
+
+def test_mid_campaign_the_later_kpis_are_pending(folder: Path) -> None:
+    options = RenderOptions(
+        formats=("html",), output=str(folder / "mid"), as_of=dt.date(2024, 4, 20)
+    )
+    outcome = render_file(str(folder / "plan.yaml"), options)
+    assert outcome.ok
+    html = Path(outcome.written[0]).read_text(encoding="utf-8")
+    assert "置信区间" not in html  # no lift before its window has begun
+
+
+def test_the_review_report(folder: Path) -> None:
+    as_of = dt.date(2024, 8, 31)
+    options = RenderOptions(
+        formats=("html",), output=str(folder / "review"), as_of=as_of, sections=("review",)
+    )
+    outcome = render_file(str(folder / "plan.yaml"), options)
+    assert outcome.ok
+    assert Path(outcome.written[0]).name == "reactivation-2024q2.review.html"
+    html = Path(outcome.written[0]).read_text(encoding="utf-8")
+    figures = json.loads(
+        evaluate_document(load_file(str(folder / "plan.yaml")), as_of, "json").report or ""
+    )
+    assert "活动复盘报告" in html and "效果评估表" not in html  # the review alone
+    # the tier with the lowest participation is flagged, and only it
+    rates = {r["name"]: r["participants"]["rate"] for r in figures["tiers"]}
+    lowest = min(rates, key=rates.get)
+    row = html.split(f"<td>{lowest}</td>")[1].split("</tr>")[0]
+    assert "最低" in row and html.count(">最低<") == 1
+    # cost per participant: the planned spend over the treated participants
+    participants = figures["measures"]["participants"]["treated"]
+    spend = check(folder).budget.total
+    assert f"¥{(spend / participants).quantize(Decimal('0.01'), ROUND_HALF_UP):,}" in html
+    assert html.count("<circle") == 2  # a lift point for each compared KPI
+
+
+def check(folder: Path):
+    from planforge.check import check_document
+
+    return check_document(load_file(str(folder / "plan.yaml")), read_data=True).plan
