@@ -6,7 +6,7 @@ bench/out/evaluate/) the synthetic example plan's customer list, 10M orders and
 
 * ``planforge evaluate --format json`` (every measure per group, lifts, monitoring);
 * the same measures as one SQL statement in DuckDB, the holdout draw included
-  (:mod:`planforge.evaluate.sql`), over the same CSV files.
+  (:mod:`planforge.segment.holdout_sql`), over the same CSV files.
 
 The figures must agree, or the benchmark fails. Prints wall time and peak memory
 (the process's maximum resident set) and the machine's load average.
@@ -96,8 +96,8 @@ print(json.dumps({"rows": [[str(v) for v in r] for r in rows],
 def duckdb_sql(folder: Path) -> str:
     """The measures as one statement: customers with their group, joined to each outcome."""
     from planforge.check import check_document
-    from planforge.evaluate.sql import held_out
     from planforge.loader import load_file
+    from planforge.segment.holdout_sql import held_out
 
     plan = check_document(load_file(str(folder / "plan.yaml"))).plan
     held = held_out(plan, "duckdb").sql(dialect="duckdb")

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import os
 
-from planforge.evaluate.groups import write_holdout_list
 from planforge.messages import msg
 from planforge.model import Plan
+from planforge.segment.groups import write_holdout_list
 from planforge.segment.output import SUMMARY_HEADERS, tier_list, write_csv, write_xlsx
 from planforge.segment.progress import stage
 

@@ -7,9 +7,9 @@ import os
 from typing import Any
 
 from planforge.atomic import atomic_path
-from planforge.evaluate import holdout
-from planforge.evaluate.plan import salt
 from planforge.model import Plan
+from planforge.segment import holdout
+from planforge.segment.holdout import plan_salt as salt
 
 GROUP_HEADER = "组别"
 TREATED, HELD_OUT = "活动组", "对照组"
