@@ -360,6 +360,7 @@ class Segmentation:
     held_out: int | None = internal()  # in-scope customers held out, when the data was read
     columns: list[str] = internal_factory(list)  # the source's header
     source_error: str | None = internal()
+    xlsx_cut: int = internal(0)  # tier-list cells cut to fit an XLSX cell, once written
     problems: list[RuleProblem] = internal_factory(list)
     rules: Any = internal()  # the parsed rules (planforge.segment.plan.Rules)
     modified: dt.date | None = internal()  # the source's mtime (differs per checkout)

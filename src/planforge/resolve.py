@@ -222,8 +222,9 @@ def _read_outcomes(plan: Plan, as_of: dt.date | None) -> None:
     A plan with neither a holdout nor data measures to evaluate never imports the data
     engine (``validate`` stays light).
     """
-    holdout = plan.segmentation is not None and plan.segmentation.holdout is not None
-    if not holdout and (as_of is None or not plan.measure_specs):
+    if plan.segmentation is None:
+        return  # no customer data: nothing to read (and polars is not imported)
+    if plan.segmentation.holdout is None and (as_of is None or not plan.measure_specs):
         return
     try:
         from planforge.evaluate import run
