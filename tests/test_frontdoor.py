@@ -127,3 +127,86 @@ def test_no_data_skips_the_customer_data_with_a_note(tmp_path: Path) -> None:
     assert "没有读取客户数据" in chinese.stderr
     # No note for plans without customer data.
     assert "--no-data" not in _planforge("validate", "--no-data", str(EXAMPLE)).stderr
+
+
+# -- diff: each side with its own revision's customer data ---------------------------------
+
+
+@pytest.fixture
+def crm_repo(tmp_path: Path) -> Path:
+    """A repository with the CRM plan (cap 7000: 6,400 with the committed data) and its data."""
+    from tests.gitrepo import git
+
+    shutil.copytree(PLANS / "data", tmp_path / "plans" / "data")
+    plan = tmp_path / "plans" / "crm.yaml"
+    plan.write_text(CRM.read_text("utf-8").replace("cap: 10000", "cap: 7000"), "utf-8")
+    git(tmp_path, "init", "-q")
+    git(tmp_path, "add", ".")
+    git(tmp_path, "commit", "-qm", "plan and data")
+    return tmp_path
+
+
+def test_diff_sees_a_tier_rule_change_that_takes_the_budget_over_cap(crm_repo: Path) -> None:
+    plan = crm_repo / "plans" / "crm.yaml"
+    plan.write_text(
+        plan.read_text("utf-8").replace('rule: "投诉次数 >= 2"', 'rule: "投诉次数 >= 0"'), "utf-8"
+    )
+    result = _planforge(
+        "diff",
+        "HEAD:plans/crm.yaml",
+        "plans/crm.yaml",
+        "--fail-on",
+        "over-cap",
+        "--lang",
+        "en",
+        cwd=crm_repo,
+    )
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "failing on over-cap" in result.stderr
+    # The change report lists the changed tier rule and the counts it moved.
+    assert "投诉次数 >= 0" in result.stdout and "分层规则" in result.stdout, result.stdout
+    assert "超出上限（¥7,000.00）" in result.stdout  # the report speaks the plan's language
+
+
+def test_diff_reads_each_sides_data_at_its_own_revision(crm_repo: Path) -> None:
+    data = crm_repo / "plans" / "data" / "customers.csv"
+    lines = data.read_text("utf-8").splitlines()
+    # Everyone complained twice since: every customer but the two high-value ones is at risk.
+    header, rows = lines[0], [line.split(",") for line in lines[1:]]
+    for row in rows:
+        row[4] = "2" if row[4] != "0" or int(row[2]) < 150000 else row[4]
+    data.write_text("\n".join([header, *(",".join(r) for r in rows)]) + "\n", "utf-8")
+    result = _planforge(
+        "diff",
+        "HEAD:plans/crm.yaml",
+        "plans/crm.yaml",
+        "--fail-on",
+        "over-cap",
+        "--lang",
+        "en",
+        cwd=crm_repo,
+    )
+    assert result.returncode == 1, result.stdout + result.stderr
+    # Nothing changed in the plan file, yet the counts (and so the budget) did.
+    assert "`risk` 风险客户: 客户数 12 → 34" in result.stdout, result.stdout
+    same = _planforge("diff", "HEAD:plans/crm.yaml", "HEAD:plans/crm.yaml", cwd=crm_repo)
+    assert same.returncode == 0 and "没有变化" in same.stdout, same.stdout
+
+
+def test_segment_writes_the_tier_list_and_the_counts_when_the_budget_is_over_cap(
+    tmp_path: Path,
+) -> None:
+    plan = _over_cap_plan(tmp_path)
+    result = _planforge("segment", str(plan), "-o", str(tmp_path / "out"), "--lang", "en")
+    assert result.returncode == 1, result.stderr
+    assert "error[PF404]" in result.stderr
+    assert (tmp_path / "out" / "crm-tiers-2024q2-tiers.csv").is_file()
+    assert "38 in scope" in result.stdout or "38" in result.stdout.splitlines()[0]
+    assert "the tier list is written, but the plan has errors" in result.stderr
+    # A broken tier rule still writes nothing.
+    plan.write_text(
+        plan.read_text("utf-8").replace('rule: "投诉次数 >= 2"', 'rule: "投诉次数 >>= 2"'), "utf-8"
+    )
+    out = tmp_path / "out2"
+    broken = _planforge("segment", str(plan), "-o", str(out), "--lang", "en")
+    assert broken.returncode == 1 and not out.exists()
