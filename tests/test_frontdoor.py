@@ -210,3 +210,64 @@ def test_segment_writes_the_tier_list_and_the_counts_when_the_budget_is_over_cap
     out = tmp_path / "out2"
     broken = _planforge("segment", str(plan), "-o", str(out), "--lang", "en")
     assert broken.returncode == 1 and not out.exists()
+
+
+def test_an_english_plan_gets_an_english_tier_list(tmp_path: Path) -> None:
+    import openpyxl
+
+    shutil.copytree(PLANS / "data", tmp_path / "data")
+    plan = tmp_path / "crm.yaml"
+    plan.write_text(CRM.read_text("utf-8").replace("locale: zh-CN", "locale: en"), "utf-8")
+    out = tmp_path / "out"
+    result = _planforge("segment", str(plan), "-o", str(out), LANG="zh_CN.UTF-8")
+    assert result.returncode == 0, result.stderr
+    assert "Unassigned" in result.stdout and "Total" in result.stdout, result.stdout
+    assert "38 in scope" in result.stdout and "wrote" in result.stdout
+    header = (out / "crm-tiers-2024q2-tiers.csv").read_text("utf-8-sig").splitlines()[0]
+    assert header.startswith("Customer ID,Customer name,Tier,Why this tier,Core needs,Strategy")
+    book = openpyxl.load_workbook(out / "crm-tiers-2024q2-tiers.xlsx")
+    assert book.sheetnames == ["Tier list", "Tier summary"]
+    rows = list(book["Tier list"].iter_rows(min_row=2, values_only=True))
+    assert "问题解决, 补偿方案" in [r[4] for r in rows]  # a list joined with ", ", not 、
+    names = [r[1] for r in book["Tier summary"].iter_rows(min_row=2, values_only=True)]
+    assert "Unassigned" in names and "Total" in names
+    # The same plan in Chinese keeps the template's headings, joined with 、.
+    plan.write_text(CRM.read_text("utf-8"), "utf-8")
+    zh = _planforge("segment", str(plan), "-o", str(tmp_path / "zh"), LANG="en_US.UTF-8")
+    assert "未分层" in zh.stdout and "合计" in zh.stdout
+    book = openpyxl.load_workbook(tmp_path / "zh" / "crm-tiers-2024q2-tiers.xlsx")
+    assert book.sheetnames == ["客户分层清单", "分层汇总"]
+
+
+# -- language: no untranslated fragments, init in the user's language ---------------------
+
+
+def test_a_chinese_message_names_the_character_in_chinese(tmp_path: Path) -> None:
+    plan = tmp_path / "x.yaml"
+    text = EXAMPLE.read_text("utf-8").replace("\nowner: ", "\n\u3000owner: ", 1)
+    plan.write_text(text, "utf-8")
+    result = _planforge("validate", "--lang", "zh-CN", str(plan))
+    assert "缩进里有全角空格（U+3000）" in result.stdout, result.stdout
+    assert "full-width space" not in result.stdout
+
+
+def test_code_in_a_chinese_message_is_set_apart_from_the_words_around_it(tmp_path: Path) -> None:
+    from planforge.messages import msg, spaced
+
+    assert spaced("任务 `call`在 2027-01-04 结束") == "任务 `call` 在 2027-01-04 结束"
+    assert spaced("依赖的 `segment` 要到") == "依赖的 `segment` 要到"
+    assert spaced("`a`：`b`") == "`a`：`b`" and spaced("一个 ` 号") == "一个 ` 号"
+    label = msg("{kind} `{id}`", kind=msg("task"), id="call")
+    line = msg("{task} ends on {day}, after its {span}", task=label, day="x", span="y")
+    assert line.localize("zh-CN").startswith("任务 `call` 在 x 结束")
+
+
+def test_init_speaks_the_users_language(tmp_path: Path) -> None:
+    made = _planforge("init", "plans/x.plan.yaml", cwd=tmp_path, LANG="C.UTF-8")
+    assert made.returncode == 0 and "已写入 plans/x.plan.yaml" in made.stdout, made.stdout
+    again = _planforge("init", "plans/x.plan.yaml", cwd=tmp_path, LANG="C.UTF-8")
+    assert again.returncode == 2 and "已经存在" in again.stderr, again.stderr
+    english = _planforge("init", "--lang", "en", "plans/x.plan.yaml", cwd=tmp_path)
+    assert "already exists; planforge init never overwrites" in english.stderr
+    en_plan = _planforge("init", "--locale", "en", "plans/y.plan.yaml", cwd=tmp_path)
+    assert "wrote plans/y.plan.yaml" in en_plan.stdout  # an English plan: English

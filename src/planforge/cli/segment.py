@@ -134,7 +134,7 @@ def _write(
     except TooBig as exc:
         click.echo(f"{plan}: {exc}", err=True)
         ctx.exit(EXIT_FINDINGS)
-    click.echo(summary_text(result.plan), nl=False)
+    click.echo(summary_text(result.plan, result.lang), nl=False)
     for path in written:
         click.echo(say("wrote {path}", result.lang, path=path))
     if failed:
