@@ -271,3 +271,13 @@ def test_init_speaks_the_users_language(tmp_path: Path) -> None:
     assert "already exists; planforge init never overwrites" in english.stderr
     en_plan = _planforge("init", "--locale", "en", "plans/y.plan.yaml", cwd=tmp_path)
     assert "wrote plans/y.plan.yaml" in en_plan.stdout  # an English plan: English
+
+
+def test_help_describes_the_language_order_and_the_data_default() -> None:
+    top = _planforge("--help").stdout
+    assert "PLANFORGE_LANG, else the plan's own locale" in " ".join(top.split())
+    validate = " ".join(_planforge("validate", "--help").stdout.split())
+    assert "--data / --no-data" in validate and "the real customer counts" in validate
+    assert "then the plan's own locale" in validate  # --lang
+    diff = " ".join(_planforge("diff", "--help").stdout.split())
+    assert "REV:path reads the plan's data file at REV too" in diff
