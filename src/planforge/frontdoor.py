@@ -1,10 +1,11 @@
 """The front door: every command opens a plan here, the same way.
 
 A :class:`Session` holds what one run of ``planforge`` was asked for (the ``--lang``
-option, whether to read customer data, ``--debug``) and opens plans for it. Opening
-a plan loads, once and in this order, the project settings (:func:`planforge.config.find`),
-the plan file, its working-day calendar, its customer data (``segmentation.source``,
-read by default) and its language, and hands on the checked, resolved plan as a
+option, whether to read customer data, ``--debug``) and opens plans for it: the project
+settings (:func:`planforge.config.find`, once per folder, applied by :meth:`Session.open_all`),
+then for each plan, once and in this order, the plan file, its working-day calendar,
+its customer data (``segmentation.source``, read by default) and its language. It hands
+on the checked, resolved plan as a
 :class:`planforge.check.Result` (``.plan``, ``.diagnostics``, ``.document``, and
 ``.lang``, the language to speak about it). Commands never call the pipeline stages
 (loader, check, resolve, segment) themselves: they ask the front door, then give
@@ -24,6 +25,10 @@ the result to an output writer (reporters, export, render, diff, the tier list).
     session.report_lang(results)                # one language for a batch's summary
     Session(as_of=day).open(path)               # outcomes evaluated up to `day` (evaluate)
     Session(read_data=False)                    # only the data's header (--no-data, --sql)
+    session.open_document(doc)                  # a plan already loaded (session.load(path))
+    session.fix(path, result)                   # --fix: the safe fixes, then checked again
+    session.commit("v1.0", folder)              # the commit a revision names
+    with session.progress(sys.stderr): ...      # progress of reading data, on a terminal
 
 **Language**, everywhere: the ``--lang`` option, then ``PLANFORGE_LANG``, then the
 plan's own ``locale``, then ``LC_ALL``, ``LC_MESSAGES`` and ``LANG``, then English
