@@ -91,7 +91,10 @@ def test_a_save_bumps_the_version_and_re_renders(client: Client, plan: Path) -> 
     assert any("re-rendered" in line for line in client.log)
 
 
-def test_an_invalid_plan_shows_its_diagnostics_at_their_lines(client: Client, plan: Path) -> None:
+def test_an_invalid_plan_shows_its_diagnostics_at_their_lines(
+    client: Client, plan: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("PLANFORGE_LANG")  # the plan's own language
     edit(plan, "amount: 1000", "amount: 1200")
     status, body, _ = client.get("/")
     assert status == 200
@@ -101,6 +104,21 @@ def test_an_invalid_plan_shows_its_diagnostics_at_their_lines(client: Client, pl
     assert f'fetch("{VERSION_PATH}"' in body  # it still reloads once fixed
     edit(plan, "amount: 1200", "amount: 1000")
     assert "宣传海报" in client.get("/")[1]
+
+
+def test_the_error_page_speaks_one_language(
+    client: Client, plan: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("PLANFORGE_LANG")
+    edit(plan, "amount: 1000", "amount: 1200")
+    body = client.get("/")[1]
+    assert "计划有错误" in body and "修改建议" in body and 'lang="zh-CN"' in body
+    assert "The plan has errors" not in body and "= fix:" not in body
+    monkeypatch.setenv("PLANFORGE_LANG", "en")  # asked for English: all of it
+    edit(plan, "amount: 1200", "amount: 1300")
+    body = client.get("/")[1]
+    assert "The plan has errors" in body and "= fix:" in body and 'lang="en"' in body
+    assert "计划有错误" not in body and "修改建议" not in body
 
 
 def test_serves_nothing_outside_its_folders(client: Client, plan: Path) -> None:

@@ -9,8 +9,8 @@ import pytest
 
 from planforge.check import check_document
 from planforge.loader import load_bytes
+from planforge.present.safe import json_safe, visible, xml_safe
 from planforge.reporters import FORMATS, get
-from planforge.reporters.safe import json_safe, visible, xml_safe
 from planforge.reporters.text import EXCERPT, MAX_FINDINGS
 
 #: A plan whose keys and values carry NUL, ESC/OSC/BEL, C1, bidi and zero-width characters.

@@ -1,10 +1,11 @@
 """The front door: every command opens a plan here, the same way.
 
 A :class:`Session` holds what one run of ``planforge`` was asked for (the ``--lang``
-option, whether to read customer data, ``--debug``) and opens plans for it. Opening
-a plan loads, once and in this order, the project settings (:func:`planforge.config.find`),
-the plan file, its working-day calendar, its customer data (``segmentation.source``,
-read by default) and its language, and hands on the checked, resolved plan as a
+option, whether to read customer data, ``--debug``) and opens plans for it: the project
+settings (:func:`planforge.config.find`, once per folder, applied by :meth:`Session.open_all`),
+then for each plan, once and in this order, the plan file, its working-day calendar,
+its customer data (``segmentation.source``, read by default) and its language. It hands
+on the checked, resolved plan as a
 :class:`planforge.check.Result` (``.plan``, ``.diagnostics``, ``.document``, and
 ``.lang``, the language to speak about it). Commands never call the pipeline stages
 (loader, check, resolve, segment) themselves: they ask the front door, then give
@@ -24,6 +25,10 @@ the result to an output writer (reporters, export, render, diff, the tier list).
     session.report_lang(results)                # one language for a batch's summary
     Session(as_of=day).open(path)               # outcomes evaluated up to `day` (evaluate)
     Session(read_data=False)                    # only the data's header (--no-data, --sql)
+    session.open_document(doc)                  # a plan already loaded (session.load(path))
+    session.fix(path, result)                   # --fix: the safe fixes, then checked again
+    session.commit("v1.0", folder)              # the commit a revision names
+    with session.progress(sys.stderr): ...      # progress of reading data, on a terminal
 
 **Language**, everywhere: the ``--lang`` option, then ``PLANFORGE_LANG``, then the
 plan's own ``locale``, then ``LC_ALL``, ``LC_MESSAGES`` and ``LANG``, then English
@@ -94,7 +99,8 @@ class Session:
     debug: bool = False
     #: The environment the language is chosen from (``os.environ`` when None).
     env: Mapping[str, str] | None = None
-    #: Evaluate the plan's ``outcomes`` up to this day (``planforge evaluate``; None: not).
+    #: Evaluate plans with ``outcomes`` from their rows up to this day (``evaluate
+    #: --as-of``, ``render``); None: the data measures are not computed.
     as_of: dt.date | None = None
     _configs: dict[str, Config] = field(default_factory=dict, repr=False)
 
@@ -149,10 +155,10 @@ class Session:
         """
         from planforge import check
 
-        if source is None and self.as_of is None:
-            result = check.check_file(path, debug=self.debug, read_data=self.read_data)
-        elif source is None:
-            result = self._check(self.load(path))
+        if source is None:
+            result = check.check_file(
+                path, debug=self.debug, read_data=self.read_data, as_of=self.as_of
+            )
         else:
             doc = self.load(path)
             seg = doc.data.get("segmentation") if isinstance(doc.data, dict) else None
@@ -161,15 +167,10 @@ class Session:
             from planforge.confined import chosen
 
             with chosen(source):  # the user's own choice: read even outside the plan's folder
-                result = self._check(doc)
+                result = check.check_document(
+                    doc, debug=self.debug, read_data=self.read_data, as_of=self.as_of
+                )
         return self._finish(result)
-
-    def _check(self, doc: Document, base: str | None = None) -> Result:
-        from planforge.check import check_document
-
-        return check_document(
-            doc, debug=self.debug, read_data=self.read_data, base=base, as_of=self.as_of
-        )
 
     def load(self, path: str) -> Document:
         """Only load ``path`` (no check): what a command needs to look at before opening."""
@@ -182,7 +183,16 @@ class Session:
         folder its data paths are relative to (default: ``name``'s folder)."""
         from planforge.loader import load_bytes
 
-        return self._finish(self._check(load_bytes(data, name), base))
+        return self.open_document(load_bytes(data, name), base=base)
+
+    def open_document(self, doc: Document, *, base: str | None = None) -> Result:
+        """A plan already loaded (:meth:`load`), checked and resolved like :meth:`open`."""
+        from planforge.check import check_document
+
+        result = check_document(
+            doc, debug=self.debug, read_data=self.read_data, base=base, as_of=self.as_of
+        )
+        return self._finish(result)
 
     def open_all(
         self,

@@ -18,7 +18,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from planforge.diagnostics import Diagnostic, Edit, Fix, Location, Severity
-from planforge.messages import Message, msg
+from planforge.messages import N_, Message, msg
 
 #: Whitespace YAML does not count as indentation or separation, and what to type instead.
 SPACES = {
@@ -50,15 +50,23 @@ _SIGNS = {
 NUMERIC = {**_DIGITS, **_SIGNS}
 _COMMAS = {"，": ",", "、": ","}
 _CURLY_OPEN, _CURLY_CLOSE = "“‘", "”’"
-_NAMES = {
-    "：": "full-width colon",
-    "，": "full-width comma",
-    "、": "enumeration comma",
-    "\u3000": "full-width space (U+3000)",
-    "“": "curly quote",
-    "”": "curly quote",
-    "‘": "curly quote",
-    "’": "curly quote",
+_NAMES = {  # translated where they are used (a message's argument)
+    "：": N_("full-width colon"),
+    "，": N_("full-width comma"),
+    "、": N_("enumeration comma"),
+    "\u3000": N_("full-width space (U+3000)"),
+    "\u00a0": N_("no-break space (U+00A0)"),
+    "\u2002": N_("en space (U+2002)"),
+    "\u2003": N_("em space (U+2003)"),
+    "\u2009": N_("thin space (U+2009)"),
+    "\u200b": N_("zero-width space (U+200B)"),
+    "\u202f": N_("narrow no-break space (U+202F)"),
+    "\u205f": N_("medium mathematical space (U+205F)"),
+    "\ufeff": N_("zero-width no-break space (U+FEFF)"),
+    "“": N_("curly quote"),
+    "”": N_("curly quote"),
+    "‘": N_("curly quote"),
+    "’": N_("curly quote"),
 }
 
 _KEY = re.compile(r"([A-Za-z_][A-Za-z0-9_-]*)\s*([:：])")
@@ -88,7 +96,10 @@ class Slip:
 
 
 def _name(char: str) -> str:
-    return _NAMES.get(char) or unicodedata.name(char, f"U+{ord(char):04X}").lower()
+    """The character's name, as a message (so a Chinese message names it in Chinese)."""
+    if char in _NAMES:
+        return msg(_NAMES[char])
+    return unicodedata.name(char, f"U+{ord(char):04X}").lower()
 
 
 def _quoted(value: str) -> str:

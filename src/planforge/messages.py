@@ -10,7 +10,10 @@ are themselves messages are translated too.
 
 from __future__ import annotations
 
+import re
 from typing import Any
+
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 
 
 class Message(str):
@@ -33,12 +36,13 @@ class Message(str):
 
         text = gettext(self.template, lang)
         if not self.args:
-            return text
+            return spaced(text) if lang == "zh-CN" else text
         args = {k: localize(v, lang) for k, v in self.args.items()}
         try:
-            return text.format(**args)
+            text = text.format(**args)
         except (KeyError, IndexError, ValueError):  # a broken translation: fall back
             return str(self)
+        return spaced(text) if lang == "zh-CN" else text
 
 
 def msg(template: str, /, **args: Any) -> Message:
@@ -64,3 +68,18 @@ def join(items: list[Any], lang_sep: str = ", ") -> Message:
     """Several messages as one list (``a, b, c``); each item is translated."""
     fields = {f"i{n}": item for n, item in enumerate(items)}
     return Message(lang_sep.join("{" + k + "}" for k in fields), **fields)
+
+
+def spaced(text: str) -> str:
+    """Chinese text with a space between a `code` span and a Han character next to it:
+    ``任务 `call`在`` -> ``任务 `call` 在``, as the catalog writes ``依赖的 `segment` 要到``
+    (a translation cannot know that an argument ends in code). Unbalanced backticks: as is."""
+    parts = text.split("`")
+    if len(parts) < 3 or len(parts) % 2 == 0:
+        return text
+    for i in range(1, len(parts), 2):  # the code spans
+        if parts[i - 1] and _HAN.match(parts[i - 1][-1]):
+            parts[i - 1] += " "
+        if parts[i + 1] and _HAN.match(parts[i + 1][0]):
+            parts[i + 1] = " " + parts[i + 1]
+    return "`".join(parts)

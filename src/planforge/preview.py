@@ -97,14 +97,20 @@ class Preview:
             return True
 
     def _render(self) -> tuple[str, Message]:
+        door = Session(lang_option=self.options.lang)
         try:
             # as render: counts from the data, through the front door
-            result = Session(lang_option=self.options.lang).open(str(self.plan))
+            result = door.open(str(self.plan))
         except OSError as exc:
-            return self._problem_page(f"{self.plan}: cannot read: {exc.strerror or exc}"), msg(
-                "unreadable"
+            lang = door.lang_for(self.options.locale)
+            problem = msg(
+                "{path}: cannot read: {error}", path=str(self.plan), error=exc.strerror or exc
             )
-        locale = self._locale(result)
+            return self._problem_page(problem.localize(lang), lang), msg("unreadable")
+        # The page speaks one language: --lang, PLANFORGE_LANG, then the document's
+        # (--locale, else the plan's), then LANG (see planforge.frontdoor).
+        locale = door.lang_for(self.options.locale) if self.options.locale else result.lang
+        locale = locale if locale in _TEXTS else "en"
         if result.failed() or result.plan is None:
             count = result.errors()
             errors = msg("1 error") if count == 1 else msg("{count} errors", count=count)
@@ -116,11 +122,6 @@ class Preview:
                 "template problem"
             )
         return self._inject(document), msg("rendered")
-
-    def _locale(self, result: Result) -> str:
-        data = result.document.data if isinstance(result.document.data, dict) else {}
-        locale = self.options.locale or data.get("locale")
-        return locale if locale in _TEXTS else "en"
 
     def _script(self) -> str:
         return (
@@ -138,7 +139,7 @@ class Preview:
     def _diagnostics_page(self, result: Result, locale: str) -> str:
         lines = result.document.text.splitlines()
         items = "".join(
-            f'<li id="L{d.line}"><pre>{html.escape(format_diagnostic(d, lines))}</pre></li>'
+            f'<li id="L{d.line}"><pre>{html.escape(format_diagnostic(d, lines, lang=locale))}</pre></li>'
             for d in result.diagnostics
         )
         body = f"<p>{html.escape(_TEXTS[locale]['invalid'])}</p><ol class=diagnostics>{items}</ol>"

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from planforge.evaluate.cli import evaluate
+from planforge.cli.evaluate import evaluate
 from tests.evaluate import synthetic
 
 

@@ -11,10 +11,10 @@ import openpyxl
 import pytest
 
 from planforge.check import check_document
-from planforge.evaluate.command import evaluate_document
 from planforge.export.xlsx import export_xlsx
 from planforge.loader import load_file
 from tests.evaluate import synthetic
+from tests.evaluate.opening import evaluate_document
 
 
 @pytest.fixture(scope="module")

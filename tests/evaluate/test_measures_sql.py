@@ -12,10 +12,10 @@ import pytest
 from sqlglot import parse_one
 
 from planforge.check import check_document
-from planforge.evaluate.command import evaluate_document
 from planforge.evaluate.measures_sql import statement
 from planforge.loader import load_file
 from tests.evaluate import synthetic
+from tests.evaluate.opening import evaluate_document
 
 
 @pytest.fixture(scope="module")

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from planforge.evaluate.command import evaluate_document
 from planforge.loader import load_file
 from planforge.render.document import RenderOptions, render_file
 from tests.evaluate import synthetic
+from tests.evaluate.opening import evaluate_document
 
 
 @pytest.fixture(scope="module")

@@ -110,12 +110,18 @@ def _write(
     table: str,
     strict: bool,
 ) -> None:
-    """``segment`` after the check: the findings, then the SQL or the tier list."""
-    if result.failed(strict) or result.plan is None:
-        out.findings(result, strict)
-        ctx.exit(EXIT_FINDINGS)
+    """``segment`` after the check: the findings, then the SQL or the tier list.
+
+    Errors in the plan's data, rules or file (PF0xx, PF1xx, PF5xx, PF900) stop it: the
+    list would be wrong. Others, such as a budget over its cap, do not: the planner
+    needs the counts to fix them, so the list is written and the exit status is 1
+    (``--strict`` refuses them all, as it says).
+    """
+    failed = result.failed(strict) or result.plan is None
     if result.diagnostics:
-        out.findings(result)
+        out.findings(result, strict)
+    if failed and (dialect is not None or strict or _blocks_the_list(result)):
+        ctx.exit(EXIT_FINDINGS)
     if dialect is not None:
         from planforge.segment.sql import statement
 
@@ -128,6 +134,30 @@ def _write(
     except TooBig as exc:
         click.echo(f"{plan}: {exc}", err=True)
         ctx.exit(EXIT_FINDINGS)
-    click.echo(summary_text(result.plan), nl=False)
+    click.echo(summary_text(result.plan, result.lang), nl=False)
     for path in written:
-        click.echo(f"wrote {path}")
+        click.echo(say("wrote {path}", result.lang, path=path))
+    if failed:
+        click.echo(
+            say(
+                "{path}: the tier list is written, but the plan has errors (see above)",
+                result.lang,
+                path=plan,
+            ),
+            err=True,
+        )
+        ctx.exit(EXIT_FINDINGS)
+
+
+#: Findings that make the tier list wrong: the file, the schema, the customer data and
+#: tier rules, planforge's own failure.
+BLOCKING = ("PF0", "PF1", "PF5", "PF900")
+
+
+def _blocks_the_list(result: Any) -> bool:
+    seg = result.plan.segmentation if result.plan is not None else None
+    if seg is None or not seg.read:
+        return True
+    return any(
+        d.severity.value == "error" and d.code.startswith(BLOCKING) for d in result.diagnostics
+    )

@@ -267,7 +267,7 @@ def _tiers(old: Plan, new: Plan) -> Iterator[Change]:
         if a is None or b is None:
             yield _presence("tiers", key, a, b, ("share",), ("scope-change",))
             continue
-        changed = _fields(a, b, ("name", "share", "customers", "criteria", "strategy"))
+        changed = _fields(a, b, ("name", "rule", "share", "customers", "criteria", "strategy"))
         if changed:
             yield Change("tiers", "changed", key, b.name, changed)
 

@@ -125,6 +125,7 @@ _WORDS = {
             "value": "数值",
             "share": "占比",
             "criteria": "分层依据",
+            "rule": "分层规则",
             "strategy": "维护策略",
         },
         "sep": "；",

@@ -62,7 +62,7 @@ def export_data(plan: Plan, source: str) -> dict[str, Any]:
 
 def export_json(plan: Plan, source: str) -> str:
     """``planforge export --format json`` output: stable key order, UTF-8, 2-space indent."""
-    from planforge.reporters.safe import json_safe
+    from planforge.present.safe import json_safe
 
     return json_safe(json.dumps(export_data(plan, source), ensure_ascii=False, indent=2)) + "\n"
 

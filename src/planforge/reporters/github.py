@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from planforge.check import Result
 from planforge.messages import localize
-from planforge.reporters.safe import visible
+from planforge.present.safe import visible
 from planforge.reporters.text import summary
 from planforge.rules import get as get_rule
 

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from planforge.check import Result
 from planforge.diagnostics import Diagnostic, Severity
-from planforge.reporters.safe import xml_safe
+from planforge.present.safe import xml_safe
 
 
 def _line(d: Diagnostic) -> str:

@@ -12,7 +12,7 @@ from urllib.parse import quote
 
 from planforge import __version__
 from planforge.check import Result
-from planforge.reporters.safe import json_safe
+from planforge.present.safe import json_safe
 from planforge.rules import all_rules
 
 _SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"

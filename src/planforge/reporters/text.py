@@ -8,8 +8,8 @@ from collections.abc import Sequence
 from planforge.check import Result
 from planforge.diagnostics import Diagnostic, Severity
 from planforge.messages import localize, msg
+from planforge.present.safe import visible
 from planforge.reporters.common import fix_text, totals
-from planforge.reporters.safe import visible
 
 _STYLE = {
     "error": "\033[1;31m",
@@ -40,7 +40,7 @@ def snippet(lines: list[str], diag: Diagnostic, color: bool = False) -> list[str
     """The source line of ``diag`` with a caret under the offending value.
 
     At most :data:`EXCERPT` characters of the line are shown, and control, bidi and
-    invisible characters are shown as ``\\u202e`` (see :mod:`planforge.reporters.safe`),
+    invisible characters are shown as ``\\u202e`` (see :mod:`planforge.present.safe`),
     so the excerpt can neither flood nor spoof the terminal.
     """
     loc = diag.location

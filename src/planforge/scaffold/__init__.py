@@ -32,6 +32,10 @@ _DAY = re.compile(r"\{\{d\+(\d+)\}\}")
 _SLUG = re.compile(r"[^a-z0-9]+")
 
 
+def _exists(path: str) -> str:
+    return msg("{path} already exists; planforge init never overwrites a file", path=path)
+
+
 class InitError(Exception):
     """Why no plan was written (a usage error)."""
 
@@ -131,11 +135,19 @@ def _ids_near(folder: str, root: str | None) -> set[str]:
 def create(path: str, *, template: str, locale: str, start: dt.date) -> Created:
     """Write a new plan at ``path``; never overwrites. :class:`InitError` says why not."""
     if template not in STARTERS:
-        raise InitError(f"no template called {template}; choose from {', '.join(STARTERS)}")
+        raise InitError(
+            msg(
+                "no template called {template}; choose from {templates}",
+                template=template,
+                templates=", ".join(STARTERS),
+            )
+        )
     if not path.endswith((".yaml", ".yml")):
-        raise InitError(f"{path}: a plan file name ends in .yaml (e.g. {path}.plan.yaml)")
+        raise InitError(
+            msg("{path}: a plan file name ends in .yaml (e.g. {path}.plan.yaml)", path=path)
+        )
     if os.path.lexists(path):
-        raise InitError(f"{path} already exists; planforge init never overwrites a file")
+        raise InitError(_exists(path))
     folder = os.path.dirname(os.path.abspath(path))
     try:
         os.makedirs(folder, exist_ok=True)
@@ -159,6 +171,6 @@ def create(path: str, *, template: str, locale: str, start: dt.date) -> Created:
         with open(path, "x", encoding="utf-8", newline="\n") as f:
             f.write(text)
     except FileExistsError:
-        raise InitError(f"{path} already exists; planforge init never overwrites a file") from None
+        raise InitError(_exists(path)) from None
     missing = None if os.path.isfile(schema_path) else schema_path
     return Created(path, plan_id, ref, missing)

@@ -6,18 +6,18 @@ import contextlib
 import os
 from collections.abc import Iterator
 
-from planforge.evaluate.groups import has_holdout_list, write_holdout_list
 from planforge.messages import msg
 from planforge.model import Plan
 from planforge.segment.engine import FAILURES
+from planforge.segment.groups import has_holdout_list, write_holdout_list
 from planforge.segment.output import (
-    SUMMARY_HEADERS,
     XLSX_CELL,
     tier_list,
     write_csv,
     write_xlsx,
 )
 from planforge.segment.progress import stage
+from planforge.segment.words import words
 
 #: Rows an XLSX sheet holds below its header.
 XLSX_ROWS = 1_048_575
@@ -87,18 +87,24 @@ def _writing(name: str) -> Iterator[None]:
         raise OutputError(f"cannot write {name}: {exc.strerror or exc}") from None
 
 
-def summary_text(plan: Plan) -> str:
-    """The summary table as text for the terminal."""
+def summary_text(plan: Plan, lang: str | None = None) -> str:
+    """The summary table as text for the terminal: the table as the summary sheet has it
+    (in the plan's language), the lines around it in ``lang`` (default: the plan's)."""
     from planforge.segment.output import summary
 
     seg = plan.segmentation
     assert seg is not None
+    w = words(plan.locale)  # the table is the summary sheet's, in the plan's language
     rows = [[("" if v is None else str(v)) for v in row] for row in summary(plan)]
-    table = [list(SUMMARY_HEADERS), *rows]
-    widths = [max(_width(r[i]) for r in table) for i in range(len(SUMMARY_HEADERS))]
+    table = [list(w.summary_headers), *rows]
+    widths = [max(_width(r[i]) for r in table) for i in range(len(w.summary_headers))]
     lines = [
-        f"{os.path.basename(seg.source or '')}: {seg.rows} rows, {seg.customers} in scope"
-        f" (as of {seg.as_of})"
+        words(lang or plan.locale).rows.format(
+            file=os.path.basename(seg.source or ""),
+            rows=seg.rows,
+            customers=seg.customers,
+            as_of=seg.as_of,
+        )
     ]
     for row in table:
         lines.append("  ".join(_pad(v, w) for v, w in zip(row, widths, strict=True)).rstrip())
@@ -109,7 +115,7 @@ def summary_text(plan: Plan) -> str:
                 " characters) and were cut in the XLSX; the CSV (--format csv) has them whole",
                 count=seg.xlsx_cut,
                 limit=XLSX_CELL,
-            )
+            ).localize(lang or plan.locale)
         )
     return "\n".join(lines) + "\n"
 

@@ -23,21 +23,23 @@ from typing import Any
 
 import polars as pl
 
-from planforge.evaluate.groups import GROUP_HEADER, group
 from planforge.model import Plan
 from planforge.segment.cells import column, plain, safe_expr
+from planforge.segment.groups import group
 from planforge.segment.plan import Rules
 from planforge.segment.run import IN_SCOPE, TIER, prepare
+from planforge.segment.words import ZH, words
 
 #: Characters an XLSX cell holds; longer text is cut (and counted).
 XLSX_CELL = 32_767
-HEADERS = ("客户编号", "客户名称", "所属层级", "分层依据", "核心需求", "维护策略建议")
-SUMMARY_HEADERS = ("层级", "层级名称", "客户数", "实际占比", "计划占比", "偏差(百分点)")
-UNASSIGNED = "未分层"
-LIST_SHEET, SUMMARY_SHEET = "客户分层清单", "分层汇总"
+#: The zh-CN words (an English plan's are in planforge.segment.words).
+HEADERS = ZH.headers
+SUMMARY_HEADERS = ZH.summary_headers
+UNASSIGNED = ZH.unassigned
+LIST_SHEET, SUMMARY_SHEET = ZH.list_sheet, ZH.summary_sheet
 #: Rows per batch streamed from the source to the file.
 BATCH = 50_000
-_NO_TIER, _REST, _ORDER = "未匹配任何层级规则", "其余客户", "__order"
+_ORDER = "__order"
 
 
 @dataclass
@@ -98,6 +100,7 @@ def tier_list(plan: Plan, rules: Rules) -> TierList:
     basis = _basis_columns(rules, allowed)
     wanted = list(dict.fromkeys([seg.key, *([seg.name] if seg.name else []), *extra]))
     wanted += [c for cols in basis.values() for c in cols if c not in wanted]
+    w = words(plan.locale)
     prepared = prepare(plan, rules)
     cols = {c: column(c, prepared.schema[c], c in explicit) for c in wanted}
     tiers = {t.id: t for t in plan.tiers if t.id}
@@ -125,14 +128,14 @@ def tier_list(plan: Plan, rules: Rules) -> TierList:
         text = (
             pl.concat_str(pieces, separator="; ", ignore_nulls=True)
             if pieces
-            else pl.lit(_REST if tier_id in tiers else _NO_TIER)
+            else pl.lit(w.rest if tier_id in tiers else w.no_tier)
         )
         cond = tier.is_null() if tier_id is None else tier == tier_id
         why = (pl.when(cond) if why is None else why.when(cond)).then(text)
     own = [
-        by_tier({k: t.name or t.id for k, t in tiers.items()}, UNASSIGNED),
-        pl.lit(_NO_TIER) if why is None else why.otherwise(pl.lit(_NO_TIER)),
-        by_tier({k: "、".join(t.needs) for k, t in tiers.items()}, None),
+        by_tier({k: t.name or t.id for k, t in tiers.items()}, w.unassigned),
+        pl.lit(w.no_tier) if why is None else why.otherwise(pl.lit(w.no_tier)),
+        by_tier({k: w.sep.join(t.needs) for k, t in tiers.items()}, None),
         by_tier({k: t.strategy for k, t in tiers.items()}, None),
     ]
     nothing = pl.lit(None, dtype=pl.String)
@@ -140,10 +143,10 @@ def tier_list(plan: Plan, rules: Rules) -> TierList:
     csv_exprs = [cols[c].csv if c else nothing for c in shown[:2]]
     csv_exprs += [safe_expr(e) for e in own] + [cols[c].csv for c in extra]
     typed_exprs = [e for c in shown for e in ((cols[c].text, pl.col(c)) if c else (nothing,) * 2)]
-    headers = list(HEADERS) + extra
+    headers = list(w.headers) + extra
     held = group(plan)  # with a holdout: 组别 (活动组 / 对照组), the last column
     if held is not None:
-        headers.append(GROUP_HEADER)
+        headers.append(w.group)
         csv_exprs.append(held)
         typed_exprs += [held, held]
     order = {t.id: i for i, t in enumerate(plan.tiers)}
@@ -169,10 +172,12 @@ def tier_list(plan: Plan, rules: Rules) -> TierList:
     )
 
 
-def summary(plan: Plan) -> list[list[Any]]:
-    """Customers per tier, actual share against planned share, then the unassigned and the total."""
+def summary(plan: Plan, lang: str | None = None) -> list[list[Any]]:
+    """Customers per tier, actual share against planned share, then the unassigned and the
+    total, in ``lang`` (default: the plan's language)."""
     seg = plan.segmentation
     assert seg is not None
+    w = words(lang or plan.locale)
     out: list[list[Any]] = []
     for t in plan.tiers:
         planned = t.share.value if t.share else None
@@ -185,14 +190,14 @@ def summary(plan: Plan) -> list[list[Any]]:
     out.append(
         [
             "",
-            UNASSIGNED,
+            w.unassigned,
             seg.unassigned,
             _pct(share(seg.unassigned or 0, seg.customers or 0)),
             None,
             None,
         ]
     )
-    out.append(["", "合计", seg.customers, "100%" if seg.customers else None, None, None])
+    out.append(["", w.total, seg.customers, "100%" if seg.customers else None, None, None])
     return out
 
 
@@ -247,9 +252,10 @@ def write_xlsx(
             "strings_to_urls": False,
         },
     )
-    wb.set_properties({"title": f"{plan.title or plan.id} 客户分层清单", "created": created})
+    w = words(plan.locale)
+    wb.set_properties({"title": w.title.format(title=plan.title or plan.id), "created": created})
     bold = wb.add_format({"bold": True})
-    sheet = wb.add_worksheet(LIST_SHEET)
+    sheet = wb.add_worksheet(w.list_sheet)
     sheet.freeze_panes(1, 0)
     sheet.set_column(0, 1, 16)
     sheet.set_column(2, 2, 12)
@@ -264,16 +270,16 @@ def write_xlsx(
                 cut += _write(sheet, r, c, plain(value))
         if progress:
             progress(batch.height)
-    summary_sheet = wb.add_worksheet(SUMMARY_SHEET)
+    summary_sheet = wb.add_worksheet(w.summary_sheet)
     summary_sheet.set_column(0, 5, 14)
-    summary_sheet.write_row(0, 0, SUMMARY_HEADERS, bold)
+    summary_sheet.write_row(0, 0, w.summary_headers, bold)
     for r, row in enumerate(tl.summary, 1):
         for c, value in enumerate(row):
             _write(summary_sheet, r, c, plain(value))
     meta = [
-        ("数据来源", os.path.basename(seg.source or "")),
-        ("数据基准日", seg.as_of.isoformat() if seg.as_of else ""),
-        ("范围规则", seg.scope or "全部客户"),
+        (w.source, os.path.basename(seg.source or "")),
+        (w.as_of, seg.as_of.isoformat() if seg.as_of else ""),
+        (w.scope, seg.scope or w.everyone),
     ]
     for i, (label, value) in enumerate(meta, len(tl.summary) + 2):
         summary_sheet.write_string(i, 0, label, bold)

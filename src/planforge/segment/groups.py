@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from planforge.evaluate import holdout
-from planforge.evaluate.plan import salt
 from planforge.model import Plan
+from planforge.segment import holdout
+from planforge.segment.holdout import plan_salt as salt
+from planforge.segment.words import ZH, words
 
-GROUP_HEADER = "组别"
-TREATED, HELD_OUT = "活动组", "对照组"
+GROUP_HEADER = ZH.group
+TREATED, HELD_OUT = ZH.treated, ZH.held_out
 #: Rows per batch written to the suppression list.
 BATCH = 100_000
 
@@ -30,7 +31,8 @@ def group(plan: Plan) -> Any | None:
     cond = held(plan)
     if cond is None:
         return None
-    return pl.when(cond.fill_null(False)).then(pl.lit(HELD_OUT)).otherwise(pl.lit(TREATED))
+    w = words(plan.locale)
+    return pl.when(cond.fill_null(False)).then(pl.lit(w.held_out)).otherwise(pl.lit(w.treated))
 
 
 def has_holdout_list(plan: Plan) -> bool:
