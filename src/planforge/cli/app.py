@@ -10,6 +10,7 @@ import click
 
 from planforge import __version__, signals
 from planforge.cli.diff import diff
+from planforge.cli.evaluate import evaluate
 from planforge.cli.explain import explain
 from planforge.cli.export import export
 from planforge.cli.init import init
@@ -85,5 +86,17 @@ def main(ctx: click.Context, debug: bool) -> None:
 
 
 # `planforge --help` lists them by name.
-for command in (validate, export, render, init, preview, segment, diff, schema, rules, explain):
+for command in (
+    validate,
+    export,
+    render,
+    init,
+    preview,
+    segment,
+    evaluate,
+    diff,
+    schema,
+    rules,
+    explain,
+):
     main.add_command(command)

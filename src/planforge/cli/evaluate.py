@@ -1,43 +1,38 @@
-"""``planforge evaluate PLAN [--as-of DATE] [--format text|json] [-o FILE]`` as a click command.
+"""``planforge evaluate``: did the campaign work? The plan's KPIs from its outcome data.
 
-Kept apart from the CLI's own module so it can be attached to the ``planforge``
-group as it is (``main.add_command(evaluate)``). Exit codes: 0 nothing to act on,
-1 a monitoring rule is triggered or the plan has errors, 2 a usage mistake.
+Exit codes: 0 nothing to act on, 1 a monitoring rule is triggered or the plan has
+errors, 2 a usage mistake.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import os
+from typing import TYPE_CHECKING
 
 import click
 
-from planforge.messages import msg
+from planforge.cli import output as out
+from planforge.cli.options import (
+    EXIT_FINDINGS,
+    EXIT_OK,
+    debug_option,
+    iso_date,
+    lang_option,
+    say,
+    session,
+)
+
+if TYPE_CHECKING:
+    from planforge.check import Result
 
 
-def _lang() -> str:
-    from planforge.i18n import choose
-
-    return choose(None)
-
-
-def _date(_ctx: click.Context, _param: click.Parameter, value: str | None) -> dt.date | None:
-    if value is None:
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(
-            msg("{value} is not a date written YYYY-MM-DD", value=value).localize(_lang())
-        ) from None
-
-
-@click.command("evaluate")
-@click.argument("plan")
+@click.command()
+@click.argument("plan", type=click.Path())
 @click.option(
     "--as-of",
     "as_of",
-    callback=_date,
+    callback=iso_date,
     metavar="YYYY-MM-DD",
     help="Count rows dated up to this day (default: today), so a run during the campaign"
     " shows progress so far.",
@@ -65,7 +60,8 @@ def _date(_ctx: click.Context, _param: click.Parameter, value: str | None) -> dt
     show_default=True,
     help="With --sql: the table that holds the customers.",
 )
-@click.option("--debug", is_flag=True, help="Show Python tracebacks (for reporting bugs).")
+@lang_option
+@debug_option
 @click.pass_context
 def evaluate(
     ctx: click.Context,
@@ -90,48 +86,47 @@ def evaluate(
       planforge evaluate plans/care.yaml --format json -o evaluation.json
       planforge evaluate plans/care.yaml --sql spark --table crm.customers
     """
-    from planforge.evaluate.command import evaluate_document
-    from planforge.loader import load_file
-    from planforge.reporters import get
-
-    lang = _lang()
     if not os.path.isfile(plan):
-        raise click.UsageError(msg("{path}: no such file", path=plan).localize(lang))
+        raise click.UsageError(say("{path}: no such file", path=plan))
+    day = as_of or dt.date.today()
+    door = session(dialect is None, debug)
+    door.as_of = day if dialect is None else None
+    try:
+        result = door.open(plan)
+    except OSError as exc:
+        raise click.UsageError(
+            say("{path}: cannot read: {error}", path=plan, error=exc.strerror or exc)
+        ) from None
     if dialect is not None:
-        ctx.exit(_sql(plan, dialect, table, as_of or dt.date.today(), output, debug))
-    evaluated = evaluate_document(load_file(plan), as_of, fmt, debug=debug)
-    result = evaluated.result
+        ctx.exit(_sql(result, dialect, table, day, output))
+    from planforge.evaluate.command import finish
+
+    evaluated = finish(result, fmt, result.lang)  # --lang, else the plan's language
     if result.diagnostics:
-        click.echo(get("text")([result], lang=lang), err=True, nl=False)
-    if evaluated.report is None:
-        ctx.exit(evaluated.code)
-    _emit(evaluated.report, output)
+        out.findings(result)
+    if evaluated.report is not None:
+        _emit(evaluated.report, output, result.lang)
     ctx.exit(evaluated.code)
 
 
-def _sql(
-    plan: str, dialect: str, table: str, as_of: dt.date, output: str | None, debug: bool
-) -> int:
+def _sql(result: Result, dialect: str, table: str, as_of: dt.date, output: str | None) -> int:
     """``--sql``: the plan checked without its rows, then the statement (exit 1 on errors)."""
-    from planforge.check import check_file
     from planforge.evaluate.measures_sql import statement
-    from planforge.reporters import get
 
-    result = check_file(plan, debug=debug)
     if result.diagnostics:
-        click.echo(get("text")([result], lang=_lang()), err=True, nl=False)
-    seg = result.plan.segmentation if result.plan else None
-    if result.failed() or result.plan is None or seg is None or not result.plan.measure_specs:
-        return 1
-    _emit(statement(result.plan, dialect, as_of, table) + "\n", output)
-    return 0
+        out.findings(result)
+    plan = result.plan
+    if result.failed() or plan is None or plan.segmentation is None or not plan.measure_specs:
+        return EXIT_FINDINGS
+    _emit(statement(plan, dialect, as_of, table) + "\n", output, None)
+    return EXIT_OK
 
 
-def _emit(text: str, output: str | None) -> None:
+def _emit(text: str, output: str | None, lang: str | None) -> None:
     if output is None:
         click.echo(text, nl=False)
         return
     from planforge.atomic import write_file
 
     write_file(output, text.encode("utf-8"))
-    click.echo(msg("wrote {path}", path=output).localize(_lang()), err=True)
+    click.echo(say("wrote {path}", lang, path=output), err=True)
