@@ -6,7 +6,7 @@ bench/out/evaluate/) the synthetic example plan's customer list, 10M orders and
 
 * ``planforge evaluate --format json`` (every measure per group, lifts, monitoring);
 * the same measures as one SQL statement in DuckDB, the holdout draw included
-  (:mod:`planforge.evaluate.sql`), over the same CSV files.
+  (:mod:`planforge.segment.holdout_sql`), over the same CSV files.
 
 The figures must agree, or the benchmark fails. Prints wall time and peak memory
 (the process's maximum resident set) and the machine's load average.
@@ -80,9 +80,9 @@ def generate(customers: int, orders: int) -> Path:
 
 PLANFORGE = """
 import datetime as dt, json, resource, sys
-from planforge.evaluate.command import evaluate_document
-from planforge.loader import load_file
-got = evaluate_document(load_file(sys.argv[1]), dt.date(2024, 8, 31), "json")
+from planforge.evaluate.command import evaluated
+from planforge.frontdoor import Session
+got = evaluated(Session(as_of=dt.date(2024, 8, 31)).open(sys.argv[1]), "json")
 assert got.report is not None, [d.message for d in got.result.diagnostics]
 out = json.loads(got.report)
 print(json.dumps({"figures": out["measures"], "groups": out["groups"],
@@ -102,8 +102,8 @@ print(json.dumps({"rows": [[str(v) for v in r] for r in rows],
 def duckdb_sql(folder: Path) -> str:
     """The measures as one statement: customers with their group, joined to each outcome."""
     from planforge.check import check_document
-    from planforge.evaluate.sql import held_out
     from planforge.loader import load_file
+    from planforge.segment.holdout_sql import held_out
 
     plan = check_document(load_file(str(folder / "plan.yaml"))).plan
     held = held_out(plan, "duckdb").sql(dialect="duckdb")
@@ -161,8 +161,9 @@ def spark_check() -> None:
     from tests.evaluate import synthetic
 
     from planforge.check import check_document
-    from planforge.evaluate.command import evaluate_document
+    from planforge.evaluate.command import evaluated
     from planforge.evaluate.measures_sql import statement
+    from planforge.frontdoor import Session
     from planforge.loader import load_file
 
     folder = OUT / "spark"
@@ -183,7 +184,7 @@ def spark_check() -> None:
     sql = folder / "measures.spark.sql"
     sql.write_text(statement(check_document(doc).plan, "spark", as_of), encoding="utf-8")
     seconds, rows = timed([sys.executable, "-c", SPARK, str(flat), str(sql)])
-    figures = json.loads(evaluate_document(doc, as_of, "json").report or "")
+    figures = json.loads(evaluated(Session(as_of=as_of).open(doc.path), "json").report or "")
     got = {(m, g): v for m, g, v in rows}
     assert got.pop(("customers", "treated")) == figures["groups"]["treated"]
     assert got.pop(("customers", "holdout")) == figures["groups"]["holdout"]

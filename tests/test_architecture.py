@@ -52,6 +52,8 @@ CLI_MAY_IMPORT = {
     "planforge.diff.report",
     "planforge.segment.command",
     "planforge.segment.sql",
+    "planforge.evaluate.command",
+    "planforge.evaluate.measures_sql",
     "planforge.preview",
     "planforge.scaffold",
     # plumbing

@@ -18,7 +18,7 @@ import random
 from decimal import Decimal
 from pathlib import Path
 
-from planforge.evaluate.holdout import held_out
+from planforge.segment.holdout import held_out
 
 SEED = 20240401
 SALT = "reactivation-2024q2"

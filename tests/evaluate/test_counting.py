@@ -15,8 +15,8 @@ from decimal import Decimal
 import pytest
 
 from planforge.check import check_document
-from planforge.evaluate.holdout import held_out
 from planforge.loader import load_bytes
+from planforge.segment.holdout import held_out
 from tests.rules.test_rule_cases import ROOT
 
 PLAN = """\

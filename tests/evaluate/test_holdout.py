@@ -11,7 +11,7 @@ from fractions import Fraction
 import polars as pl
 import pytest
 
-from planforge.evaluate import holdout
+from planforge.segment import holdout
 
 
 def _by_definition(salt: str, key: str, share: Decimal) -> bool:

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from planforge.evaluate.command import evaluate_document
+from planforge.evaluate.command import evaluated
+from planforge.frontdoor import Session
 from planforge.loader import load_file
 from planforge.render.document import RenderOptions, render_file
 from tests.evaluate import synthetic
@@ -29,7 +30,7 @@ def test_the_form_shows_the_datas_actuals_and_the_lift(folder: Path) -> None:
     assert outcome.ok, outcome.result.diagnostics if outcome.result else outcome.error
     html = Path(outcome.written[0]).read_text(encoding="utf-8")
     figures = json.loads(
-        evaluate_document(load_file(str(folder / "plan.yaml")), as_of, "json").report or ""
+        evaluated(Session(as_of=as_of).open(str(folder / "plan.yaml")), "json").report or ""
     )
     lift = figures["kpis"]["repurchase-rate"]["lift"]
     assert f"{lift['difference'] * 100:+.2f} 个百分点" in html
@@ -65,7 +66,7 @@ def test_the_review_report(folder: Path) -> None:
     assert Path(outcome.written[0]).name == "reactivation-2024q2.review.html"
     html = Path(outcome.written[0]).read_text(encoding="utf-8")
     figures = json.loads(
-        evaluate_document(load_file(str(folder / "plan.yaml")), as_of, "json").report or ""
+        evaluated(Session(as_of=as_of).open(str(folder / "plan.yaml")), "json").report or ""
     )
     assert "活动复盘报告" in html and "效果评估表" not in html  # the review alone
     # the tier with the lowest participation is flagged, and only it

@@ -99,9 +99,9 @@ def evaluate(
         ) from None
     if dialect is not None:
         ctx.exit(_sql(result, dialect, table, day, output))
-    from planforge.evaluate.command import finish
+    from planforge.evaluate.command import evaluated as report_for
 
-    evaluated = finish(result, fmt, result.lang)  # --lang, else the plan's language
+    evaluated = report_for(result, fmt, result.lang)  # --lang, else the plan's language
     if result.diagnostics:
         out.findings(result)
     if evaluated.report is not None:

@@ -2,7 +2,7 @@
 
 * :mod:`~planforge.evaluate.plan`: the ``outcomes``, data ``measures``, the holdout
   and comparisons, read with the plan (headers only);
-* :mod:`~planforge.evaluate.holdout`: who is held out (SHA-256 of ``salt:key``);
+* :mod:`~planforge.segment.holdout`: who is held out (SHA-256 of ``salt:key``);
 * :mod:`~planforge.evaluate.windows`: ``during:`` windows;
 * :mod:`~planforge.evaluate.run`: the rows, with polars, per group;
 * :mod:`~planforge.evaluate.stats`: lift, CIs, p-values and power (statsmodels);

@@ -1,20 +1,22 @@
-"""What ``planforge evaluate PLAN`` does, as a library call the CLI wraps.
+"""What ``planforge evaluate PLAN`` does once the front door has opened the plan with its
+customer data read and its outcomes evaluated up to ``as_of``
+(``Session(as_of=day).open(path)``, see :mod:`planforge.frontdoor`).
 
-Check the plan with its customer data read and its outcomes evaluated up to
-``as_of``; on errors the findings are the output (exit 1); otherwise the report,
-as text in the plan's language or as JSON, and exit 1 when a monitoring rule is
-triggered (so a daily cron or CI job can alert).
+On errors the findings are the output (exit 1); otherwise the report, as text in
+the plan's language or as JSON, and exit 1 when a monitoring rule is triggered (so a
+daily cron or CI job can alert).
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from planforge.check import Result, check_document
-from planforge.loader import Document
 from planforge.messages import msg
+
+if TYPE_CHECKING:
+    from planforge.check import Result
 
 EXIT_OK, EXIT_ALERT = 0, 1
 
@@ -28,22 +30,9 @@ class Evaluated:
     code: int
 
 
-def evaluate_document(
-    doc: Document,
-    as_of: dt.date | None = None,
-    fmt: str = "text",
-    lang: str | None = None,
-    *,
-    debug: bool = False,
-) -> Evaluated:
-    """Evaluate a loaded plan up to ``as_of`` (default: today)."""
-    day = as_of or dt.date.today()
-    result = check_document(doc, debug=debug, read_data=True, as_of=day)
-    return finish(result, fmt, lang)
-
-
-def finish(result: Result, fmt: str = "text", lang: str | None = None) -> Evaluated:
-    """The report for a plan checked with its data read and evaluated (``as_of`` given)."""
+def evaluated(result: Result, fmt: str = "text", lang: str | None = None) -> Evaluated:
+    """The report for a plan opened with its outcomes evaluated, e.g.
+    ``Session(as_of=day).open(path)`` (:mod:`planforge.frontdoor`)."""
     from planforge.evaluate import report
 
     plan = result.plan

@@ -1,7 +1,7 @@
 """The data measures as one portable SQL statement (``planforge evaluate --sql DIALECT``).
 
 The customers table gives the in-scope customers and their group (the holdout draw of
-:mod:`planforge.evaluate.sql`); each outcome is a table named like the outcome, joined
+:mod:`planforge.segment.holdout_sql`); each outcome is a table named like the outcome, joined
 on the trimmed key; each measure is one ``SELECT measure, "group", value … GROUP BY``
 over its window (clipped at ``as_of``) and ``where``, all in one ``UNION ALL``.
 """
@@ -12,8 +12,8 @@ import datetime as dt
 
 from sqlglot import exp
 
-from planforge.evaluate.sql import held_out
 from planforge.model import MeasureSpec, Plan
+from planforge.segment.holdout_sql import held_out
 from planforge.segment.sql import condition
 
 _TEXT = {"spark": "STRING", "duckdb": "VARCHAR", "trino": "VARCHAR", "postgres": "TEXT"}

@@ -70,12 +70,6 @@ def treated(tier: Tier, plan: Plan) -> int | None:
     return tier.customers - int(held)
 
 
-def salt(plan: Plan) -> str:
-    """The text the holdout draw mixes in: ``holdout_salt``, else the plan's id."""
-    seg = plan.segmentation
-    return (seg.holdout_salt if seg else None) or plan.id or ""
-
-
 def resolve_outcomes(plan: Plan, data: dict[str, Any], base: str) -> None:
     """``outcomes`` and the data measures, with their headers and windows checked."""
     raw = data.get("outcomes")

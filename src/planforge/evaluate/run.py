@@ -16,10 +16,11 @@ from typing import Any
 
 import polars as pl
 
-from planforge.evaluate import holdout
-from planforge.evaluate.plan import problem, salt
+from planforge.evaluate.plan import problem
 from planforge.messages import msg
 from planforge.model import Evaluation, MeasureSpec, Outcome, Plan
+from planforge.segment import holdout
+from planforge.segment.holdout import salt
 
 KEY, SCOPE, TIER, HELD, DAY, ROW = "__key", "__in_scope", "__tier", "__held", "__day", "__row"
 GROUPS = ("treated", "holdout")

@@ -6,10 +6,10 @@ import contextlib
 import os
 from collections.abc import Iterator
 
-from planforge.evaluate.groups import has_holdout_list, write_holdout_list
 from planforge.messages import msg
 from planforge.model import Plan
 from planforge.segment.engine import FAILURES
+from planforge.segment.groups import has_holdout_list, write_holdout_list
 from planforge.segment.output import (
     SUMMARY_HEADERS,
     XLSX_CELL,

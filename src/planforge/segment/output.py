@@ -23,9 +23,9 @@ from typing import Any
 
 import polars as pl
 
-from planforge.evaluate.groups import GROUP_HEADER, group
 from planforge.model import Plan
 from planforge.segment.cells import column, plain, safe_expr
+from planforge.segment.groups import GROUP_HEADER, group
 from planforge.segment.plan import Rules
 from planforge.segment.run import IN_SCOPE, TIER, prepare
 

@@ -11,8 +11,8 @@ import datetime as dt
 
 from sqlglot import exp
 
-from planforge.evaluate.sql import group_column
 from planforge.model import Plan
+from planforge.segment.holdout_sql import group_column
 from planforge.segment.rules import DAYS_SINCE
 
 DIALECTS = ("spark", "trino", "duckdb", "postgres")

@@ -1,4 +1,4 @@
-"""The holdout draw in SQL, per engine: the same 16 hex digits as :mod:`planforge.evaluate.holdout`.
+"""The holdout draw in SQL, per engine: the same 16 hex digits as :mod:`planforge.segment.holdout`.
 
 A customer is held out when the first 16 hex digits (8 bytes) of SHA-256 of
 ``'<salt>:' || TRIM(key)`` sort below the threshold written as 16 hex digits:
@@ -11,9 +11,8 @@ from __future__ import annotations
 import sqlglot
 from sqlglot import exp
 
-from planforge.evaluate.holdout import hex_threshold
-from planforge.evaluate.plan import salt
 from planforge.model import Plan
+from planforge.segment.holdout import hex_threshold, salt
 
 #: Lowercase hex of the first 8 bytes of SHA-256(text), per engine ({text}: a text expression).
 _HEX16 = {

@@ -14,9 +14,17 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
+from planforge.model import Plan
+
 SCALE = 1 << 64
 #: Keys hashed per slice (bounds the Python objects alive at once).
 CHUNK = 65_536
+
+
+def salt(plan: Plan) -> str:
+    """The text the holdout draw mixes in: ``holdout_salt``, else the plan's id."""
+    seg = plan.segmentation
+    return (seg.holdout_salt if seg else None) or plan.id or ""
 
 
 def draw(salt: str, key: str) -> int:

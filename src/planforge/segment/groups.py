@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from planforge.evaluate import holdout
-from planforge.evaluate.plan import salt
 from planforge.model import Plan
+from planforge.segment import holdout
+from planforge.segment.holdout import salt
 
 GROUP_HEADER = "组别"
 TREATED, HELD_OUT = "活动组", "对照组"
