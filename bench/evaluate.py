@@ -184,7 +184,7 @@ def spark_check() -> None:
     sql = folder / "measures.spark.sql"
     sql.write_text(statement(check_document(doc).plan, "spark", as_of), encoding="utf-8")
     seconds, rows = timed([sys.executable, "-c", SPARK, str(flat), str(sql)])
-    figures = json.loads(evaluated(Session(as_of=as_of).open_document(doc), "json").report or "")
+    figures = json.loads(evaluated(Session(as_of=as_of).open(doc.path), "json").report or "")
     got = {(m, g): v for m, g, v in rows}
     assert got.pop(("customers", "treated")) == figures["groups"]["treated"]
     assert got.pop(("customers", "holdout")) == figures["groups"]["holdout"]

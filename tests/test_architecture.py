@@ -52,7 +52,7 @@ CLI_MAY_IMPORT = {
     "planforge.diff.report",
     "planforge.segment.command",
     "planforge.segment.sql",
-    "planforge.evaluate.command",  # the evaluation report
+    "planforge.evaluate.command",
     "planforge.evaluate.measures_sql",
     "planforge.preview",
     "planforge.scaffold",

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from planforge.cli.evaluate import evaluate
+from planforge.cli import main
 from tests.evaluate import synthetic
 
 
@@ -19,15 +19,18 @@ def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root
 
 
-def _run(*args: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(evaluate, list(args), env={"PLANFORGE_LANG": "en"})
+def _run(*args: str, lang: str | None = "en") -> tuple[int, str, str]:
+    env = {"PLANFORGE_LANG": lang, "LANG": "C.UTF-8", "LC_ALL": None, "LC_MESSAGES": None}
+    result = CliRunner().invoke(main, ["evaluate", *args], env=env)
     return result.exit_code, result.stdout, result.stderr
 
 
 def test_a_triggered_monitoring_rule_exits_1(folder: Path) -> None:
-    code, out, _ = _run(str(folder / "plan.yaml"), "--as-of", "2024-04-20")
+    code, out, _ = _run(str(folder / "plan.yaml"), "--as-of", "2024-04-20", lang=None)
     assert code == 1
     assert "已触发" in out and "2024-04-22" in out  # the plan's language (zh-CN)
+    code, out, _ = _run(str(folder / "plan.yaml"), "--as-of", "2024-04-20", "--lang", "en")
+    assert code == 1 and "TRIGGERED" in out  # unless told otherwise
 
 
 def test_after_the_campaign_json_to_a_file(folder: Path, tmp_path: Path) -> None:

@@ -11,10 +11,11 @@ import openpyxl
 import pytest
 
 from planforge.check import check_document
+from planforge.evaluate.command import evaluated
 from planforge.export.xlsx import export_xlsx
+from planforge.frontdoor import Session
 from planforge.loader import load_file
 from tests.evaluate import synthetic
-from tests.evaluate.opening import evaluate_document
 
 
 @pytest.fixture(scope="module")
@@ -32,7 +33,7 @@ def test_the_sheet_has_the_lift_and_its_ci(folder: Path) -> None:
     assert "数据评估（截至 2024-08-31）" in book.sheetnames
     ws = book["数据评估（截至 2024-08-31）"]
     rows = {r[0]: r for r in ws.iter_rows(min_row=2, values_only=True)}
-    figures = json.loads(evaluate_document(doc, as_of, "json").report or "")
+    figures = json.loads(evaluated(Session(as_of=as_of).open(doc.path), "json").report or "")
     lift = figures["kpis"]["repurchase-rate"]["lift"]
     row = rows["活动后30天复购率"]
     assert row[5] == pytest.approx(lift["difference"], abs=1e-6)  # a percentage cell: a fraction

@@ -12,10 +12,11 @@ import pytest
 from sqlglot import parse_one
 
 from planforge.check import check_document
+from planforge.evaluate.command import evaluated
 from planforge.evaluate.measures_sql import statement
+from planforge.frontdoor import Session
 from planforge.loader import load_file
 from tests.evaluate import synthetic
-from tests.evaluate.opening import evaluate_document
 
 
 @pytest.fixture(scope="module")
@@ -51,7 +52,7 @@ def test_duckdb_gives_planforges_figures(folder: Path, as_of: dt.date, tmp_path:
     for measure, group, value in con.execute(sql.rstrip(";")).fetchall():
         got.setdefault(measure, {})[group] = float(value)
     figures = json.loads(
-        evaluate_document(load_file(str(folder / "plan.yaml")), as_of, "json").report or ""
+        evaluated(Session(as_of=as_of).open(str(folder / "plan.yaml")), "json").report or ""
     )
     assert got.pop("customers") == {g: float(n) for g, n in figures["groups"].items()}
     for name, values in figures["measures"].items():

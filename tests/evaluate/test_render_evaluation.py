@@ -9,10 +9,11 @@ from pathlib import Path
 
 import pytest
 
+from planforge.evaluate.command import evaluated
+from planforge.frontdoor import Session
 from planforge.loader import load_file
 from planforge.render.document import RenderOptions, render_file
 from tests.evaluate import synthetic
-from tests.evaluate.opening import evaluate_document
 
 
 @pytest.fixture(scope="module")
@@ -29,7 +30,7 @@ def test_the_form_shows_the_datas_actuals_and_the_lift(folder: Path) -> None:
     assert outcome.ok, outcome.result.diagnostics if outcome.result else outcome.error
     html = Path(outcome.written[0]).read_text(encoding="utf-8")
     figures = json.loads(
-        evaluate_document(load_file(str(folder / "plan.yaml")), as_of, "json").report or ""
+        evaluated(Session(as_of=as_of).open(str(folder / "plan.yaml")), "json").report or ""
     )
     lift = figures["kpis"]["repurchase-rate"]["lift"]
     assert f"{lift['difference'] * 100:+.2f} 个百分点" in html
@@ -65,7 +66,7 @@ def test_the_review_report(folder: Path) -> None:
     assert Path(outcome.written[0]).name == "reactivation-2024q2.review.html"
     html = Path(outcome.written[0]).read_text(encoding="utf-8")
     figures = json.loads(
-        evaluate_document(load_file(str(folder / "plan.yaml")), as_of, "json").report or ""
+        evaluated(Session(as_of=as_of).open(str(folder / "plan.yaml")), "json").report or ""
     )
     assert "活动复盘报告" in html and "效果评估表" not in html  # the review alone
     # the tier with the lowest participation is flagged, and only it
@@ -84,3 +85,38 @@ def check(folder: Path):
     from planforge.check import check_document
 
     return check_document(load_file(str(folder / "plan.yaml")), read_data=True).plan
+
+
+def test_the_commands_render_review_and_export_xlsx(folder: Path, tmp_path: Path) -> None:
+    import io
+    import subprocess
+    import sys
+
+    import openpyxl
+
+    plan = str(folder / "plan.yaml")
+
+    def run(*args: str) -> None:  # a process of its own, as a planner runs it
+        done = subprocess.run(
+            [sys.executable, "-m", "planforge", *args], capture_output=True, text=True, timeout=300
+        )
+        assert done.returncode == 0, done.stderr
+
+    run(
+        "render",
+        plan,
+        "--review",
+        "--as-of",
+        "2024-08-31",
+        "--format",
+        "html",
+        "-j",
+        "1",
+        "-o",
+        str(tmp_path),
+    )
+    html = (tmp_path / "reactivation-2024q2.review.html").read_text(encoding="utf-8")
+    assert "活动复盘报告" in html and "2024-08-31" in html
+    run("export", plan, "--format", "xlsx", "-o", str(tmp_path))
+    book = openpyxl.load_workbook(io.BytesIO((tmp_path / "reactivation-2024q2.xlsx").read_bytes()))
+    assert any(name.startswith("数据评估") for name in book.sheetnames)

@@ -1,4 +1,4 @@
-"""``planforge evaluate``: did the campaign work? The KPIs measured from the outcome data.
+"""``planforge evaluate``: did the campaign work? The plan's KPIs from its outcome data.
 
 Exit codes: 0 nothing to act on, 1 a monitoring rule is triggered or the plan has
 errors, 2 a usage mistake.
@@ -8,15 +8,27 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from typing import TYPE_CHECKING
 
 import click
 
 from planforge.cli import output as out
-from planforge.cli.options import debug_option, iso_date, lang_option, say, session
+from planforge.cli.options import (
+    EXIT_FINDINGS,
+    EXIT_OK,
+    debug_option,
+    iso_date,
+    lang_option,
+    say,
+    session,
+)
+
+if TYPE_CHECKING:
+    from planforge.check import Result
 
 
-@click.command("evaluate")
-@click.argument("plan")
+@click.command()
+@click.argument("plan", type=click.Path())
 @click.option(
     "--as-of",
     "as_of",
@@ -74,49 +86,47 @@ def evaluate(
       planforge evaluate plans/care.yaml --format json -o evaluation.json
       planforge evaluate plans/care.yaml --sql spark --table crm.customers
     """
-    day = as_of or dt.date.today()
     if not os.path.isfile(plan):
         raise click.UsageError(say("{path}: no such file", path=plan))
-    if dialect is not None:
-        ctx.exit(_sql(plan, dialect, table, day, output, debug))
-    from planforge.evaluate.command import evaluated
-
-    door = session(True, debug)
-    door.as_of = day
+    day = as_of or dt.date.today()
+    door = session(dialect is None, debug)
+    door.as_of = day if dialect is None else None
     try:
         result = door.open(plan)
     except OSError as exc:
         raise click.UsageError(
             say("{path}: cannot read: {error}", path=plan, error=exc.strerror or exc)
         ) from None
-    report = evaluated(result, fmt)
+    if dialect is not None:
+        ctx.exit(_sql(result, dialect, table, day, output))
+    from planforge.evaluate.command import evaluated as report_for
+
+    evaluated = report_for(result, fmt, result.lang)  # --lang, else the plan's language
     if result.diagnostics:
         out.findings(result)
-    if report.report is None:
-        ctx.exit(report.code)
-    _emit(report.report, output, result.lang)
-    ctx.exit(report.code)
+    if evaluated.report is not None:
+        _emit(evaluated.report, output, result.lang)
+    ctx.exit(evaluated.code)
 
 
-def _sql(
-    plan: str, dialect: str, table: str, as_of: dt.date, output: str | None, debug: bool
-) -> int:
+def _sql(result: Result, dialect: str, table: str, as_of: dt.date, output: str | None) -> int:
     """``--sql``: the plan checked without its rows, then the statement (exit 1 on errors)."""
     from planforge.evaluate.measures_sql import statement
 
-    result = session(False, debug).open(plan)
     if result.diagnostics:
         out.findings(result)
-    seg = result.plan.segmentation if result.plan else None
-    if result.failed() or result.plan is None or seg is None or not result.plan.measure_specs:
-        return 1
-    _emit(statement(result.plan, dialect, as_of, table) + "\n", output, result.lang)
-    return 0
+    plan = result.plan
+    if result.failed() or plan is None or plan.segmentation is None or not plan.measure_specs:
+        return EXIT_FINDINGS
+    _emit(statement(plan, dialect, as_of, table) + "\n", output, None)
+    return EXIT_OK
 
 
 def _emit(text: str, output: str | None, lang: str | None) -> None:
     if output is None:
         click.echo(text, nl=False)
         return
-    out.write({output: text.encode("utf-8")}, [], False)
+    from planforge.atomic import write_file
+
+    write_file(output, text.encode("utf-8"))
     click.echo(say("wrote {path}", lang, path=output), err=True)

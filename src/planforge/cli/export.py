@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 
 import click
@@ -80,6 +81,7 @@ def export(
       planforge export plans/reactivation-2024q2.yaml --format csv -o build/csv/
     """
     door = session(True, debug)
+    door.as_of = dt.date.today()  # a plan with `outcomes`: its evaluation sheet (xlsx)
     out.check_epoch()
     if output is None and fmt in NEEDS_OUTPUT:
         raise click.UsageError(say(NEEDS_OUTPUT[fmt], fmt=fmt))

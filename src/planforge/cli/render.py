@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import sys
 from collections.abc import Sequence
@@ -20,6 +21,7 @@ from planforge.cli.options import (
     debug_option,
     document_options,
     follow_option,
+    iso_date,
     lang_option,
     localized,
     session,
@@ -64,6 +66,19 @@ def cpus() -> int:
     callback=choices(SECTIONS, "section"),
     help="Comma-separated sections: " + ", ".join(SECTIONS) + ".",
 )
+@click.option(
+    "--review",
+    is_flag=True,
+    help="Print the campaign review (复盘) instead, from the outcome data: KPI results with"
+    " their lift, rates per tier, spend and return, monitoring (DIR/<plan id>.review.pdf).",
+)
+@click.option(
+    "--as-of",
+    "as_of",
+    callback=iso_date,
+    metavar="YYYY-MM-DD",
+    help="Count outcome rows dated up to this day (plans with `outcomes`; default: today).",
+)
 @document_options
 @click.option(
     "--with-tier-list",
@@ -105,6 +120,8 @@ def render(
     formats: tuple[str, ...],
     output: str | None,
     sections: tuple[str, ...],
+    review: bool,
+    as_of: dt.date | None,
     locale: str | None,
     templates: str | None,
     with_tier_list: bool,
@@ -131,6 +148,7 @@ def render(
       planforge render plans/x.yaml --only cover,budget --locale en
       planforge render plans/x.yaml --templates branding/
       planforge render plans/x.yaml --changes-since v1.0
+      planforge render plans/x.yaml --review --as-of 2024-08-31
     """
     from planforge.frontdoor import ConfigError, DiscoveryError
     from planforge.render import printer
@@ -157,7 +175,7 @@ def render(
         options = RenderOptions(
             formats,
             output or config.output or "build",
-            sections,
+            ("review",) if review else sections,
             locale or config.locale,
             os.path.abspath(templates) if templates else None,
             door.debug,
@@ -165,6 +183,7 @@ def render(
             _since(door, changes_since, files),
             with_tier_list=with_tier_list,
             lang=door.lang_option,
+            as_of=as_of,
         )
         ok = render_all(
             files,

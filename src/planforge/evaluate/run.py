@@ -20,7 +20,7 @@ from planforge.evaluate.plan import problem
 from planforge.messages import msg
 from planforge.model import Evaluation, MeasureSpec, Outcome, Plan
 from planforge.segment import holdout
-from planforge.segment.holdout import plan_salt as salt
+from planforge.segment.holdout import salt
 
 KEY, SCOPE, TIER, HELD, DAY, ROW = "__key", "__in_scope", "__tier", "__held", "__day", "__row"
 GROUPS = ("treated", "holdout")

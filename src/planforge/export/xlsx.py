@@ -21,7 +21,7 @@ from decimal import Decimal
 from typing import Any
 
 from planforge import __version__
-from planforge.export.evaluation import lift_table
+from planforge.export.evaluation_data import lift_table
 from planforge.export.tables import (
     Column,
     Table,

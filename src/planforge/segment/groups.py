@@ -7,7 +7,7 @@ from typing import Any
 
 from planforge.model import Plan
 from planforge.segment import holdout
-from planforge.segment.holdout import plan_salt as salt
+from planforge.segment.holdout import salt
 from planforge.segment.words import ZH, words
 
 GROUP_HEADER = ZH.group

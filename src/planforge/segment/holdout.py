@@ -17,9 +17,17 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from planforge.model import Plan
 
+from planforge.model import Plan
+
 SCALE = 1 << 64
 #: Keys hashed per slice (bounds the Python objects alive at once).
 CHUNK = 65_536
+
+
+def salt(plan: Plan) -> str:
+    """The text the holdout draw mixes in: ``holdout_salt``, else the plan's id."""
+    seg = plan.segmentation
+    return (seg.holdout_salt if seg else None) or plan.id or ""
 
 
 def draw(salt: str, key: str) -> int:
@@ -87,9 +95,3 @@ def expr(key: str | Any, salt: str, share: Decimal) -> Any:
 
     drawn = column.map_batches(draws, return_dtype=pl.UInt64, is_elementwise=True)
     return drawn < pl.lit(limit, dtype=pl.UInt64)
-
-
-def plan_salt(plan: Plan) -> str:
-    """The text the holdout draw mixes in: ``holdout_salt``, else the plan's id."""
-    seg = plan.segmentation
-    return (seg.holdout_salt if seg else None) or plan.id or ""

@@ -12,8 +12,7 @@ import sqlglot
 from sqlglot import exp
 
 from planforge.model import Plan
-from planforge.segment.holdout import hex_threshold
-from planforge.segment.holdout import plan_salt as salt
+from planforge.segment.holdout import hex_threshold, salt
 
 #: Lowercase hex of the first 8 bytes of SHA-256(text), per engine ({text}: a text expression).
 _HEX16 = {
