@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import csv
 import datetime as dt
 import os
 from dataclasses import dataclass
@@ -15,7 +17,7 @@ from planforge.segment.engine import FAILURES, Compiler, assign
 from planforge.segment.plan import DUPLICATES_SHOWN, SEG, Rules, rule_paths, share
 from planforge.segment.progress import Stage, stage
 from planforge.segment.rules import RuleError
-from planforge.segment.source import SourceError, scan
+from planforge.segment.source import SourceError, ragged_row, scan
 
 IN_SCOPE, TIER = "__in_scope", "__tier"
 
@@ -176,5 +178,19 @@ def _duplicates(frame: Any, key: str, progress: Stage | None = None) -> list[tup
 
 
 def _polars_message(seg: Segmentation, exc: BaseException) -> str:
+    ragged = None
+    if seg.source_file and "fields" in str(exc):
+        with contextlib.suppress(OSError, csv.Error, SourceError, UnicodeDecodeError):
+            ragged = ragged_row(seg.source_file)
+    if ragged:
+        line, fields, width = ragged
+        return msg(
+            "line {line} of `{source}` has {fields} fields, but the header has {width}:"
+            " remove the extra commas or quote the text that holds them",
+            line=line,
+            source=seg.source,
+            fields=fields,
+            width=width,
+        )
     first = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:200]
     return msg("cannot read the rows of `{source}`: {error}", source=seg.source, error=first)

@@ -106,17 +106,47 @@ def header(path: str) -> list[str]:
 
 
 def _csv_header(path: str) -> list[str]:
+    """The first record of the CSV, read from at most its first megabyte.
+
+    A byte-order mark (UTF-8 or GB18030) is not part of the first name; a quoted
+    name may hold a line break; CR-only line ends (Excel's "CSV (Macintosh)") end the
+    record. A file whose first megabyte holds no complete record is refused at once,
+    however large it is.
+    """
     enc = encoding(path)
-    with open(path, encoding=enc, errors="strict", newline="") as fh:
-        line = fh.readline()
-    if enc == "utf-8":
-        line = line.removeprefix("\ufeff")
-    rows = list(csv.reader(io.StringIO(line)))
-    if not rows or not any(c.strip() for c in rows[0]):
+    with open(path, "rb") as fh:
+        head = fh.read(_SNIFF + 1)
+    complete = len(head) <= _SNIFF
+    text = codecs.getincrementaldecoder(enc)().decode(head[:_SNIFF], final=complete)
+    text = text.removeprefix("\ufeff")
+    if not complete and not _ends_line(text):  # the record runs past the first megabyte
+        raise SourceError(
+            msg(
+                "`{file}` has no line break in its first megabyte: its header row is not a"
+                " CSV header; export the customer list from the CRM again",
+                file=os.path.basename(path),
+            )
+        )
+    try:
+        first = next(csv.reader(io.StringIO(text, newline="")), None)
+    except csv.Error:
+        first = None
+    if not first or not any(c.strip() for c in first):
         raise SourceError(
             msg("`{file}` is empty: it has no header row", file=os.path.basename(path))
         )
-    return rows[0]
+    return first
+
+
+def _ends_line(text: str) -> bool:
+    """True when the first record of ``text`` ends with a line break inside it."""
+    quoted = False
+    for ch in text:
+        if ch == '"':
+            quoted = not quoted
+        elif ch in "\r\n" and not quoted:
+            return True
+    return False
 
 
 def scan(path: str, text_columns: list[str]) -> Any:
@@ -154,8 +184,14 @@ _TMP: list[str] = []
 
 
 def _as_utf8(path: str) -> str:
-    """``path`` itself when it is UTF-8, else a UTF-8 copy (made once per file version)."""
-    if encoding(path) == "utf-8":
+    """``path`` itself when polars reads it as it is, else a UTF-8 copy with ``\\n`` line
+    ends (made once per file version): for GBK/GB18030 text, a GB18030 byte-order mark,
+    or CR-only line ends (Excel's "CSV (Macintosh)")."""
+    enc = encoding(path)
+    with open(path, "rb") as fh:
+        head = fh.read(_SNIFF)
+    cr_only = b"\r" in head and b"\n" not in head
+    if enc == "utf-8" and not cr_only:
         return path
     st = os.stat(path)
     cache_key = (os.path.abspath(path), st.st_mtime_ns, st.st_size)
@@ -166,13 +202,33 @@ def _as_utf8(path: str) -> str:
         _TMP.append(tempfile.mkdtemp(prefix=f"{TRANSCODED_PREFIX}{os.getpid()}-"))
         atexit.register(shutil.rmtree, _TMP[0], True)
     target = os.path.join(_TMP[0], f"{len(_TRANSCODED)}.csv")
-    decoder = codecs.getincrementaldecoder("gb18030")()
+    decoder = codecs.getincrementaldecoder(enc)()
     with open(path, "rb") as src, open(target, "w", encoding="utf-8", newline="") as dst:
+        first = True
         while chunk := src.read(_CHUNK):
-            dst.write(decoder.decode(chunk))
+            text = decoder.decode(chunk)
+            if first:
+                text, first = text.removeprefix("\ufeff"), False
+            dst.write(text.replace("\r", "\n") if cr_only else text)
         dst.write(decoder.decode(b"", final=True))
     _TRANSCODED[cache_key] = target
     return target
+
+
+def ragged_row(path: str) -> tuple[int, int, int] | None:
+    """The first row with more fields than the header: (its 1-based row number, counting
+    the header as row 1, its fields, the header's), or None. Streams the file."""
+    if kind(path) != "csv":
+        return None
+    with open(_as_utf8(path), encoding="utf-8", newline="") as fh:
+        reader = csv.reader(fh)
+        header = next(reader, None)
+        if header is None:
+            return None
+        for row in reader:
+            if len(row) > len(header):
+                return reader.line_num, len(row), len(header)
+    return None
 
 
 def sweep_transcoded() -> None:
