@@ -30,7 +30,7 @@ import shutil
 import signal
 import stat
 import tempfile
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 
 STAGING_PREFIX = ".planforge-staging-"
 LOCK, MANIFEST = "lock", "COMMIT"
@@ -183,7 +183,11 @@ def _sweep_stage(path: str) -> None:
 
 
 def _writer_alive(path: str) -> bool:
-    pid = os.path.basename(path)[len(STAGING_PREFIX) :].split("-")[0]
+    return alive(os.path.basename(path)[len(STAGING_PREFIX) :].split("-")[0])
+
+
+def alive(pid: str) -> bool:
+    """True when process ``pid`` (its decimal text) runs; False for one that is gone."""
     if not pid.isdigit():
         return False
     try:
@@ -256,6 +260,12 @@ class _Stage:
             raise _problem(target, exc) from None
         self.entries.append((staged, target))
 
+    def reserve(self, target: str) -> str:
+        """A path in the staging folder for a writer to create ``target``'s content in."""
+        staged = f"new-{len(self.entries)}"
+        self.entries.append((staged, target))
+        return os.path.join(self.path, staged)
+
     def commit(self) -> None:
         """Keep a link to each file about to be replaced, then record the manifest."""
         for i, (_, target) in enumerate(self.entries):
@@ -303,6 +313,53 @@ class _Stage:
             self.roll_back()
         shutil.rmtree(self.path, ignore_errors=True)
         os.close(self.lock)
+
+
+@contextlib.contextmanager
+def staged_set(folder: str | os.PathLike[str]) -> Iterator[Callable[[str], str]]:
+    """Write a set of files into ``folder`` by path, for writers that want a file name.
+
+    ``path = reserve(target)`` gives the staging file to write ``target``'s content
+    into (XlsxWriter, polars); when the block ends without an error, the set replaces
+    its targets together, with the folder locked against another run's set (two runs
+    never mix their files) and signals held. On an error nothing is replaced, and the
+    staging folder goes; after a ``kill -9`` the next write into ``folder`` sweeps it.
+    Targets are not checked here: pass them through :func:`resolve_target` first.
+    """
+    where = os.path.abspath(os.fspath(folder))
+    with _Stage(where) as stage:
+        sweep(where)
+        yield stage.reserve
+        for staged, target in stage.entries:
+            full = os.path.join(stage.path, staged)
+            try:
+                os.chmod(full, 0o644)
+                with open(full, "rb+") as fh:
+                    os.fsync(fh.fileno())
+            except OSError as exc:
+                raise _problem(target, exc) from None
+        with _folder_locked(where), _signals_held():
+            stage.commit()
+            try:
+                stage.publish()
+            except OutputError:
+                stage.roll_back()
+                raise
+
+
+@contextlib.contextmanager
+def _folder_locked(folder: str) -> Iterator[None]:
+    """Hold an exclusive lock on ``folder`` itself (no lock file is left behind)."""
+    try:
+        fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    except OSError:
+        yield
+        return
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # releases the lock
 
 
 def _copy_metadata(original: str, staged: str) -> None:

@@ -18,12 +18,15 @@ from __future__ import annotations
 
 import os
 import re
+import shlex
 import shutil
 import subprocess
 import sys
+import warnings
 from collections.abc import Iterable
 from pathlib import Path
 
+import click
 from sybil import Document, Example, Region, Sybil
 from sybil.parsers.markdown.lexers import (
     DirectiveInHTMLCommentLexer,
@@ -31,6 +34,7 @@ from sybil.parsers.markdown.lexers import (
     RawFencedCodeBlockLexer,
 )
 
+from planforge.cli import main
 from tests.conftest import ROOT
 
 DOCS = ROOT / "docs"
@@ -155,3 +159,27 @@ def shown_commands(page: Path) -> list[tuple[int, str]]:
             if line.startswith("planforge "):
                 found.append((n, line))
     return found
+
+
+def _parse(argv: list[str]) -> None:
+    """Parse ``planforge ARGV`` as the CLI would, without running the command."""
+    with main.make_context("planforge", list(argv), resilient_parsing=False) as ctx:
+        with warnings.catch_warnings():  # click 8 keeps the command name in protected_args
+            warnings.simplefilter("ignore", DeprecationWarning)
+            words = [*ctx.protected_args, *ctx.args]
+        name, command, rest = main.resolve_command(ctx, words)
+        command.make_context(name, rest, parent=ctx).close()
+
+
+def command_problem(line: str) -> str | None:
+    """Why ``planforge …`` (a line as shown) would not run, or None.
+
+    A path that exists only on the reader's machine (``--templates branding/``) is fine.
+    """
+    try:
+        _parse(shlex.split(line)[1:])
+    except click.BadParameter as exc:
+        return None if "does not exist" in exc.format_message() else exc.format_message()
+    except click.UsageError as exc:
+        return exc.format_message()
+    return None

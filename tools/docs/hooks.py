@@ -5,6 +5,8 @@
   are added after it has sorted the files, in the language being built.
 * The plan-format page's tables, from the JSON Schema: a page holding the line
   ``<!-- planforge:schema-reference -->`` gets them in its place, in its language.
+* The command reference comes from the click commands through mkdocs-click
+  (``::: mkdocs-click`` in docs/commands*.md); a hook below tidies its tables.
 
 See :mod:`tools.docs.reference` for what the pages say.
 """
@@ -16,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from mkdocs.plugins import event_priority
-from mkdocs.structure.files import File, Files
+from mkdocs.structure.files import File, Files, InclusionLevel
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
@@ -35,9 +37,11 @@ def building(config: Any) -> str:
     return lang
 
 
-def _generated(config: Any, src_uri: str, content: str, lang: str) -> File:
+def _generated(
+    config: Any, src_uri: str, content: str, lang: str, inclusion: InclusionLevel
+) -> File:
     """A page made here, placed where the i18n plugin places that language's pages."""
-    file = File.generated(config, src_uri, content=content)
+    file = File.generated(config, src_uri, content=content, inclusion=inclusion)
     if lang != DEFAULT:
         file.dest_uri = f"{lang}/{file.dest_uri}"
     # What the i18n plugin records on the files it sorted (language switcher, sitemap).
@@ -51,9 +55,13 @@ def _generated(config: Any, src_uri: str, content: str, lang: str) -> File:
 @event_priority(-110)  # after the i18n plugin (-100) has picked this language's pages
 def on_files(files: Files, config: Any) -> Files:
     lang = building(config)
-    files.append(_generated(config, "rules/index.md", rules_index(lang), lang))
+    index = rules_index(lang)
+    files.append(_generated(config, "rules/index.md", index, lang, InclusionLevel.INCLUDED))
     for rule in all_rules():
-        files.append(_generated(config, f"rules/{rule.code}.md", rule_page(rule, lang), lang))
+        page = rule_page(rule, lang)  # reached from the index and search, not the navigation
+        files.append(
+            _generated(config, f"rules/{rule.code}.md", page, lang, InclusionLevel.NOT_IN_NAV)
+        )
     return files
 
 
@@ -61,3 +69,8 @@ def on_page_markdown(markdown: str, page: Any, config: Any, **_kwargs: Any) -> s
     if MARKER not in markdown:
         return markdown
     return markdown.replace(MARKER, schema_reference(schema(), building(config)))
+
+
+def on_page_content(html: str, **_kwargs: Any) -> str:
+    """mkdocs-click 0.9 prints click 8.3's "no default" sentinel as a default: show none."""
+    return html.replace("<td><code>Sentinel.UNSET</code></td>", "<td></td>")

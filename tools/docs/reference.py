@@ -289,6 +289,11 @@ def _type(schema: dict[str, Any], node: dict[str, Any], lang: str, anchor: str) 
             return f"{words['list']}[{words['object']}](#{anchor})"
         return words["list"] + _type(schema, items, lang, anchor)
     if kind == "object":
+        named = node.get("additionalProperties")
+        if isinstance(named, dict):
+            options = named.get("oneOf", []) + named.get("anyOf", []) or [named]
+            kinds = [_type(schema, o, lang, f"{anchor}-name") for o in options]
+            return f"{words['mapping']}: " + words["or"].join(kinds)
         return words["mapping"]
     if isinstance(kind, list):
         return words["or"].join(types.get(k, k) for k in kind)
@@ -304,6 +309,11 @@ def blocks(schema: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
         if node.get("type") == "array" or "items" in node:
             yield from walk(f"{path}[]", node.get("items", {}))
             return
+        for option in node.get("oneOf", []) + node.get("anyOf", []):
+            yield from walk(path, option)
+        named = node.get("additionalProperties")
+        if isinstance(named, dict):  # a mapping of names you choose (`outcomes`, `measures`)
+            yield from walk(f"{path}.<name>", named)
         if "properties" not in node:
             return
         if id(node.get("properties")) in seen:

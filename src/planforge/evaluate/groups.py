@@ -3,10 +3,8 @@
 
 from __future__ import annotations
 
-import os
 from typing import Any
 
-from planforge.atomic import atomic_path
 from planforge.evaluate import holdout
 from planforge.evaluate.plan import salt
 from planforge.model import Plan
@@ -35,27 +33,34 @@ def group(plan: Plan) -> Any | None:
     return pl.when(cond.fill_null(False)).then(pl.lit(HELD_OUT)).otherwise(pl.lit(TREATED))
 
 
-def write_holdout_list(plan: Plan, folder: str) -> str | None:
-    """``<id>-holdout.csv``: the key of every in-scope held-out customer, one per line
-    (UTF-8 with a BOM, the key column's name as header), streamed in source order."""
+def has_holdout_list(plan: Plan) -> bool:
+    """True when ``segment`` writes ``<id>-holdout.csv`` for ``plan`` (it holds customers out)."""
+    seg = plan.segmentation
+    return held(plan) is not None and seg is not None and seg.rules is not None and bool(seg.key)
+
+
+def write_holdout_list(plan: Plan, path: str) -> None:
+    """Write to ``path`` the key of every in-scope held-out customer, one per line (UTF-8
+    with a BOM, the key column's name as header), streamed in source order.
+
+    ``segment`` names it ``<id>-holdout.csv`` and writes it with the tier list, as one
+    set (``path`` is then a staging file); only for a plan :func:`has_holdout_list`.
+    """
     import polars as pl
 
     from planforge.segment.run import IN_SCOPE, prepare
 
     seg = plan.segmentation
     cond = held(plan)
-    if cond is None or seg is None or seg.rules is None or not seg.key:
-        return None
+    assert cond is not None and seg is not None and seg.rules is not None and seg.key
     frame = prepare(plan, seg.rules).frame
     keys = frame.filter(pl.col(IN_SCOPE) & cond.fill_null(False)).select(
         holdout.key_expr(seg.key).alias(seg.key)
     )
-    path = os.path.join(folder, f"{plan.id}-holdout.csv")
-    with atomic_path(path) as tmp, open(tmp, "wb") as fh:
+    with open(path, "wb") as fh:
         fh.write(("\ufeff" + _header(seg.key) + "\r\n").encode("utf-8"))
         for batch in keys.collect_batches(chunk_size=BATCH, engine="streaming"):
             batch.write_csv(fh, include_header=False, line_terminator="\r\n")
-    return path
 
 
 def _header(name: str) -> str:

@@ -14,8 +14,7 @@ from typing import Any
 from planforge.evaluate.report import lift_sentence
 from planforge.evaluate.review import review
 from planforge.model import Phase, Plan, Task
-from planforge.render import charts, gantt
-from planforge.render.formatting import (
+from planforge.present.formatting import (
     clip,
     date,
     duration_text,
@@ -25,7 +24,8 @@ from planforge.render.formatting import (
     short_date,
     target_text,
 )
-from planforge.render.i18n import labels
+from planforge.present.labels import labels
+from planforge.render import charts, gantt
 
 SECTIONS = ("cover", "tiers", "timetable", "budget", "evaluation")
 #: SVG text does not inherit the HTML font list (nor its language), so name it.

@@ -21,6 +21,10 @@ from planforge.messages import msg
 from planforge.segment.rules import DAYS_SINCE, Rule, RuleError
 
 NUM, TEXT, DATE, BOOL, NULL = "number", "text", "date", "true/false", "empty"
+#: What the data engine may raise: its errors, and a Rust panic, which is a
+#: ``BaseException`` that would escape every ``except Exception`` (the last line of
+#: defence; the rules are type-checked before any data is read).
+FAILURES: tuple[type[BaseException], ...] = (Exception, pl.exceptions.PanicException)
 _DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y%m%d", "%Y.%m.%d")
 _CMP = {
     exp.EQ: "__eq__",
@@ -238,9 +242,9 @@ def _iso(lit: exp.Literal) -> dt.date:
 
 
 def _at(node: exp.Expression) -> int:
-    from planforge.segment.rules import _start
+    from planforge.segment.rules import offset_of
 
-    start = _start(node)
+    start = offset_of(node)
     return start if start >= 0 else 0
 
 

@@ -23,13 +23,14 @@ from typing import Any
 
 import polars as pl
 
-from planforge.atomic import atomic_path
 from planforge.evaluate.groups import GROUP_HEADER, group
 from planforge.model import Plan
 from planforge.segment.cells import column, plain, safe_expr
 from planforge.segment.plan import Rules
 from planforge.segment.run import IN_SCOPE, TIER, prepare
 
+#: Characters an XLSX cell holds; longer text is cut (and counted).
+XLSX_CELL = 32_767
 HEADERS = ("客户编号", "客户名称", "所属层级", "分层依据", "核心需求", "维护策略建议")
 SUMMARY_HEADERS = ("层级", "层级名称", "客户数", "实际占比", "计划占比", "偏差(百分点)")
 UNASSIGNED = "未分层"
@@ -207,7 +208,7 @@ def write_csv(path: str, tl: TierList, progress: Callable[[int], None] | None = 
     """
     head = io.StringIO()
     csv.writer(head, lineterminator="\r\n").writerow(tl.columns)
-    with atomic_path(path) as tmp, open(tmp, "wb") as fh:
+    with open(path, "wb") as fh:
         fh.write(("\ufeff" + head.getvalue()).encode("utf-8"))
         for batch in batches(tl.csv):
             batch.write_csv(
@@ -223,60 +224,68 @@ def write_csv(path: str, tl: TierList, progress: Callable[[int], None] | None = 
 
 def write_xlsx(
     path: str, tl: TierList, plan: Plan, progress: Callable[[int], None] | None = None
-) -> None:
-    """The tier list and the summary as an XLSX workbook with fixed properties."""
+) -> int:
+    """The tier list and the summary as an XLSX workbook with fixed properties.
+
+    Returns how many cells were longer than a cell holds (:data:`XLSX_CELL`
+    characters) and were cut. XlsxWriter's own temporary files go next to ``path``
+    (into the staging folder), never into ``/tmp``, so a ``kill -9`` leaves none.
+    """
     import xlsxwriter
 
     seg = plan.segmentation
     assert seg is not None
     created = dt.datetime.combine(seg.as_of or dt.date(2000, 1, 1), dt.time())
-    with atomic_path(path) as tmp:
-        wb = xlsxwriter.Workbook(
-            tmp,
-            {
-                "constant_memory": True,
-                "strings_to_numbers": False,
-                "strings_to_formulas": False,
-                "strings_to_urls": False,
-            },
-        )
-        wb.set_properties({"title": f"{plan.title or plan.id} 客户分层清单", "created": created})
-        bold = wb.add_format({"bold": True})
-        sheet = wb.add_worksheet(LIST_SHEET)
-        sheet.freeze_panes(1, 0)
-        sheet.set_column(0, 1, 16)
-        sheet.set_column(2, 2, 12)
-        sheet.set_column(3, 3, 48)
-        sheet.set_column(4, 5, 30)
-        sheet.write_row(0, 0, tl.columns, bold)
-        r = 0
-        for batch in batches(tl.typed):
-            for record in batch.iter_rows():
-                r += 1
-                for c, value in enumerate(_typed_row(record)):
-                    _write(sheet, r, c, plain(value))
-            if progress:
-                progress(batch.height)
-        summary_sheet = wb.add_worksheet(SUMMARY_SHEET)
-        summary_sheet.set_column(0, 5, 14)
-        summary_sheet.write_row(0, 0, SUMMARY_HEADERS, bold)
-        for r, row in enumerate(tl.summary, 1):
-            for c, value in enumerate(row):
-                _write(summary_sheet, r, c, plain(value))
-        meta = [
-            ("数据来源", os.path.basename(seg.source or "")),
-            ("数据基准日", seg.as_of.isoformat() if seg.as_of else ""),
-            ("范围规则", seg.scope or "全部客户"),
-        ]
-        for i, (label, value) in enumerate(meta, len(tl.summary) + 2):
-            summary_sheet.write_string(i, 0, label, bold)
-            summary_sheet.write_string(i, 1, value)
-        wb.close()
+    cut = 0
+    wb = xlsxwriter.Workbook(
+        path,
+        {
+            "tmpdir": os.path.dirname(os.path.abspath(path)),
+            "constant_memory": True,
+            "strings_to_numbers": False,
+            "strings_to_formulas": False,
+            "strings_to_urls": False,
+        },
+    )
+    wb.set_properties({"title": f"{plan.title or plan.id} 客户分层清单", "created": created})
+    bold = wb.add_format({"bold": True})
+    sheet = wb.add_worksheet(LIST_SHEET)
+    sheet.freeze_panes(1, 0)
+    sheet.set_column(0, 1, 16)
+    sheet.set_column(2, 2, 12)
+    sheet.set_column(3, 3, 48)
+    sheet.set_column(4, 5, 30)
+    sheet.write_row(0, 0, tl.columns, bold)
+    r = 0
+    for batch in batches(tl.typed):
+        for record in batch.iter_rows():
+            r += 1
+            for c, value in enumerate(_typed_row(record)):
+                cut += _write(sheet, r, c, plain(value))
+        if progress:
+            progress(batch.height)
+    summary_sheet = wb.add_worksheet(SUMMARY_SHEET)
+    summary_sheet.set_column(0, 5, 14)
+    summary_sheet.write_row(0, 0, SUMMARY_HEADERS, bold)
+    for r, row in enumerate(tl.summary, 1):
+        for c, value in enumerate(row):
+            _write(summary_sheet, r, c, plain(value))
+    meta = [
+        ("数据来源", os.path.basename(seg.source or "")),
+        ("数据基准日", seg.as_of.isoformat() if seg.as_of else ""),
+        ("范围规则", seg.scope or "全部客户"),
+    ]
+    for i, (label, value) in enumerate(meta, len(tl.summary) + 2):
+        summary_sheet.write_string(i, 0, label, bold)
+        summary_sheet.write_string(i, 1, value)
+    wb.close()
+    return cut
 
 
-def _write(sheet: Any, r: int, c: int, value: Any) -> None:
+def _write(sheet: Any, r: int, c: int, value: Any) -> int:
+    """Write one cell; 1 when its text was cut to :data:`XLSX_CELL` characters, else 0."""
     if value is None:
-        return
+        return 0
     if isinstance(value, bool):
         sheet.write_boolean(r, c, value)
     elif isinstance(value, float) and not math.isfinite(value):
@@ -284,4 +293,7 @@ def _write(sheet: Any, r: int, c: int, value: Any) -> None:
     elif isinstance(value, (int, float)):
         sheet.write_number(r, c, value)
     else:
-        sheet.write_string(r, c, str(value))
+        text = str(value)
+        sheet.write_string(r, c, text[:XLSX_CELL])
+        return int(len(text) > XLSX_CELL)
+    return 0

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import difflib
 import logging
+import re
 from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 
 import sqlglot
 from sqlglot import exp
@@ -185,6 +187,7 @@ def _check(tree: exp.Expression, text: str) -> None:
     for node in tree.walk():
         if not isinstance(node, ALLOWED):
             raise ForbiddenError(_forbidden(node), _locate(node, text))
+        _check_shape(node, text)
         if isinstance(node, exp.Anonymous):
             name = str(node.this)
             if name.lower() != DAYS_SINCE:
@@ -221,6 +224,74 @@ def _check(tree: exp.Expression, text: str) -> None:
             )
 
 
+#: A number in a rule: at most this many digits before the point (the plan's own bound)
+#: and this many after it, so it fits every engine's number types.
+_MAX_INTEGER_DIGITS, _MAX_FRACTION_DIGITS = 15, 10
+_NUMBER = re.compile(r"(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
+
+
+def _check_shape(node: exp.Expression, text: str) -> None:
+    """What the types of a rule need, checked before any data is read: AND, OR and NOT
+    join conditions, IN lists a value, and every number is one an engine can hold."""
+    if isinstance(node, (exp.And, exp.Or, exp.Not)):
+        word = "AND" if isinstance(node, exp.And) else "OR" if isinstance(node, exp.Or) else "NOT"
+        for side in (node.this, node.args.get("expression")):
+            if side is not None and not _is_boolean(side):
+                raise RuleError(
+                    msg(
+                        "{word} needs a condition, and `{expr}` is not one: compare it,"
+                        " e.g. `{expr} = TRUE` or `{expr} > 0`",
+                        expr=side.sql()[:40],
+                        word=word,
+                    ),
+                    _locate(side, text),
+                )
+    if isinstance(node, exp.In) and not node.expressions and node.args.get("query") is None:
+        at = re.search(r"\bIN\s*\(", text, re.IGNORECASE)
+        raise RuleError(
+            msg("IN needs at least one value: `城市 IN ('上海', '北京')`"),
+            at.start() if at else _locate(node, text),
+        )
+    if isinstance(node, exp.Literal) and not node.is_string:
+        _check_number(node, text)
+
+
+def _check_number(node: exp.Literal, text: str) -> None:
+    try:
+        value: Decimal | None = Decimal(str(node.this))
+    except InvalidOperation:  # an exponent beyond what a Decimal holds, or not a number
+        value = None
+    if value is None and not _NUMBER.fullmatch(str(node.this)):
+        raise RuleError(
+            msg("`{value}` is not a number: write it as 150000 or 0.5", value=str(node.this)[:40]),
+            _locate_literal(node, text),
+        )
+    if value is None or not value.is_finite() or _too_long(value):
+        raise RuleError(
+            msg(
+                "`{value}` is out of range: a number in a rule has at most {whole} digits"
+                " before the point and {places} after it",
+                value=str(node.this)[:40],
+                whole=_MAX_INTEGER_DIGITS,
+                places=_MAX_FRACTION_DIGITS,
+            ),
+            _locate_literal(node, text),
+        )
+
+
+def _too_long(value: Decimal) -> bool:
+    digits, exponent = value.as_tuple().digits, value.as_tuple().exponent
+    assert isinstance(exponent, int)
+    integer = max(len(digits) + exponent, 0)
+    fraction = max(-exponent, 0) if any(digits) else 0
+    return integer > _MAX_INTEGER_DIGITS or fraction > _MAX_FRACTION_DIGITS
+
+
+def _locate_literal(node: exp.Literal, text: str) -> int:
+    at = text.find(str(node.this))
+    return at if at >= 0 else _locate(node, text)
+
+
 def _check_date(value: str, node: exp.Expression, text: str) -> None:
     import datetime as dt
 
@@ -251,11 +322,11 @@ def _forbidden(node: exp.Expression) -> str:
 
 
 def _columns(tree: exp.Expression) -> list[ColumnRef]:
-    out = [ColumnRef(c.name, _start(c)) for c in tree.find_all(exp.Column)]
+    out = [ColumnRef(c.name, offset_of(c)) for c in tree.find_all(exp.Column)]
     return sorted(out, key=lambda c: c.offset)
 
 
-def _start(node: exp.Expression) -> int:
+def offset_of(node: exp.Expression) -> int:
     """The first character of ``node`` that sqlglot located (identifiers carry positions)."""
     starts = [
         n.meta["start"] for n in node.walk() if isinstance(n.meta, dict) and "start" in n.meta
@@ -280,7 +351,7 @@ def _locate(node: exp.Expression, text: str) -> int:
         at = upper.find(word.upper())
         if at >= 0:
             return at
-    start = _start(node)
+    start = offset_of(node)
     return start if start >= 0 else 0
 
 

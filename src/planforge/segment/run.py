@@ -11,8 +11,8 @@ import polars as pl
 
 from planforge.messages import msg
 from planforge.model import Plan, Segmentation
-from planforge.segment.engine import Compiler, assign
-from planforge.segment.plan import DUPLICATES_SHOWN, SEG, Rules, _rule_paths, share
+from planforge.segment.engine import FAILURES, Compiler, assign
+from planforge.segment.plan import DUPLICATES_SHOWN, SEG, Rules, rule_paths, share
 from planforge.segment.progress import Stage, stage
 from planforge.segment.rules import RuleError
 from planforge.segment.source import SourceError, scan
@@ -51,11 +51,11 @@ def prepare(plan: Plan, rules: Rules) -> Prepared:
         schema = dict(frame.collect_schema())
     except SourceError as exc:
         raise DataError(exc.args[0]) from None
-    except Exception as exc:
+    except FAILURES as exc:
         raise DataError(_polars_message(seg, exc)) from None
     compiler = Compiler(schema, seg.as_of or dt.date.today())
     compiled: dict[int, pl.Expr] = {}
-    for path, rule in _rule_paths(plan, rules):
+    for path, rule in rule_paths(plan, rules):
         try:
             compiled[id(rule)] = compiler.condition(rule)
         except RecursionError:
@@ -120,7 +120,7 @@ def _collect(frame: Any, seg: Segmentation) -> tuple[list[tuple[bool, str | None
             with stage(msg("checking `{key}` for duplicates", key=seg.key), rows) as progress:
                 dups = _duplicates(frame, seg.key, progress)
                 progress.finish(rows)
-    except Exception as exc:
+    except FAILURES as exc:
         raise DataError(_polars_message(seg, exc)) from None
     counts = [(bool(r[IN_SCOPE]), r[TIER], int(r["n"])) for r in result.iter_rows(named=True)]
     return counts, dups

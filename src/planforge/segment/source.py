@@ -19,6 +19,7 @@ import tempfile
 from typing import Any
 
 from planforge.messages import msg
+from planforge.segment import xlsx_size
 
 FORMATS = {".csv": "csv", ".txt": "csv", ".xlsx": "xlsx", ".xlsm": "xlsx", ".parquet": "parquet"}
 _SNIFF = 1 << 20
@@ -87,6 +88,8 @@ def header(path: str) -> list[str]:
         if what == "xlsx":
             import fastexcel
 
+            xlsx_size.check(path, os.path.basename(path))
+
             sheet = fastexcel.read_excel(path).load_sheet(0, n_rows=0)
             return [c.name for c in sheet.available_columns()]
         import polars as pl
@@ -94,6 +97,8 @@ def header(path: str) -> list[str]:
         return list(pl.read_parquet_schema(path))
     except SourceError:
         raise
+    except xlsx_size.SheetTooBig as exc:
+        raise SourceError(exc.args[0]) from None
     except Exception as exc:
         raise SourceError(
             msg("cannot read `{file}`: {error}", file=os.path.basename(path), error=_short(exc))
@@ -134,11 +139,17 @@ def scan(path: str, text_columns: list[str]) -> Any:
         )
     if what == "parquet":
         return pl.scan_parquet(path)
+    try:
+        xlsx_size.check(path, os.path.basename(path))
+    except xlsx_size.SheetTooBig as exc:
+        raise SourceError(exc.args[0]) from None
     frame = pl.read_excel(path, engine="calamine", schema_overrides=overrides, raise_if_empty=False)
     return frame.lazy()
 
 
 _TRANSCODED: dict[tuple[str, int, int], str] = {}
+#: The temporary folder of a run's UTF-8 copies: ``planforge-utf8-<pid>-XXXXXXXX``.
+TRANSCODED_PREFIX = "planforge-utf8-"
 _TMP: list[str] = []
 
 
@@ -151,7 +162,8 @@ def _as_utf8(path: str) -> str:
     if cache_key in _TRANSCODED:
         return _TRANSCODED[cache_key]
     if not _TMP:
-        _TMP.append(tempfile.mkdtemp(prefix="planforge-"))
+        sweep_transcoded()
+        _TMP.append(tempfile.mkdtemp(prefix=f"{TRANSCODED_PREFIX}{os.getpid()}-"))
         atexit.register(shutil.rmtree, _TMP[0], True)
     target = os.path.join(_TMP[0], f"{len(_TRANSCODED)}.csv")
     decoder = codecs.getincrementaldecoder("gb18030")()
@@ -161,6 +173,22 @@ def _as_utf8(path: str) -> str:
         dst.write(decoder.decode(b"", final=True))
     _TRANSCODED[cache_key] = target
     return target
+
+
+def sweep_transcoded() -> None:
+    """Remove the UTF-8 copies that runs killed with ``kill -9`` left in the temp folder."""
+    from planforge.atomic import alive
+
+    top = tempfile.gettempdir()
+    try:
+        entries = list(os.scandir(top))
+    except OSError:
+        return
+    for entry in entries:
+        pid = entry.name[len(TRANSCODED_PREFIX) :].split("-")[0]
+        ours = entry.name.startswith(TRANSCODED_PREFIX) and entry.is_dir(follow_symlinks=False)
+        if ours and not alive(pid):
+            shutil.rmtree(entry.path, ignore_errors=True)
 
 
 def _short(exc: BaseException) -> str:
