@@ -36,8 +36,10 @@ TEMPLATES = ("reactivation", "complaint-recovery", "high-value-retention", "bran
 def init(path: str, template: str, locale: str | None, start: Any) -> None:
     """Write a new plan at PATH that validates (--strict) as it stands.
 
-    The id comes from the file name (made unique among the repository's plans);
-    the first line points your editor at the schema. Never overwrites a file.
+    The id comes from the file name (made unique among the repository's plans;
+    a name YAML would read as a number, such as 2027春节关怀.plan.yaml, gets the
+    template's name in front); the first line points your editor at the schema.
+    Creates missing folders; never overwrites a file.
     Messages speak --lang, else PLANFORGE_LANG, else the new plan's locale.
 
     \b
