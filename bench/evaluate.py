@@ -10,6 +10,11 @@ bench/out/evaluate/) the synthetic example plan's customer list, 10M orders and
 
 The figures must agree, or the benchmark fails. Prints wall time and peak memory
 (the process's maximum resident set) and the machine's load average.
+
+``python bench/evaluate.py --spark`` instead runs ``planforge evaluate --sql spark``'s
+statement once on a local Spark session (pyspark and Java needed) over the synthetic
+example's files (tests/evaluate/synthetic.py) and checks that it gives planforge's
+figures, measure by measure and group by group.
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "bench" / "out" / "evaluate"
@@ -130,9 +136,75 @@ FROM (VALUES (false), (true)) g(held) ORDER BY g.held
 """
 
 
-def timed(args: list[str]) -> tuple[float, dict]:
+SPARK = """
+import json, sys
+from pyspark.sql import SparkSession
+folder, sql = sys.argv[1], open(sys.argv[2], encoding="utf-8").read()
+s = (SparkSession.builder.master("local[2]").config("spark.ui.enabled", "false")
+     .config("spark.sql.ansi.enabled", "false").getOrCreate())
+s.sparkContext.setLogLevel("ERROR")
+for name in ("customers", "checkins", "orders", "survey"):
+    frame = s.read.option("header", True).option("inferSchema", True).csv(f"{folder}/{name}.csv")
+    frame = frame.withColumn("客户编号", frame["客户编号"].cast("string"))
+    frame.createOrReplaceTempView(name)
+rows = s.sql(sql.rstrip().rstrip(";")).collect()
+print(json.dumps([[r[0], r[1], float(r[2]) if r[2] is not None else None] for r in rows]))
+s.stop()
+"""
+
+
+def spark_check() -> None:
+    """The ``--sql spark`` statement on a local Spark session gives planforge's figures."""
+    import csv
+
+    import openpyxl
+    from tests.evaluate import synthetic
+
+    from planforge.check import check_document
+    from planforge.evaluate.command import evaluate_document
+    from planforge.evaluate.measures_sql import statement
+    from planforge.loader import load_file
+
+    folder = OUT / "spark"
+    if not (folder / "plan.yaml").exists():
+        synthetic.generate(folder)
+    flat = folder / "utf8"  # Spark reads UTF-8 CSV; the shop exported GBK, the survey XLSX
+    flat.mkdir(exist_ok=True)
+    for name, enc in (("customers", "utf-8"), ("checkins", "utf-8"), ("orders", "gbk")):
+        text = (folder / "data" / f"{name}.csv").read_text(encoding=enc)
+        (flat / f"{name}.csv").write_text(text, encoding="utf-8")
+    sheet = openpyxl.load_workbook(folder / "data" / "survey.xlsx").active
+    with open(flat / "survey.csv", "w", encoding="utf-8", newline="") as fh:
+        writer = csv.writer(fh)
+        for i, (key, day, score) in enumerate(sheet.iter_rows(values_only=True)):
+            writer.writerow([key, day if i == 0 else day.date().isoformat(), score])
+    as_of = dt.date(2024, 8, 31)
+    doc = load_file(str(folder / "plan.yaml"))
+    sql = folder / "measures.spark.sql"
+    sql.write_text(statement(check_document(doc).plan, "spark", as_of), encoding="utf-8")
+    seconds, rows = timed([sys.executable, "-c", SPARK, str(flat), str(sql)])
+    figures = json.loads(evaluate_document(doc, as_of, "json").report or "")
+    got = {(m, g): v for m, g, v in rows}
+    assert got.pop(("customers", "treated")) == figures["groups"]["treated"]
+    assert got.pop(("customers", "holdout")) == figures["groups"]["holdout"]
+    for name, values in figures["measures"].items():
+        for group, value in values.items():
+            spark = got.get((name, group))
+            assert (spark is None) if value is None else abs((spark or 0) - value) < 1e-4, (
+                name,
+                group,
+                spark,
+                value,
+            )
+    print(f"Spark (local[2]) ran the --sql spark statement in {seconds:.1f} s: same figures")
+    print("groups", figures["groups"], "repurchasers", figures["measures"]["repurchasers"])
+
+
+def timed(args: list[str]) -> tuple[float, Any]:
     start = time.perf_counter()
-    done = subprocess.run(args, capture_output=True, text=True, check=True)
+    done = subprocess.run(args, capture_output=True, text=True, check=False)
+    if done.returncode:
+        raise SystemExit(done.stderr[-3000:])
     return time.perf_counter() - start, json.loads(done.stdout.strip().splitlines()[-1])
 
 
@@ -140,7 +212,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--customers", type=int, default=1_000_000)
     parser.add_argument("--orders", type=int, default=10_000_000)
+    parser.add_argument("--spark", action="store_true", help="check the Spark statement instead")
     args = parser.parse_args()
+    if args.spark:
+        spark_check()
+        return
     folder = generate(args.customers, args.orders)
     sql = folder / "measures.sql"
     sql.write_text(duckdb_sql(folder), encoding="utf-8")

@@ -218,8 +218,9 @@ def gantt_pages(html: str) -> list[list[int]]:
 
 def column_overflows(pdf: str, header: str, width: float) -> list[str]:
     """Words running out of a right-aligned column ``width`` pt wide, headed ``header``:
-    a word that starts in the column and ends past the header's right edge (words much
-    smaller than the header's, such as a chart's labels, are not the column's)."""
+    a word with a digit (a date, a number) that starts in the column and ends past the
+    header's right edge (words much smaller than the header's, such as a chart's labels,
+    are not the column's)."""
     out = []
     by_page: dict[int, list[Word]] = {}
     for w in words(pdf):
@@ -229,6 +230,7 @@ def column_overflows(pdf: str, header: str, width: float) -> list[str]:
             for w in page:
                 inside = head.x1 - width < w.x0 < head.x1
                 small = w.y1 - w.y0 < 0.8 * (head.y1 - head.y0)
-                if w.y0 > head.y1 and inside and not small and w.x1 > head.x1 + 1:
+                digit = any(c.isdigit() for c in w.text)
+                if w.y0 > head.y1 and inside and digit and not small and w.x1 > head.x1 + 1:
                     out.append(f"page {n}: {w.text!r} runs {w.x1 - head.x1:.1f} pt past {header!r}")
     return out

@@ -58,3 +58,28 @@ def test_a_move_with_nothing_after_goes_to_the_end() -> None:
     assert moves(pages) == ([ids["tiers"]], [])
     moved = reflow(root, pages)
     assert [s.get("id") for s in moved.iter("section")][-1] == "tiers"
+
+
+def test_a_band_of_gantt_rows_keeps_the_header_and_moves_its_rows_up() -> None:
+    from planforge.render.flow import band
+
+    svg = (
+        '<svg xmlns="http://www.w3.org/2000/svg" width="100mm" height="20mm" viewBox="0 0 100 20">'
+        '<rect x="0" y="0" width="100" height="7" fill="#f3f6f9"/>'
+        '<rect x="60" y="7" width="4" height="13" fill="#eceff3"/>'
+        '<text x="1.6" y="4.6">Task</text>'
+        + "".join(
+            f'<line x1="0" y1="{7 + 4.4 * n:g}" x2="100" y2="{7 + 4.4 * n:g}"/>'
+            f'<text x="1.6" y="{10.1 + 4.4 * n:g}">row {n}</text>'
+            f'<g transform="translate(58,{7 + 4.4 * n:g})"><rect x="1" y="0.8" width="5" height="2.8"/></g>'
+            for n in range(3)
+        )
+        + '<rect x="0.1" y="0.1" width="99.8" height="19.8" fill="none"/></svg>'
+    )
+    drawn, height = band(svg, 7.0, 4.4, 1, 3)
+    assert height == 15.8
+    assert 'height="15.8mm"' in drawn and 'viewBox="0 0 100 15.8"' in drawn
+    assert "row 0" not in drawn and "Task" in drawn
+    assert '<text x="1.6" y="10.1">row 1</text>' in drawn
+    assert 'transform="translate(58,11.4)"' in drawn  # row 2, one row up
+    assert 'height="8.8"' in drawn and 'height="15.6"' in drawn  # shading and frame, shortened

@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from planforge.present.formatting import duration_text, plural, quantity_text
 from planforge.render import charts, gantt
-from planforge.render.formatting import duration_text, plural, quantity_text
 
 D = dt.date
 

@@ -14,8 +14,8 @@ from hypothesis import strategies as st
 
 from planforge.check import check_document
 from planforge.loader import load_text
+from planforge.present.formatting import duration_text
 from planforge.quantities import parse_duration_hours
-from planforge.render.formatting import duration_text
 from planforge.schema import schema
 from tests.test_cli import proc
 

@@ -207,3 +207,23 @@ def test_a_short_section_shares_a_page_instead_of_standing_alone(layout_dir: Pat
     tiers = next(n for n, lines in enumerate(pages) if "客户分层与需求" in lines)
     assert "预算表" in pages[tiers] and tiers > 1
     assert pdf_layout.sparse_pages(pdf) == []
+
+
+def test_a_deadline_breaks_only_between_its_label_and_date_parts(layout_dir: Path) -> None:
+    """``截止 12月24日`` broke as ``截止 12月24`` / ``日`` in its narrow column."""
+    page = [w.text for w in pdf_layout.words(str(_out(layout_dir, YEAR, "pdf"))) if w.page == 2]
+    assert "12月24日" in page
+    spring = pdf_layout.words(str(_out(layout_dir, RENEWAL, "pdf")))
+    assert [w.text for w in spring if w.page == 2 and w.text == "Deadline"]
+
+
+def test_a_gantt_starts_under_the_end_of_the_task_table(layout_dir: Path) -> None:
+    """The 24-row chart did not fit under the table's last rows (page 4, 28% full): its
+    first rows now fill that page and the rest follow under the header, each row once."""
+    pdf = str(_out(layout_dir, RENEWAL, "pdf"))
+    pages = [pdf_layout.squash(" ".join(lines)) for lines in pdf_layout.page_lines(pdf)]
+    assert "Ganttchart" in pages[3] and "Follow-upcallwave14with" in pages[3]  # table's tail
+    for n in range(1, 15):  # a Gantt label is cut short with an ellipsis
+        label = rf"Follow-upcallwave{n}withthe\w*…"
+        assert sum(len(re.findall(label, page)) for page in pages) == 1, label
+    assert pdf_layout.sparse_pages(pdf) == [] and pdf_layout.overlaps(pdf) == []

@@ -266,7 +266,7 @@ def test_batch_in_parallel_as_a_subprocess(tmp_path: Path) -> None:
 
 
 def test_both_locales_have_every_label_the_templates_use() -> None:
-    from planforge.render.i18n import LABELS, LOCALES
+    from planforge.present.labels import LABELS, LOCALES
 
     assert LOCALES == ("zh-CN", "en")
     assert set(LABELS["zh-CN"]) == set(LABELS["en"])

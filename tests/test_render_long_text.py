@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from planforge.present.formatting import clip, columns
 from planforge.render.document import RenderOptions, render_file
-from planforge.render.formatting import clip, columns
 from planforge.render.view import HEADER_COLUMNS
 from tests.conftest import EXAMPLE
 

@@ -1,6 +1,7 @@
 """What makes rendering fast changes no byte: WeasyPrint's libraries found from one cached
-``ldconfig -p`` (the same ones ctypes finds), one font configuration warmed up before the
-workers fork; and no rendering with the slow fontTools subsetter."""
+``ldconfig -p`` (the same ones ctypes finds), fontTools' subsetter and instancer imported
+only when used, one font configuration warmed up before the workers fork; and no
+rendering with the slow fontTools subsetter."""
 
 from __future__ import annotations
 
@@ -63,6 +64,45 @@ def test_a_failed_import_falls_back_to_the_usual_lookup() -> None:
     )
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
     assert out.stdout == "True\n"
+
+
+DEFERRED = """
+import sys
+from planforge.render.libs import import_weasyprint
+import_weasyprint()
+loaded = sorted(m for m in sys.modules if m.startswith(("fontTools.subset", "fontTools.varLib")))
+import weasyprint.pdf.fonts as fonts
+from fontTools import subset
+from fontTools.varLib import instancer
+print(loaded, fonts.subset.Subsetter is subset.Subsetter, type(instancer).__name__)
+"""
+
+
+def test_weasyprint_is_imported_without_fonttools_subsetter_and_instancer() -> None:
+    """They load when first used; a later import gets the real modules."""
+    out = subprocess.run(
+        [sys.executable, "-c", DEFERRED], capture_output=True, text=True, check=True
+    ).stdout
+    assert out == "[] True module\n"
+
+
+VARIABLE = """
+from planforge.render.libs import import_weasyprint
+import_weasyprint()
+import fontTools.varLib.instancer as instancer
+import weasyprint.pdf.fonts as fonts
+calls = []
+instancer.instantiateVariableFont = lambda *a, **k: calls.append((a, k)) or "font"
+print(fonts.instantiateVariableFont("ttfont", {"wght": 700}, static=True), calls)
+"""
+
+
+def test_a_variable_font_is_still_instantiated_by_fonttools() -> None:
+    """WeasyPrint's ``instantiateVariableFont`` is a stand-in calling fontTools' own."""
+    out = subprocess.run(
+        [sys.executable, "-c", VARIABLE], capture_output=True, text=True, check=True
+    ).stdout
+    assert out == "font [(('ttfont', {'wght': 700}), {'static': True})]\n"
 
 
 PDF_ONLY = ("--format", "pdf")

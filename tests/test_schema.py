@@ -11,7 +11,8 @@ from jsonschema import Draft7Validator
 
 from planforge.check import check_document
 from planforge.loader import load_text
-from planforge.schema import check_schema, schema, schema_path
+from planforge.rules.schema_check import check_schema
+from planforge.schema import schema, schema_path
 from tests.conftest import PLANS, ROOT
 
 

@@ -26,7 +26,8 @@ from hypothesis import strategies as st
 
 from planforge import schema_fast
 from planforge.loader import Document, load_bytes, load_file
-from planforge.schema import check_schema, schema_text
+from planforge.rules.schema_check import check_schema
+from planforge.schema import schema_text
 
 ROOT = Path(__file__).resolve().parents[1]
 PLANS = sorted((ROOT / "plans").glob("*.yaml"))

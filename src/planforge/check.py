@@ -20,7 +20,7 @@ from planforge.messages import msg
 from planforge.model import Plan
 from planforge.resolve import resolve
 from planforge.rules import Finding, Rule, all_rules
-from planforge.schema import check_schema
+from planforge.rules.schema_check import check_schema
 
 if TYPE_CHECKING:
     from planforge.schedule.calendar import WorkCalendar

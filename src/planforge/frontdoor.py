@@ -14,7 +14,7 @@ the result to an output writer (reporters, export, render, diff, the tier list).
 
     from planforge.frontdoor import Session
 
-    session = Session(lang="zh-CN")            # --lang; None: the environment decides
+    session = Session(lang_option="zh-CN")     # --lang; None: the environment decides
     results = session.open_all(["plans"])      # discovery, PF211 across files, --select
     result = session.open("plans/x.yaml")      # one plan (OSError when it cannot be read)
     result.plan, result.diagnostics, result.lang, result.calendar
@@ -22,6 +22,8 @@ the result to an output writer (reporters, export, render, diff, the tier list).
                                                       # with the data file at REV too
     session.lang                                # the run's language before any plan
     session.report_lang(results)                # one language for a batch's summary
+    Session(as_of=day).open(path)               # outcomes evaluated up to `day` (evaluate)
+    Session(read_data=False)                    # only the data's header (--no-data, --sql)
 
 **Language**, everywhere: the ``--lang`` option, then ``PLANFORGE_LANG``, then the
 plan's own ``locale``, then ``LC_ALL``, ``LC_MESSAGES`` and ``LANG``, then English
@@ -92,8 +94,7 @@ class Session:
     debug: bool = False
     #: The environment the language is chosen from (``os.environ`` when None).
     env: Mapping[str, str] | None = None
-    #: Evaluate plans with ``outcomes`` from their rows up to this day (``evaluate
-    #: --as-of``, ``render``); None: the data measures are not computed.
+    #: Evaluate the plan's ``outcomes`` up to this day (``planforge evaluate``; None: not).
     as_of: dt.date | None = None
     _configs: dict[str, Config] = field(default_factory=dict, repr=False)
 
@@ -148,10 +149,10 @@ class Session:
         """
         from planforge import check
 
-        if source is None:
-            result = check.check_file(
-                path, debug=self.debug, read_data=self.read_data, as_of=self.as_of
-            )
+        if source is None and self.as_of is None:
+            result = check.check_file(path, debug=self.debug, read_data=self.read_data)
+        elif source is None:
+            result = self._check(self.load(path))
         else:
             doc = self.load(path)
             seg = doc.data.get("segmentation") if isinstance(doc.data, dict) else None
@@ -160,10 +161,15 @@ class Session:
             from planforge.confined import chosen
 
             with chosen(source):  # the user's own choice: read even outside the plan's folder
-                result = check.check_document(
-                    doc, debug=self.debug, read_data=self.read_data, as_of=self.as_of
-                )
+                result = self._check(doc)
         return self._finish(result)
+
+    def _check(self, doc: Document, base: str | None = None) -> Result:
+        from planforge.check import check_document
+
+        return check_document(
+            doc, debug=self.debug, read_data=self.read_data, base=base, as_of=self.as_of
+        )
 
     def load(self, path: str) -> Document:
         """Only load ``path`` (no check): what a command needs to look at before opening."""
@@ -174,14 +180,9 @@ class Session:
     def open_bytes(self, data: bytes, name: str, *, base: str | None = None) -> Result:
         """A plan given as bytes (``--stdin``); ``name`` is reported, ``base`` is the
         folder its data paths are relative to (default: ``name``'s folder)."""
-        from planforge.check import check_document
         from planforge.loader import load_bytes
 
-        doc = load_bytes(data, name)
-        result = check_document(
-            doc, debug=self.debug, read_data=self.read_data, base=base, as_of=self.as_of
-        )
-        return self._finish(result)
+        return self._finish(self._check(load_bytes(data, name), base))
 
     def open_all(
         self,

@@ -14,14 +14,16 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from planforge.formula import Expr
 from planforge.quantities import Quantity, Target
-from planforge.schedule.calendar import WorkCalendar
-from planforge.schedule.durations import Span
-from planforge.schedule.recurrence import Rhythm
 from planforge.source import Path
+
+if TYPE_CHECKING:  # the schedule stage uses the model, not the other way round
+    from planforge.schedule.calendar import WorkCalendar
+    from planforge.schedule.durations import Span
+    from planforge.schedule.recurrence import Rhythm
 
 INTERNAL = {"internal": True}
 
@@ -424,7 +426,7 @@ class Plan:
     segmentation: Segmentation | None = None
     approvals: list[Approval] = field(default_factory=list)
     exceeded_margin: Quantity = field(default_factory=lambda: Quantity(Decimal(10), True))
-    calendar: WorkCalendar = internal_factory(WorkCalendar)
+    calendar: WorkCalendar = internal(None)  # set by resolve (schedule.calendar.calendar_from)
     #: Values in text (a share, a margin) whose numbers are out of bounds: (path, why).
     out_of_bounds: list[tuple[Path, str]] = internal_factory(list)
     #: Every measure the plan names, recorded or not (empty, or refused by the bounds).

@@ -198,7 +198,7 @@ def resolve(
 
 def _segmentation(plan: Plan, raw: dict[str, Any], base: str, read_data: bool) -> None:
     try:
-        from planforge.segment.plan import resolve_segmentation
+        from planforge.segment.plan import countable, resolve_segmentation
     except ImportError:
         from planforge.model import Segmentation
 
@@ -208,6 +208,11 @@ def _segmentation(plan: Plan, raw: dict[str, Any], base: str, read_data: bool) -
         )
         return
     resolve_segmentation(plan, raw, base, read_data)
+    if read_data and countable(plan):
+        from planforge.segment.run import count
+
+        assert plan.segmentation is not None
+        count(plan, plan.segmentation.rules)
     evaluation.resolve_holdout(plan, raw)
 
 
@@ -217,8 +222,9 @@ def _read_outcomes(plan: Plan, as_of: dt.date | None) -> None:
     A plan with neither a holdout nor data measures to evaluate never imports the data
     engine (``validate`` stays light).
     """
-    holdout = plan.segmentation is not None and plan.segmentation.holdout is not None
-    if not holdout and (as_of is None or not plan.measure_specs):
+    if plan.segmentation is None:
+        return  # no customer data: nothing to read (and polars is not imported)
+    if plan.segmentation.holdout is None and (as_of is None or not plan.measure_specs):
         return
     try:
         from planforge.evaluate import run

@@ -16,8 +16,8 @@ import openpyxl
 import pytest
 from scipy import stats as sp
 
-from planforge.evaluate.command import evaluate_document
-from planforge.loader import load_file
+from planforge.evaluate.command import evaluated
+from planforge.frontdoor import Session
 from tests.evaluate import synthetic
 
 D = dt.date
@@ -151,7 +151,7 @@ def _welch(a: list[float], b: list[float]) -> tuple[float, float, float, float]:
 def _run(folder: Path, as_of: dt.date, fmt: str = "json"):
     import json
 
-    got = evaluate_document(load_file(str(folder / "plan.yaml")), as_of, fmt)
+    got = evaluated(Session(as_of=as_of).open(str(folder / "plan.yaml")), fmt)
     errors = [d for d in got.result.diagnostics if d.severity.value == "error"]
     assert errors == [], errors
     return (json.loads(got.report) if fmt == "json" else got.report), got.code

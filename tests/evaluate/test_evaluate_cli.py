@@ -79,3 +79,14 @@ def test_sql_prints_the_measures_statement(folder: Path) -> None:
     assert code == 0
     assert "SHA2(" in out and "`repurchasers`" not in out and "'repurchasers'" in out
     assert "UNION ALL" in out and out.rstrip().endswith(";")
+
+
+def test_a_plan_without_outcomes_says_there_is_nothing_to_evaluate(
+    folder: Path, tmp_path: Path
+) -> None:
+    kpi = "kpis:\n  - {id: repurchase-rate, name: 复购率, target: '>= 13%'}\n"
+    text = synthetic.PLAN.split("outcomes:")[0] + kpi
+    (folder / "bare.yaml").write_text(text, encoding="utf-8")
+    code, out, err = _run(str(folder / "bare.yaml"))
+    assert code == 1 and out == ""
+    assert "nothing to evaluate" in err

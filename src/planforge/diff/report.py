@@ -9,8 +9,8 @@ from typing import Any
 
 from planforge import __version__
 from planforge.diff.compare import Change, Diff
+from planforge.present.formatting import date, money, target_text
 from planforge.quantities import Quantity, Target
-from planforge.render.formatting import date, money, target_text
 
 JSON_VERSION = 1
 MONEY_FIELDS = {"amount", "unit_price", "actual", "cap", "total"}

@@ -37,10 +37,15 @@ def evaluate_document(
     debug: bool = False,
 ) -> Evaluated:
     """Evaluate a loaded plan up to ``as_of`` (default: today)."""
-    from planforge.evaluate import report
-
     day = as_of or dt.date.today()
     result = check_document(doc, debug=debug, read_data=True, as_of=day)
+    return finish(result, fmt, lang)
+
+
+def finish(result: Result, fmt: str = "text", lang: str | None = None) -> Evaluated:
+    """The report for a plan checked with its data read and evaluated (``as_of`` given)."""
+    from planforge.evaluate import report
+
     plan = result.plan
     if result.failed() or plan is None:
         return Evaluated(result, None, EXIT_ALERT)
@@ -55,7 +60,7 @@ def evaluate_document(
                     "nothing to evaluate: the plan needs a `segmentation` block, `outcomes`"
                     " and at least one measure computed from them"
                 ),
-                doc.path,
+                result.path,
             )
         )
         return Evaluated(result, None, EXIT_ALERT)

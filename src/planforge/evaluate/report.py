@@ -146,7 +146,7 @@ def _shown(kpi: KPI, value: float | int | None) -> str:
 
 def text(plan: Plan, lang: str | None = None) -> str:
     """A readable report in ``lang`` (default: the plan's language)."""
-    from planforge.render.i18n import labels
+    from planforge.present.labels import labels
 
     lang = lang or plan.locale or "en"
     words = labels(lang if lang in ("zh-CN", "en") else "en")

@@ -29,7 +29,7 @@ def review(
     ev = plan.evaluation
     if ev is None:
         return None
-    from planforge.render.i18n import labels
+    from planforge.present.labels import labels
 
     words = labels(locale)
     say = lambda m: m.localize(locale)  # noqa: E731

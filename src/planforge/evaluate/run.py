@@ -207,7 +207,7 @@ def _outcome(
         return
     frame, schema = scanned
     assert out.key and out.date
-    live: list[tuple[MeasureSpec, pl.Expr]] = []
+    live: list[tuple[MeasureSpec, pl.Expr, pl.Expr | None]] = []
     for m in specs:
         if m.column is not None and not _number_column(plan, m, out, schema):
             continue
@@ -216,7 +216,7 @@ def _outcome(
             continue
         where = _where(plan, m, schema, ev.as_of)
         if where is not False:
-            live.append((m, _inside(m, ev.as_of, where)))
+            live.append((m, _window(m, ev.as_of), where))
     raw = pl.col(out.date)
     undated = raw.is_not_null() & pl.col(DAY).is_null()
     if schema[out.date] == pl.String:
@@ -234,8 +234,9 @@ def _outcome(
         pl.col("__u").sum().alias("__undated"),
         pl.col("__urow").min().alias("__undated_row"),
     ]
-    for i, (m, inside) in enumerate(live):
-        counted = counted | inside
+    for i, (m, window, where) in enumerate(live):
+        inside = _inside(window, where)
+        counted = counted | window  # a row a `where` leaves out is not outside the window
         columns.append(inside.alias(f"__in{i}"))
         aggs += [
             pl.col(f"__in{i}").max().alias(f"__any{i}"),
@@ -272,7 +273,7 @@ def _outcome(
         ),
     }
     in_scope = per_key.filter(scope)
-    for i, (m, _) in enumerate(live):
+    for i, (m, _, _) in enumerate(live):
         _measure(plan, ev, m, in_scope.filter(pl.col(f"__any{i}")), i)
 
 
@@ -290,13 +291,15 @@ def _where(plan: Plan, m: MeasureSpec, schema: dict[str, Any], as_of: dt.date) -
         return False
 
 
-def _inside(m: MeasureSpec, as_of: dt.date, where: pl.Expr | None) -> pl.Expr:
-    """Rows in the measure's window, up to ``as_of``, that pass its ``where``."""
+def _window(m: MeasureSpec, as_of: dt.date) -> pl.Expr:
+    """Rows in the measure's window, up to ``as_of``."""
     end = min(m.end, as_of) if m.end else as_of
-    cond = pl.col(DAY).is_between(pl.lit(m.start), pl.lit(end), closed="both")
-    if where is not None:
-        cond = cond & where
-    return cond.fill_null(False)
+    return pl.col(DAY).is_between(pl.lit(m.start), pl.lit(end), closed="both").fill_null(False)
+
+
+def _inside(window: pl.Expr, where: pl.Expr | None) -> pl.Expr:
+    """Rows in the window that pass the measure's ``where``."""
+    return window if where is None else (window & where).fill_null(False)
 
 
 def _measure(plan: Plan, ev: Evaluation, m: MeasureSpec, rows: pl.DataFrame, i: int) -> None:

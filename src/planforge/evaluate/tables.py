@@ -8,9 +8,9 @@ from decimal import Decimal
 from planforge.export.tables import Column, Table, locale_of
 from planforge.messages import msg
 from planforge.model import Plan
+from planforge.present.formatting import target_text
+from planforge.present.labels import labels
 from planforge.quantities import Quantity
-from planforge.render.formatting import target_text
-from planforge.render.i18n import labels
 
 
 def _q(value: Decimal | None, percent: bool) -> Quantity | Decimal | None:

@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from planforge.model import Plan, Task
+from planforge.present.formatting import target_text
+from planforge.present.labels import LABELS
 from planforge.quantities import Quantity
-from planforge.render.formatting import target_text
-from planforge.render.i18n import LABELS
 
 Cell = str | Decimal | dt.date | int | bool | Quantity | None
 

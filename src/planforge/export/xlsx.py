@@ -37,8 +37,8 @@ from planforge.export.tables import (
 )
 from planforge.model import BudgetLine, Plan
 from planforge.money import minor_units
+from planforge.present.formatting import currency_symbol
 from planforge.quantities import Quantity
-from planforge.render.formatting import currency_symbol
 from planforge.reproducible import plan_datetime
 
 #: Column widths (in characters) by key, then by kind.

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from planforge.model import KPI, Budget
-from planforge.render.formatting import target_text
+from planforge.present.formatting import target_text
 
 
 @dataclass

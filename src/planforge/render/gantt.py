@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from planforge.render.formatting import MONTHS
+from planforge.present.formatting import MONTHS
 
 #: The grid's width beside the task column on a landscape A4 page (269 mm of text width).
 GRID_MM = 206.0

@@ -1,4 +1,5 @@
-"""Import WeasyPrint without its slow library search.
+"""Import WeasyPrint without its slow library search, and without the parts of fontTools
+it imports for fonts planforge never prints.
 
 cffi opens Pango, HarfBuzz, fontconfig and GLib by trying about twenty names; each one
 ``dlopen`` does not know is looked up with :func:`ctypes.util.find_library`, which on
@@ -7,19 +8,29 @@ about 0.3 s of every cold render. While WeasyPrint is imported, planforge answer
 lookups from one ``ldconfig -p``, read with ctypes' own pattern, so the same libraries
 load. With ``LD_LIBRARY_PATH`` set (libraries ldconfig does not list), outside glibc
 Linux, or if the import fails this way, the usual lookup runs.
+
+WeasyPrint also imports fontTools' subsetter and its variable-font instancer (about 120
+modules, a fifth of the import) for two fallbacks: subsetting without HarfBuzz (which
+planforge refuses, see :func:`planforge.render.fonts.require_subsetter`) and variable
+fonts. While it is imported, those two modules are stand-ins (:class:`Deferred`) that
+import the real module the first time anything in them is used, so a variable font
+still prints exactly as before.
 """
 
 from __future__ import annotations
 
 import contextlib
 import functools
+import importlib
 import io
 import os
 import re
 import struct
 import subprocess
 import sys
+import types
 from collections.abc import Callable, Iterator
+from typing import Any
 
 _ABI = {
     "x86_64-64": "libc6,x86-64",
@@ -76,17 +87,63 @@ def usable() -> bool:
     )
 
 
+class Deferred(types.ModuleType):
+    """A stand-in for a module: the real one is imported when an attribute is first read."""
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("__"):  # the import system's questions (``__path__``...)
+            raise AttributeError(name)
+        return getattr(real_module(self.__name__), name)
+
+
+def real_module(name: str) -> types.ModuleType:
+    """The module ``name``, imported now if only its stand-in was."""
+    if isinstance(sys.modules.get(name), Deferred):
+        del sys.modules[name]
+    return importlib.import_module(name)
+
+
+def _instantiate_variable_font(*args: Any, **kwargs: Any) -> Any:
+    return real_module(_INSTANCER).instantiateVariableFont(*args, **kwargs)
+
+
+_INSTANCER = "fontTools.varLib.instancer"
+#: The modules deferred, and the names WeasyPrint imports from them (``from m import f``).
+_DEFERRED: dict[str, dict[str, Callable[..., Any]]] = {
+    "fontTools.subset": {},
+    _INSTANCER: {"instantiateVariableFont": _instantiate_variable_font},
+}
+
+
+@contextlib.contextmanager
+def _deferred() -> Iterator[None]:
+    """Stand-ins for :data:`_DEFERRED` while WeasyPrint is imported; later imports of
+    these modules get the real ones."""
+    mine = {}
+    for name, names in _DEFERRED.items():
+        if name not in sys.modules:
+            mine[name] = sys.modules[name] = Deferred(name)
+            mine[name].__dict__.update(names)
+    try:
+        yield
+    finally:
+        for name, module in mine.items():
+            if sys.modules.get(name) is module:
+                del sys.modules[name]
+
+
 def import_weasyprint() -> None:
     """Import WeasyPrint (once), answering cffi's library lookups from the cache."""
     if "weasyprint" in sys.modules:
         return
-    if usable():
-        try:
-            # WeasyPrint prints advice before it gives up; the usual lookup may still work.
-            with _lookups(cached_find_library), contextlib.redirect_stdout(io.StringIO()):
-                import weasyprint
-            return
-        except OSError:
-            for name in [m for m in sys.modules if m.split(".")[0] == "weasyprint"]:
-                del sys.modules[name]
-    import weasyprint  # noqa: F401
+    with _deferred():
+        if usable():
+            try:
+                # WeasyPrint prints advice before it gives up; the usual lookup may still work.
+                with _lookups(cached_find_library), contextlib.redirect_stdout(io.StringIO()):
+                    import weasyprint
+                return
+            except OSError:
+                for name in [m for m in sys.modules if m.split(".")[0] == "weasyprint"]:
+                    del sys.modules[name]
+        import weasyprint  # noqa: F401

@@ -129,8 +129,9 @@ def html_to_pdf(
     from weasyprint.urls import FatalURLFetchingError
 
     from planforge.render import collector
-    from planforge.render.flow import pages_of, reflow
+    from planforge.render.flow import improve, pages_of
     from planforge.render.parts import print_in_parts, with_tree
+    from planforge.render.view import HEAD_MM, ROW_MM
 
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
     logging.getLogger("fontTools").setLevel(logging.ERROR)
@@ -153,8 +154,8 @@ def html_to_pdf(
             if whole:
                 return whole
             laid_out = document.render(font_config=fonts, **options)
-            moved = reflow(document.etree_element, pages_of(laid_out))
-            if moved is not None:  # a short section alone on a page: once more, moved
+            moved = improve(document.etree_element, pages_of(laid_out), HEAD_MM, ROW_MM)
+            if moved is not None:  # a page mostly blank: once more, changed
                 del laid_out
                 laid_out = with_tree(document, moved).render(font_config=fonts, **options)
             return laid_out.write_pdf(**options)

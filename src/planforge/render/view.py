@@ -14,8 +14,7 @@ from typing import Any
 from planforge.evaluate.report import lift_sentence
 from planforge.evaluate.review import review
 from planforge.model import Phase, Plan, Task
-from planforge.render import charts, gantt
-from planforge.render.formatting import (
+from planforge.present.formatting import (
     clip,
     date,
     duration_text,
@@ -25,7 +24,8 @@ from planforge.render.formatting import (
     short_date,
     target_text,
 )
-from planforge.render.i18n import labels
+from planforge.present.labels import labels
+from planforge.render import charts, gantt
 
 SECTIONS = ("cover", "tiers", "timetable", "budget", "evaluation")
 #: SVG text does not inherit the HTML font list (nor its language), so name it.
@@ -206,13 +206,15 @@ def _date_style(plan: Plan, locale: str):
     start, end = plan.period.start, plan.period.end
     one_year = start is not None and end is not None and start.year == end.year
 
-    def fmt(day: dt.date | None) -> dict[str, str]:
-        """``day`` and ``year`` for a column; ``text``, the date on one line that may wrap."""
+    def fmt(day: dt.date | None) -> dict[str, Any]:
+        """``day`` and ``year`` for a column; ``parts``, the pieces a line may break between
+        (``["2026年", "12月18日"]``, ``["18 Dec", "2026"]``, ``["12月18日"]``)."""
         if day is None:
-            return {"day": "", "year": "", "text": ""}
+            return {"day": "", "year": "", "parts": []}
         year = "" if one_year else (f"{day.year}年" if locale == "zh-CN" else str(day.year))
         short = short_date(day, locale)
-        return {"day": short, "year": year, "text": short if one_year else date(day, locale)}
+        parts = [p for p in ((year, short) if locale == "zh-CN" else (short, year)) if p]
+        return {"day": short, "year": year, "parts": parts}
 
     return fmt
 
@@ -246,7 +248,7 @@ def _task_row(task: Task, person, names, sep: str, fmt, L, cal, roles) -> dict[s
         "float": "" if task.total_float is None else task.total_float,
         "critical": bool(task.critical),
         "milestone": task.milestone,
-        "deadline": fmt(task.deadline)["text"],
+        "deadline": fmt(task.deadline)["parts"],
         "occurrences": L["occurrences"].format(n=len(occurrences)) if len(occurrences) > 1 else "",
         "deliverable": task.deliverable or "",
         "resources": sep.join(task.resources),

@@ -10,7 +10,7 @@ from planforge import __version__
 from planforge.check import Result
 from planforge.diagnostics import Diagnostic
 from planforge.messages import localize
-from planforge.reporters import edits_data, fix_text, totals
+from planforge.reporters.common import edits_data, fix_text, totals
 from planforge.reporters.safe import json_safe
 from planforge.rules import get as get_rule
 

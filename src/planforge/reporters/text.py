@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from planforge.check import Result
 from planforge.diagnostics import Diagnostic, Severity
 from planforge.messages import localize, msg
-from planforge.reporters import fix_text, totals
+from planforge.reporters.common import fix_text, totals
 from planforge.reporters.safe import visible
 
 _STYLE = {

@@ -10,7 +10,7 @@ from planforge.diagnostics import Severity, Suggestion
 from planforge.messages import Message, msg
 from planforge.model import BudgetLine, Plan
 from planforge.money import decimals, fits_currency, minor_units
-from planforge.rules import Finding, rule
+from planforge.rules.base import Finding, rule
 from planforge.rules.common import unknown
 
 

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from planforge.diagnostics import Severity, Suggestion
 from planforge.messages import msg
 from planforge.model import Plan, Task
-from planforge.rules import Finding, rule
+from planforge.rules.base import Finding, rule
 from planforge.rules.common import label
 from planforge.schedule.calendar import OutOfCalendar, WorkCalendar, describe_day_off
 from planforge.source import Path

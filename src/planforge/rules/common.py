@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 
 from planforge.diagnostics import Suggestion
 from planforge.messages import Message, msg
-from planforge.rules import Finding
+from planforge.rules.base import Finding
 from planforge.source import Path
 
 T = TypeVar("T")

@@ -10,9 +10,9 @@ from planforge.bounds import shift
 from planforge.diagnostics import Severity, Suggestion
 from planforge.messages import N_, msg
 from planforge.model import Phase, Plan, Task
-from planforge.rules import Finding, rule
+from planforge.rules.base import Finding, rule
 from planforge.rules.common import by_id, label
-from planforge.rules.schedule import _blackout
+from planforge.rules.schedule import blackout_text
 from planforge.schedule.calendar import OutOfCalendar, WorkCalendar
 from planforge.source import Path
 
@@ -49,7 +49,7 @@ def ends_before_start(plan: Plan) -> Iterator[Finding]:
     items = [(plan.period, msg("the campaign period"))]
     items += [(p, label(p, "phase")) for p in plan.phases]
     items += [(t, label(t, "task")) for t in plan.tasks]
-    items += [(b, _blackout(b)) for b in plan.calendar.blackouts]
+    items += [(b, blackout_text(b)) for b in plan.calendar.blackouts]
     for item, name in items:
         if item.start and item.end and item.end < item.start:
             yield Finding(

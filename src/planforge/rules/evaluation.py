@@ -13,7 +13,7 @@ from decimal import Decimal
 from planforge.diagnostics import Severity, Suggestion
 from planforge.messages import msg
 from planforge.model import Plan
-from planforge.rules import Finding, rule
+from planforge.rules.base import Finding, rule
 from planforge.rules.common import label
 
 

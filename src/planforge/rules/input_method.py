@@ -1,6 +1,6 @@
 """Docs of the input-method slips the loader finds before YAML reads the file (PF030–PF036)."""
 
-from planforge.rules import declare
+from planforge.rules.base import declare
 
 declare(
     "PF030",

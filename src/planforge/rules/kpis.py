@@ -11,7 +11,7 @@ from planforge.messages import msg
 from planforge.model import KPI, Plan
 from planforge.money import decimals
 from planforge.quantities import Quantity, parse_quantity
-from planforge.rules import Finding, rule
+from planforge.rules.base import Finding, rule
 from planforge.rules.common import label
 
 

@@ -1,7 +1,7 @@
 """Docs of the codes the loader emits (PF0xx)."""
 
 from planforge.diagnostics import Severity
-from planforge.rules import declare
+from planforge.rules.base import declare
 
 declare(
     "PF001",

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from planforge.diagnostics import Suggestion
 from planforge.messages import msg
 from planforge.model import Plan
-from planforge.rules import Finding, rule
+from planforge.rules.base import Finding, rule
 from planforge.rules.common import KINDS, by_id, unknown
 
 _KINDS = (

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from planforge.diagnostics import Severity, Suggestion
 from planforge.messages import msg
 from planforge.model import Plan
-from planforge.rules import Finding, declare, rule
+from planforge.rules.base import Finding, declare, rule
 
 
 @rule("PF210", "approved-without-approval")

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from planforge.diagnostics import Severity, Suggestion
 from planforge.messages import N_, Message, msg
 from planforge.model import Plan, Task
-from planforge.rules import Finding, rule
+from planforge.rules.base import Finding, rule
 from planforge.rules.common import by_id, label
 from planforge.schedule.calendar import OutOfCalendar, WorkCalendar
 from planforge.source import Path
@@ -438,18 +438,18 @@ def blackout(plan: Plan) -> Iterator[Finding]:
                     what=what,
                     start=start,
                     end=end,
-                    blackout=_blackout(b),
+                    blackout=blackout_text(b),
                     b_start=b.start,
                     b_end=b.end,
                 ),
-                ((_blackout(b), b.path),),
+                ((blackout_text(b), b.path),),
                 fix=Suggestion(
                     msg("move it before {start} or after {end}", start=b.start, end=b.end)
                 ),
             )
 
 
-def _blackout(b: object) -> Message:
+def blackout_text(b: object) -> Message:
     """``the blackout 618大促`` (or just ``the blackout``)."""
     reason = getattr(b, "reason", None)
     return msg("the blackout {reason}", reason=reason) if reason else msg("the blackout")

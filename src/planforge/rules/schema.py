@@ -5,7 +5,7 @@ from collections.abc import Iterator
 from planforge.diagnostics import Suggestion
 from planforge.messages import msg
 from planforge.model import Plan
-from planforge.rules import Finding, declare, rule
+from planforge.rules.base import Finding, declare, rule
 from planforge.source import format_path
 
 declare(

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from planforge.diagnostics import Severity, Suggestion
 from planforge.messages import join, msg
 from planforge.model import Plan, Segmentation
-from planforge.rules import Finding, rule
+from planforge.rules.base import Finding, rule
 from planforge.rules.common import label
 
 SEG = ("segmentation",)

@@ -8,7 +8,7 @@ from decimal import Decimal
 from planforge.diagnostics import Suggestion
 from planforge.messages import msg
 from planforge.model import Plan
-from planforge.rules import Finding, rule
+from planforge.rules.base import Finding, rule
 
 
 @rule("PF501", "shares-not-100")

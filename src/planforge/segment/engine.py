@@ -242,9 +242,9 @@ def _iso(lit: exp.Literal) -> dt.date:
 
 
 def _at(node: exp.Expression) -> int:
-    from planforge.segment.rules import _start
+    from planforge.segment.rules import offset_of
 
-    start = _start(node)
+    start = offset_of(node)
     return start if start >= 0 else 0
 
 

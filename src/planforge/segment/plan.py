@@ -37,7 +37,8 @@ class Rules:
 
 
 def resolve_segmentation(plan: Plan, raw: dict[str, Any], base: str, read_data: bool) -> None:
-    """Fill ``plan.segmentation`` from the ``segmentation`` block; count the data with ``read_data``."""
+    """Fill ``plan.segmentation`` from the ``segmentation`` block (the header only; the
+    rows are counted by :func:`planforge.segment.run.count`, when :func:`countable`)."""
     seg = Segmentation(SEG)
     plan.segmentation = seg
     seg.source = _text(raw.get("source"))
@@ -80,10 +81,13 @@ def resolve_segmentation(plan: Plan, raw: dict[str, Any], base: str, read_data: 
         _check_columns(plan, rules)
     if not seg.show_given:
         seg.show = default_show(seg, rules)
-    if read_data and seg.columns and not seg.problems:
-        from planforge.segment.run import count
 
-        count(plan, rules)
+
+def countable(plan: Plan) -> bool:
+    """True when the segmentation's data can be counted: its header was read and its
+    rules fit it (:func:`planforge.segment.run.count` reads the rows)."""
+    seg = plan.segmentation
+    return bool(seg is not None and seg.columns and not seg.problems)
 
 
 def _text(value: Any) -> str | None:
@@ -112,7 +116,7 @@ def _parse(seg: Segmentation, path: Path, text: str) -> Rule | None:
     return None
 
 
-def _rule_paths(plan: Plan, rules: Rules) -> list[tuple[Path, Rule]]:
+def rule_paths(plan: Plan, rules: Rules) -> list[tuple[Path, Rule]]:
     out: list[tuple[Path, Rule]] = []
     if rules.scope:
         out.append(((*SEG, "scope"), rules.scope))
@@ -128,7 +132,7 @@ def _check_columns(plan: Plan, rules: Rules) -> None:
     known = seg.columns
     listed = _listed(known)
     where = os.path.basename(seg.source or "")
-    for path, rule in _rule_paths(plan, rules):
+    for path, rule in rule_paths(plan, rules):
         for ref in rule.columns:
             if ref.name not in known:
                 seg.problems.append(

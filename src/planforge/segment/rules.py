@@ -322,11 +322,11 @@ def _forbidden(node: exp.Expression) -> str:
 
 
 def _columns(tree: exp.Expression) -> list[ColumnRef]:
-    out = [ColumnRef(c.name, _start(c)) for c in tree.find_all(exp.Column)]
+    out = [ColumnRef(c.name, offset_of(c)) for c in tree.find_all(exp.Column)]
     return sorted(out, key=lambda c: c.offset)
 
 
-def _start(node: exp.Expression) -> int:
+def offset_of(node: exp.Expression) -> int:
     """The first character of ``node`` that sqlglot located (identifiers carry positions)."""
     starts = [
         n.meta["start"] for n in node.walk() if isinstance(n.meta, dict) and "start" in n.meta
@@ -351,7 +351,7 @@ def _locate(node: exp.Expression, text: str) -> int:
         at = upper.find(word.upper())
         if at >= 0:
             return at
-    start = _start(node)
+    start = offset_of(node)
     return start if start >= 0 else 0
 
 

@@ -12,7 +12,7 @@ import polars as pl
 from planforge.messages import msg
 from planforge.model import Plan, Segmentation
 from planforge.segment.engine import FAILURES, Compiler, assign
-from planforge.segment.plan import DUPLICATES_SHOWN, SEG, Rules, _rule_paths, share
+from planforge.segment.plan import DUPLICATES_SHOWN, SEG, Rules, rule_paths, share
 from planforge.segment.progress import Stage, stage
 from planforge.segment.rules import RuleError
 from planforge.segment.source import SourceError, scan
@@ -55,7 +55,7 @@ def prepare(plan: Plan, rules: Rules) -> Prepared:
         raise DataError(_polars_message(seg, exc)) from None
     compiler = Compiler(schema, seg.as_of or dt.date.today())
     compiled: dict[int, pl.Expr] = {}
-    for path, rule in _rule_paths(plan, rules):
+    for path, rule in rule_paths(plan, rules):
         try:
             compiled[id(rule)] = compiler.condition(rule)
         except RecursionError:
