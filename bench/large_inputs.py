@@ -116,8 +116,8 @@ def section(planforge: str, repeat: int = 1) -> list[str]:
         "## Hostile inputs up to 16 MB (validate)",
         "",
         "Each file is just under the 16 MB limit. planforge stops loading at the first value"
-        " over its bounds (60,000 values, 10,000 characters a value; see the README's"
-        " Bounds), so every check after loading is bounded too. The peer parses the same"
+        " over its bounds (60,000 values, 10,000 characters a value; see the plan format's"
+        " bounds in the docs), so every check after loading is bounded too. The peer parses the same"
         " file with PyYAML's C loader and does nothing else; the ratio is its time over"
         " planforge's (above 1×: planforge is faster than merely parsing the file).",
         "",

@@ -95,8 +95,9 @@ def test_readme_shows_every_page_of_the_examples(plan: Path, rendered_examples: 
     pages = pdf_layout.page_count(str(rendered_examples / f"{plan.stem}.pdf"))
     images = sorted((ROOT / "docs" / "pages").glob(f"{plan.stem}-*.png"))
     assert [p.name for p in images] == [f"{plan.stem}-{n}.png" for n in range(1, pages + 1)]
-    readme = (ROOT / "README.md").read_text("utf-8")
-    assert all(f'src="docs/pages/{p.name}"' in readme for p in images)
+    for page in ("documents.md", "documents.en.md"):  # the docs site's page on the documents
+        text = (ROOT / "docs" / page).read_text("utf-8")
+        assert all(f"(pages/{p.name})" in text for p in images), page
 
 
 @pytest.mark.parametrize("plan", [PLANS_UNDER_TEST[0], PLANS_UNDER_TEST[2]], ids=lambda p: p.stem)

@@ -79,6 +79,11 @@ def _shell(script: str, cwd: Path) -> tuple[int, str]:
     return done.returncode, done.stdout
 
 
+def run_shown(command: str, cwd: Path) -> str:
+    """What ``command`` prints in ``cwd`` (stderr then stdout), as a docs session shows it."""
+    return _shell(command, cwd)[1]
+
+
 def run_session(example: Example) -> str | None:
     """Run each ``$ command`` of a console block; the output must be what the block shows."""
     cwd = example.namespace["cwd"]

@@ -186,3 +186,11 @@ def test_a_newcomer_finds_the_answer_in_chinese(site: Path, words: list[str], pa
     for word in words:
         assert word in text, (page, word)
     assert f'href="{page}' in _html(site, "zh", ""), f"the home page does not link to {page}"
+
+
+def test_the_language_switch_on_a_rule_page_leads_to_the_same_rule(site: Path) -> None:
+    for lang, other in (("zh", "en"), ("en", "zh")):
+        page = _html(site, lang, "rules/PF404")
+        link = re.search(rf'href="([^"]*)" hreflang="{other}"', page).group(1)
+        target = (site / PREFIX[lang] / "rules/PF404" / link / "index.html").resolve()
+        assert target == (site / PREFIX[other] / "rules/PF404/index.html").resolve(), link

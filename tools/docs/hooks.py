@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 from mkdocs.plugins import event_priority
@@ -42,10 +43,15 @@ def _generated(
 ) -> File:
     """A page made here, placed where the i18n plugin places that language's pages."""
     file = File.generated(config, src_uri, content=content, inclusion=inclusion)
+    url = file.url  # where the default language has it
     if lang != DEFAULT:
         file.dest_uri = f"{lang}/{file.dest_uri}"
-    # What the i18n plugin records on the files it sorted (language switcher, sitemap).
-    file.alternates = {lang: file}
+        file.url = f"{lang}/{url}"
+    # What the i18n plugin records on the files it sorted: the language switcher links
+    # each language's version of this page (made in that language's build).
+    file.alternates = {
+        other: SimpleNamespace(url=url if other == DEFAULT else f"{other}/{url}") for other in LANGS
+    }
     file.locale = file.locale_alternate_of = lang
     file.localization = None if lang == DEFAULT else lang
     file.norm_src_uri = src_uri

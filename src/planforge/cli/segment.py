@@ -92,7 +92,10 @@ def segment(
     seg_raw = doc.data.get("segmentation") if isinstance(doc.data, dict) else None
     if doc.data is not None and not isinstance(seg_raw, dict):
         raise click.UsageError(
-            say("{path}: the plan has no `segmentation` block (see the README)", path=plan)
+            say(
+                "{path}: the plan has no `segmentation` block (see 'Customer data' in the documentation)",
+                path=plan,
+            )
         )
     # Progress on a terminal only (never in a CI log), over the whole run.
     with door.progress(sys.stderr):

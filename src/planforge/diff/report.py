@@ -147,7 +147,7 @@ def _plain(value: Any) -> Any:
 
 
 def to_json(diff: Diff, old_label: str, new_label: str) -> str:
-    """The diff as JSON (format version :data:`JSON_VERSION`, documented in the README)."""
+    """The diff as JSON (format version :data:`JSON_VERSION`, documented in docs/ci.en.md)."""
     b = diff.budget
     doc = {
         "version": JSON_VERSION,

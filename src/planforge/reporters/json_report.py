@@ -1,4 +1,4 @@
-"""Machine-readable JSON (format version 1; documented in the README)."""
+"""Machine-readable JSON (format version 1; documented in docs/ci.en.md)."""
 
 from __future__ import annotations
 
