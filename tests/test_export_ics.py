@@ -125,3 +125,17 @@ def test_a_recurring_milestone_is_a_diamond_per_occurrence() -> None:
     task.occurrences = [Occurrence(dt.date(2024, 4, 12), dt.date(2024, 4, 12))] * 2
     got = events(export_ics(plan))
     assert got[f"{plan.id}.{task.id}.1@planforge"]["summary"] == f"◆ {task.name} (1/2)"
+
+
+def test_a_typed_backslash_n_stays_as_typed() -> None:
+    """icalendar's escaping turns a typed ``\\N`` into a line break; ours keeps it."""
+    from icalendar import Calendar
+
+    from tests.test_export_properties import files, with_names
+
+    plan = with_names(["见附件\\N号", "a;b,c\\"])
+    data = files(plan, "x", "ics")[f"{plan.id}.ics"]
+    assert b"SUMMARY:\xe8\xa7\x81\xe9\x99\x84\xe4\xbb\xb6\\\\N\xe5\x8f\xb7\r\n" in data
+    summaries = [str(ev["summary"]) for ev in Calendar.from_ical(data).walk("VEVENT")]
+    assert "见附件\\N号" in summaries
+    assert "a;b,c\\" in summaries

@@ -13,8 +13,10 @@ same bytes.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from planforge import __version__
 from planforge.export.tables import clean_text, labels, locale_of, person_name, predecessors
@@ -96,6 +98,40 @@ def _description(plan: Plan, task: Task, phase: str | None, L: dict[str, str]) -
     return "\n".join(lines)
 
 
+def escape_text(text: str) -> str:
+    """RFC 5545 TEXT escaping (3.3.11): backslash, ``;``, ``,`` and line breaks.
+
+    icalendar's own escaping first reads a typed ``\\N`` as a line break, so a task
+    named ``\\N`` came back as a newline; this keeps every character as typed.
+    """
+    return (
+        text.replace("\\", "\\\\")
+        .replace(";", "\\;")
+        .replace(",", "\\,")
+        .replace("\r\n", "\\n")
+        .replace("\n", "\\n")
+        .replace("\r", "\\n")
+    )
+
+
+@functools.cache
+def _text_type() -> Any:
+    from icalendar import vText
+
+    class Text(vText):  # type: ignore[misc]
+        """A TEXT value written with :func:`escape_text`."""
+
+        def to_ical(self) -> bytes:
+            return escape_text(str(self)).encode("utf-8")
+
+    return Text
+
+
+def text(value: str) -> Any:
+    """``value`` cleaned of control characters, as an iCalendar TEXT property value."""
+    return _text_type()(clean_text(value))
+
+
 def export_ics(plan: Plan) -> bytes:
     """The iCalendar file: CRLF lines, folded at 75 octets, UTF-8."""
     from icalendar import Calendar, Event
@@ -114,8 +150,8 @@ def export_ics(plan: Plan) -> bytes:
         event.add("dtstamp", stamp)
         event.add("dtstart", entry.first)
         event.add("dtend", entry.last + ONE_DAY)  # exclusive: the day after the last day
-        event.add("summary", clean_text(entry.summary))
-        event.add("description", clean_text(entry.description))
+        event.add("summary", text(entry.summary))
+        event.add("description", text(entry.description))
         if entry.category:
             event.add("categories", [clean_text(entry.category)])
         event.add("transp", "TRANSPARENT")  # a plan's task does not block a calendar
