@@ -43,6 +43,23 @@ def test_validate_default_is_plans_dir(monkeypatch: pytest.MonkeyPatch) -> None:
     assert f"{len(list(PLANS.glob('*.yaml')))} plans checked: all valid" in result.output
 
 
+def test_inside_the_plans_folder_validate_checks_its_plans(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With no plans/ folder here, the plan files of the current folder are checked;
+    YAML that is not a plan (mkdocs.yml, a CI workflow) is left alone."""
+    (tmp_path / "care.yaml").write_bytes((PLANS / "reactivation-2024q2.yaml").read_bytes())
+    (tmp_path / "mkdocs.yml").write_text("site_name: x\n", "utf-8")
+    monkeypatch.chdir(tmp_path)
+    result = run("validate")
+    assert result.exit_code == 0, result.output
+    assert "1 plan checked: all valid" in result.output
+    (tmp_path / "care.yaml").unlink()
+    result = run("validate")
+    assert result.exit_code == 2
+    assert "no plans/ folder here and no plan files in ." in result.output
+
+
 def test_exit_codes(tmp_path: Path) -> None:
     assert run("validate", str(EXAMPLE)).exit_code == 0
     bad = tmp_path / "bad.yaml"

@@ -19,7 +19,8 @@ def test_json_to_stdout_and_to_a_folder(tmp_path: Path) -> None:
     assert out.returncode == 0, out.stderr
     assert json.loads(out.stdout)["budget"]["total"] == "10000.00"
     written = proc("export", str(EXAMPLE), "-o", str(tmp_path))
-    assert written.returncode == 0 and written.stdout == ""
+    target = tmp_path / "reactivation-2024q2.json"
+    assert written.returncode == 0 and written.stdout == f"wrote {target}\n"
     assert (tmp_path / "reactivation-2024q2.json").read_text("utf-8") == out.stdout
 
 
@@ -27,8 +28,8 @@ def test_csv_writes_a_file_per_table(tmp_path: Path) -> None:
     target = tmp_path / "csv"
     out = proc("export", str(EXAMPLE), "--format", "csv", "-o", str(target))
     assert out.returncode == 0, out.stderr
-    assert out.stdout == ""
     names = sorted(p.name for p in target.iterdir())
+    assert out.stdout == "".join(f"wrote {target / n}\n" for n in names)
     assert names == [
         f"reactivation-2024q2-{t}.csv" for t in ("budget", "evaluation", "tier-needs", "timetable")
     ]

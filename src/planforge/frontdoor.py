@@ -56,7 +56,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TextIO
 
 from planforge.config import Config, ConfigError, find, selected
-from planforge.discover import DiscoveryError, find_plans
+from planforge.discover import DiscoveryError, default_plans, find_plans
 from planforge.i18n import choose, explicit, normalize
 from planforge.repository import (
     RevisionError,
@@ -140,9 +140,12 @@ class Session:
         return self._configs[folder]
 
     def find_plans(self, paths: Sequence[str], start: str | None = None) -> list[str]:
-        """The plan files ``paths`` name (default: the config's ``paths``, else ``plans/``)."""
+        """The plan files ``paths`` name (default: the config's ``paths``, else ``plans/``,
+        else the plan files of the current folder: :func:`~planforge.discover.default_plans`)."""
         config = self.config(start or (paths[0] if paths else "."))
-        return find_plans(list(paths) or list(config.paths) or ["plans"])
+        if paths or config.paths:
+            return find_plans(list(paths) or list(config.paths))
+        return default_plans()
 
     # -- opening plans --------------------------------------------------------
 

@@ -49,7 +49,7 @@ def test_after_the_campaign_json_to_a_file(folder: Path, tmp_path: Path) -> None
         "ci_high",
         "p_value",
     }
-    assert out == ""
+    assert out == f"wrote {target}\n"
 
 
 @pytest.mark.parametrize("args", [["--as-of", "2024-13-01"], ["--format", "xml"]])

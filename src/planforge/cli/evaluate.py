@@ -129,4 +129,4 @@ def _emit(text: str, output: str | None, lang: str | None) -> None:
     from planforge.atomic import write_file
 
     write_file(output, text.encode("utf-8"))
-    click.echo(say("wrote {path}", lang, path=output), err=True)
+    out.wrote([output], lang)

@@ -117,8 +117,8 @@ def export(
     if output is None:
         click.echo(next(iter(made.values())), nl=False)  # bytes: written as they are
         return
-    out.write(
-        {os.path.join(output, name) if into_dir else output: data for name, data in made.items()},
-        [plan],
-        follow_symlinks,
-    )
+    targets = {
+        os.path.join(output, name) if into_dir else output: data for name, data in made.items()
+    }
+    out.write(targets, [plan], follow_symlinks)
+    out.wrote(sorted(targets), result.lang)

@@ -13,7 +13,7 @@ from typing import Any
 
 import click
 
-from planforge.cli.options import Fatal
+from planforge.cli.options import Fatal, say
 
 
 def color(choice: bool | None, stream: Any) -> bool:
@@ -44,6 +44,12 @@ def write(files: dict[str, bytes], inputs: Sequence[str], follow: bool) -> None:
         write_files(targets)
     except OutputError as exc:
         raise Fatal(str(exc)) from None
+
+
+def wrote(paths: Sequence[str], lang: str | None) -> None:
+    """Say on stdout which files a command wrote, one ``wrote FILE`` line each."""
+    for path in paths:
+        click.echo(say("wrote {path}", lang, path=path))
 
 
 def check_epoch() -> None:

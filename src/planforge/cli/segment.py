@@ -138,8 +138,7 @@ def _write(
         click.echo(f"{plan}: {exc}", err=True)
         ctx.exit(EXIT_FINDINGS)
     click.echo(summary_text(result.plan, result.lang), nl=False)
-    for path in written:
-        click.echo(say("wrote {path}", result.lang, path=path))
+    out.wrote(written, result.lang)
     if failed:
         click.echo(
             say(
