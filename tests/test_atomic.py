@@ -151,6 +151,25 @@ def test_sweep_leaves_a_live_writer_alone(tmp_path: Path) -> None:
     assert [p.name for p in tmp_path.iterdir()] == ["a.pdf"]
 
 
+def test_another_runs_sweep_never_takes_a_stage_being_set_up(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two runs into one folder: a sweep that comes just before a new stage is locked
+    leaves it alone (it used to find the lock file unlocked and remove the stage)."""
+    real = fcntl.flock
+
+    def swept_first(fd: int, operation: int) -> None:
+        if operation == fcntl.LOCK_EX:  # a writer taking a lock: the other run sweeps now
+            sweep(str(tmp_path))
+        real(fd, operation)
+
+    monkeypatch.setattr(atomic.fcntl, "flock", swept_first)
+    with atomic.staged_set(tmp_path) as reserve:
+        Path(reserve(str(tmp_path / "a.csv"))).write_text("new", "utf-8")
+    assert [p.name for p in tmp_path.iterdir()] == ["a.csv"]
+    assert (tmp_path / "a.csv").read_text("utf-8") == "new"
+
+
 def test_sweep_ignores_a_manifest_that_points_outside(tmp_path: Path) -> None:
     stage = _dead_stage(tmp_path, {"a.pdf": b"new"}, committed=False)
     (stage / MANIFEST).write_text(json.dumps([["new-0", "../escaped"]]), "utf-8")
