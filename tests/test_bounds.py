@@ -168,6 +168,7 @@ def test_an_internal_failure_is_that_files_pf900(monkeypatch: pytest.MonkeyPatch
     assert "resolver broke" in result.diagnostics[0].message
 
 
+@pytest.mark.slow
 def test_loading_stops_past_the_value_bound() -> None:
     text = "measures: {" + ", ".join(f"m{i}: 1" for i in range(bounds.MAX_VALUES)) + "}\n"
     diags = check_document(load_text(text), debug=True).diagnostics

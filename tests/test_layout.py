@@ -21,6 +21,9 @@ from planforge.render.document import RenderOptions, render_file
 from tests import pdf_layout
 from tests.conftest import PLANS, ROOT
 
+# Its fixture prints seven more plans to PDF (about 6 s); each test is then quick.
+pytestmark = pytest.mark.slow
+
 LAYOUT = Path(__file__).parent / "layout"
 YEAR = LAYOUT / "vip-care-2025.yaml"
 TRIAL = Path(__file__).parent / "trial-plans"  # as a first-time user wrote them

@@ -265,6 +265,7 @@ def preview_server(plan: Path) -> Iterator[str]:
         server.wait(timeout=30)
 
 
+@pytest.mark.slow
 def test_a_real_browser_sees_each_save(plan: Path) -> None:
     binary = require_chromium()
     with preview_server(plan) as url, browser_page(binary) as page:

@@ -9,6 +9,7 @@ import shutil
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
+import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -98,6 +99,7 @@ def mutated(draw: st.DrawFn) -> str:
     return dump(data)
 
 
+@pytest.mark.slow
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(mutated())
 def test_mutated_plans_never_crash_validate(text: str) -> None:
@@ -176,6 +178,7 @@ def test_a_plan_that_validates_also_renders_html(tmp_path_factory, text: str) ->
     _renders(tmp_path_factory, text, ("html",))
 
 
+@pytest.mark.slow
 @settings(max_examples=4, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(valid_variant())
 def test_a_plan_that_validates_also_renders_pdf(tmp_path_factory, text: str) -> None:
@@ -245,6 +248,7 @@ def extreme_plan(draw: st.DrawFn) -> str:
     return dump(data)
 
 
+@pytest.mark.slow
 @settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(extreme_plan())
 def test_extreme_but_valid_values_never_crash_and_every_report_is_well_formed(text: str) -> None:

@@ -79,6 +79,7 @@ def one_pass(long_html: str, tmp_path_factory: pytest.TempPathFactory) -> Path:
     return pdf
 
 
+@pytest.mark.slow
 def test_parts_read_exactly_as_one_pass(
     long_html: str, one_pass: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -101,6 +102,7 @@ def images(pdf: Path) -> list[bytes]:
     return [p.read_bytes() for p in sorted(pdf.parent.glob(f"{out.name}-*.png"))]
 
 
+@pytest.mark.slow
 def test_parts_keep_outline_destinations_and_metadata(
     long_html: str, one_pass: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -128,10 +130,12 @@ def test_parts_keep_outline_destinations_and_metadata(
     assert cut.trailer["/Root"]["/Lang"] == whole.trailer["/Root"]["/Lang"]
 
 
+@pytest.mark.slow
 def test_parts_give_the_same_bytes_twice(long_html: str, monkeypatch: pytest.MonkeyPatch) -> None:
     assert print_pdf(long_html, monkeypatch, 45) == print_pdf(long_html, monkeypatch, 45)
 
 
+@pytest.mark.slow
 def test_a_row_taller_than_a_page_is_printed_once(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

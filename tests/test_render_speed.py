@@ -11,6 +11,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import EXAMPLE, PLANS
 
 RECORD = """
@@ -136,6 +138,7 @@ def test_render_refuses_the_slow_subsetter_and_names_the_package(tmp_path: Path)
     assert not (tmp_path / "out").exists()
 
 
+@pytest.mark.slow
 def test_a_batch_prints_the_same_bytes_as_one_plan_at_a_time(tmp_path: Path) -> None:
     def render(*args: str) -> None:
         subprocess.run(
@@ -180,6 +183,7 @@ except SystemExit as exit:
 """
 
 
+@pytest.mark.slow
 def test_one_plan_imports_weasyprint_in_its_printer_a_folder_in_the_parent(
     tmp_path: Path,
 ) -> None:
