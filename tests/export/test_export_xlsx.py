@@ -16,7 +16,7 @@ from openpyxl.utils import range_boundaries
 from planforge.export.xlsx import export_xlsx, money_format, percent_format
 from planforge.model import Occurrence, Plan
 from tests.conftest import PLANS, ROOT
-from tests.test_export_csv import resolved
+from tests.export.test_export_csv import resolved
 
 EN = PLANS / "key-accounts-care-2024h2.yaml"
 

@@ -13,7 +13,7 @@ from planforge import __version__
 from planforge.cli import main
 from tests.conftest import PLANS, ROOT
 
-GOLDEN = Path(__file__).parent / "golden"
+GOLDEN = Path(__file__).parents[1] / "golden"
 BROKEN = "tests/golden/broken-plan.yaml"
 FORMATS = {
     "text": "txt",

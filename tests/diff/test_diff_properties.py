@@ -12,7 +12,7 @@ from planforge.diff import compare
 from planforge.diff.report import to_json, to_text
 from planforge.diff.sources import split_revision
 from planforge.resolve import resolve
-from tests.test_properties import BASES
+from tests.core.test_properties import BASES
 
 JUNK = st.one_of(
     st.none(),

@@ -6,8 +6,8 @@ from pathlib import Path
 
 from planforge.diagnostics import Diagnostic, Edit, Fix, Severity
 from planforge.fixer import apply
+from tests.cli.test_cli import proc
 from tests.conftest import EXAMPLE
-from tests.test_cli import proc
 
 SLIPS = [
     ("title: 老客户唤醒月", "title：老客户唤醒月"),

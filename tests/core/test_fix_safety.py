@@ -16,8 +16,8 @@ from click.testing import CliRunner
 
 from planforge.cli import main
 from planforge.frontdoor import Session
-from tests.test_cli import proc
-from tests.test_fix import _broken
+from tests.cli.test_cli import proc
+from tests.core.test_fix import _broken
 
 
 def test_a_bare_file_name_is_fixed(tmp_path: Path) -> None:

@@ -17,9 +17,9 @@ from planforge.loader import load_text
 from planforge.present.formatting import duration_text
 from planforge.quantities import parse_duration_hours
 from planforge.schema import schema
-from tests.test_cli import proc
+from tests.cli.test_cli import proc
 
-TRIAL = Path(__file__).parent / "trial-plans" / "complaint-recovery-2025q1.yaml"
+TRIAL = Path(__file__).parents[1] / "trial-plans" / "complaint-recovery-2025q1.yaml"
 
 
 def test_fix_repairs_a_full_width_response_time(tmp_path: Path) -> None:

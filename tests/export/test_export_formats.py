@@ -18,14 +18,14 @@ from icalendar import Calendar
 
 from planforge.export import FORMATS, files
 from tests.conftest import PLANS
-from tests.test_export_csv import resolved
-from tests.test_export_xlsx import evaluate
+from tests.export.test_export_csv import resolved
+from tests.export.test_export_xlsx import evaluate
 
-TRIAL = Path(__file__).parent / "trial-plans"
+TRIAL = Path(__file__).parents[1] / "trial-plans"
 SCHEDULED = [
-    Path(__file__).parent / "export-plans" / "visits-2024q2.yaml",
-    Path(__file__).parent / "scheduling" / "china-2024q2.yaml",
-    Path(__file__).parent / "scheduling" / "national-day-2026q4.yaml",
+    Path(__file__).parents[1] / "export-plans" / "visits-2024q2.yaml",
+    Path(__file__).parents[1] / "scheduling" / "china-2024q2.yaml",
+    Path(__file__).parents[1] / "scheduling" / "national-day-2026q4.yaml",
 ]
 ALL = sorted([*PLANS.glob("*.yaml"), *TRIAL.glob("*.yaml"), *SCHEDULED])
 

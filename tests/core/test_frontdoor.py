@@ -16,8 +16,7 @@ import pytest
 
 from planforge.frontdoor import Session
 from planforge.i18n import choose
-
-from .conftest import PLANS, ROOT
+from tests.conftest import PLANS, ROOT
 
 CRM = PLANS / "crm-tiers-2024q2.yaml"
 EXAMPLE = PLANS / "reactivation-2024q2.yaml"

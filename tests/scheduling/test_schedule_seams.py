@@ -30,7 +30,7 @@ from planforge.schedule.engine import schedule
 from planforge.schedule.recurrence import nominal_dates, parse_every
 
 D = dt.date
-NATIONAL_DAY = Path(__file__).parent / "scheduling" / "national-day-2026q4.yaml"
+NATIONAL_DAY = Path(__file__).parent / "national-day-2026q4.yaml"
 
 
 def plan_of(text: str) -> Plan:
@@ -306,7 +306,7 @@ def test_free_float_is_never_negative_and_never_above_total_float(tasks) -> None
         assert task.critical == (task.total_float <= 0)
 
 
-@pytest.mark.parametrize("path", sorted(Path(__file__).parent.glob("trial-plans/*.yaml")))
+@pytest.mark.parametrize("path", sorted(Path(__file__).parents[1].glob("trial-plans/*.yaml")))
 def test_the_trial_plans_still_schedule_as_written(path: Path) -> None:
     result = check_file(path, debug=True)
     assert result.plan is not None and not result.failed(strict=True)

@@ -16,7 +16,7 @@ from planforge.render import parts
 from planforge.render.html import builtin_templates
 from tests.conftest import EXAMPLE
 from tests.pdf_layout import page_sizes, run
-from tests.test_render_limits import big_plan
+from tests.render.test_render_limits import big_plan
 
 TEMPLATES = str(builtin_templates())
 HTML_ONLY = ("--format", "html")

@@ -15,7 +15,7 @@ from icalendar import Calendar
 from planforge.export import files
 from planforge.export.tables import clean_text
 from planforge.model import Plan
-from tests.test_export_csv import resolved
+from tests.export.test_export_csv import resolved
 
 BASE = resolved()
 

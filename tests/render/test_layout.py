@@ -24,9 +24,9 @@ from tests.conftest import PLANS, ROOT
 # Its fixture prints seven more plans to PDF (about 6 s); each test is then quick.
 pytestmark = pytest.mark.slow
 
-LAYOUT = Path(__file__).parent / "layout"
+LAYOUT = Path(__file__).parents[1] / "layout"
 YEAR = LAYOUT / "vip-care-2025.yaml"
-TRIAL = Path(__file__).parent / "trial-plans"  # as a first-time user wrote them
+TRIAL = Path(__file__).parents[1] / "trial-plans"  # as a first-time user wrote them
 
 
 PLANS_UNDER_TEST = [
@@ -36,7 +36,7 @@ PLANS_UNDER_TEST = [
     TRIAL / "winback-email-2025-03.yaml",
     YEAR,
     PLANS / "crm-tiers-2024q2.yaml",
-    Path(__file__).parent / "scheduling" / "china-2024q2.yaml",
+    Path(__file__).parents[1] / "scheduling" / "china-2024q2.yaml",
     LAYOUT / "spring-festival-care-2027.yaml",
     LAYOUT / "renewal-risk-2026.yaml",
 ]

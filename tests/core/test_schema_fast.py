@@ -29,7 +29,7 @@ from planforge.loader import Document, load_bytes, load_file
 from planforge.rules.schema_check import check_schema
 from planforge.schema import schema_text
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 PLANS = sorted((ROOT / "plans").glob("*.yaml"))
 CASES = sorted((ROOT / "tests" / "rules" / "cases").glob("PF*.yaml"))
 

@@ -12,7 +12,7 @@ from planforge.export.ics import export_ics
 from planforge.export.tables import clean_text
 from planforge.model import Occurrence
 from tests.conftest import PLANS
-from tests.test_export_csv import resolved
+from tests.export.test_export_csv import resolved
 
 
 def events(data: bytes) -> dict[str, dict]:
@@ -131,7 +131,7 @@ def test_a_typed_backslash_n_stays_as_typed() -> None:
     """icalendar's escaping turns a typed ``\\N`` into a line break; ours keeps it."""
     from icalendar import Calendar
 
-    from tests.test_export_properties import files, with_names
+    from tests.export.test_export_properties import files, with_names
 
     plan = with_names(["见附件\\N号", "a;b,c\\"])
     data = files(plan, "x", "ics")[f"{plan.id}.ics"]

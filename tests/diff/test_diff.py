@@ -22,7 +22,7 @@ from planforge.schedule.calendar import WorkCalendar
 from tests.conftest import EXAMPLE, PLANS
 from tests.gitrepo import git
 
-GOLDEN = Path(__file__).parent / "golden"
+GOLDEN = Path(__file__).parents[1] / "golden"
 
 
 def edit(path: Path, *pairs: tuple[str, str]) -> None:

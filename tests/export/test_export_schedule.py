@@ -13,9 +13,9 @@ import openpyxl
 from icalendar import Calendar
 
 from planforge.export import files
-from tests.test_export_csv import resolved
+from tests.export.test_export_csv import resolved
 
-PLAN = Path(__file__).parent / "export-plans" / "visits-2024q2.yaml"
+PLAN = Path(__file__).parents[1] / "export-plans" / "visits-2024q2.yaml"
 D = dt.date
 
 

@@ -10,8 +10,8 @@ import subprocess
 import threading
 from pathlib import Path
 
+from tests.cli.test_cli import PY, proc
 from tests.conftest import EXAMPLE, ROOT
-from tests.test_cli import PY, proc
 
 
 def test_json_to_stdout_and_to_a_folder(tmp_path: Path) -> None:

@@ -16,7 +16,7 @@ from planforge.cli import main
 from planforge.render.document import RenderOptions, render_file
 from tests.conftest import EXAMPLE, PLANS, ROOT
 
-GOLDEN = Path(__file__).parent / "golden"
+GOLDEN = Path(__file__).parents[1] / "golden"
 EN_PLAN = PLANS / "key-accounts-care-2024h2.yaml"
 
 

@@ -13,8 +13,8 @@ from tools.i18n_build import compile_po, messages, placeholders, po_files, read
 from planforge.i18n import choose, normalize
 from planforge.messages import msg
 from planforge.rules import all_rules
+from tests.cli.test_cli import proc
 from tests.conftest import EXAMPLE, ROOT
-from tests.test_cli import proc
 
 BROKEN = "tests/golden/broken-plan.yaml"
 

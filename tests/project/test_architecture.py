@@ -32,7 +32,7 @@ from pathlib import Path
 
 import pytest
 
-PACKAGE = Path(__file__).resolve().parents[1] / "src" / "planforge"
+PACKAGE = Path(__file__).resolve().parents[2] / "src" / "planforge"
 
 #: What ``planforge/cli/`` may import besides itself: the front door, the output writers
 #: and the plumbing every command needs. Anything else is a stage behind the front door.
