@@ -5,10 +5,16 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 ROOT = Path(__file__).resolve().parents[1]
 PLANS = ROOT / "plans"
 EXAMPLE = PLANS / "reactivation-2024q2.yaml"
+
+# Property tests judge what the code does, never how fast: no deadline per example and no
+# health check on slow data generation, so a busy or slow machine cannot fail them.
+settings.register_profile("planforge", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("planforge")
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

@@ -236,12 +236,16 @@ class _Stage:
                 raise _problem(self.folder, exc) from None
         try:
             self.path = _mkdtemp(self.folder)
-            self.lock = os.open(os.path.join(self.path, LOCK), os.O_RDWR | os.O_CREAT, 0o600)
+            # Locked before it takes its name: another run's sweep, which removes a
+            # staging folder whose lock it can take, never finds this one unlocked.
+            claim = os.path.join(self.path, LOCK + ".new")
+            self.lock = os.open(claim, os.O_RDWR | os.O_CREAT, 0o600)
+            fcntl.flock(self.lock, fcntl.LOCK_EX)
+            os.rename(claim, os.path.join(self.path, LOCK))
         except OSError as exc:
             if hasattr(self, "path"):
                 shutil.rmtree(self.path, ignore_errors=True)
             raise _problem(self.folder, exc) from None
-        fcntl.flock(self.lock, fcntl.LOCK_EX)
         return self
 
     def add(self, target: str, data: bytes) -> None:

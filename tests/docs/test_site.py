@@ -94,6 +94,7 @@ def _nav_titles(nav: list) -> list[str]:
     return titles
 
 
+@pytest.mark.slow
 def test_every_navigation_entry_shows(site: Path) -> None:
     """The theme hides some pages (an index.md inside a section, with navigation.indexes)."""
     config = yaml.load((ROOT / "mkdocs.yml").read_text("utf-8"), Loader=yaml.BaseLoader)
@@ -106,6 +107,7 @@ def test_every_navigation_entry_shows(site: Path) -> None:
             assert title in shown, (language["locale"], title)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("lang", LANGS)
 def test_every_rule_has_its_page(site: Path, lang: str) -> None:
     index = _text(_html(site, lang, "rules"))
@@ -128,6 +130,7 @@ def test_every_rule_doc_is_translated() -> None:
         assert zh["summary"] != en["summary"], f"{rule.code} has no zh-CN doc in the catalog"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("lang", LANGS)
 def test_every_command_is_documented(site: Path, lang: str) -> None:
     source = (DOCS / ("commands.md" if lang == "zh" else "commands.en.md")).read_text("utf-8")
@@ -152,6 +155,7 @@ def test_every_schema_key_is_described_in_both_languages() -> None:
             assert str(node.get(DESCRIPTION[lang], "")).strip(), f"{where}: no {lang} description"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("lang", LANGS)
 def test_the_format_page_lists_every_key(site: Path, lang: str) -> None:
     page = _html(site, lang, "format")
@@ -169,6 +173,7 @@ def _search(site: Path, lang: str) -> list[dict]:
     ]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("words", "page"),
     [
@@ -188,6 +193,7 @@ def test_a_newcomer_finds_the_answer_in_chinese(site: Path, words: list[str], pa
     assert f'href="{page}' in _html(site, "zh", ""), f"the home page does not link to {page}"
 
 
+@pytest.mark.slow
 def test_the_language_switch_on_a_rule_page_leads_to_the_same_rule(site: Path) -> None:
     for lang, other in (("zh", "en"), ("en", "zh")):
         page = _html(site, lang, "rules/PF404")

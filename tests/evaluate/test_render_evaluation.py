@@ -87,6 +87,7 @@ def check(folder: Path):
     return check_document(load_file(str(folder / "plan.yaml")), read_data=True).plan
 
 
+@pytest.mark.slow
 def test_the_commands_render_review_and_export_xlsx(folder: Path, tmp_path: Path) -> None:
     import io
     import subprocess

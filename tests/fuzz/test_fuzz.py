@@ -13,6 +13,7 @@ from tests.fuzz.campaign import Campaign, minimise, run_one
 CORPUS = Path(__file__).parent / "corpus"
 
 
+@pytest.mark.slow
 def test_a_short_seeded_campaign_finds_nothing() -> None:
     result = Campaign(seed=8, inputs=2_000, minimise=False).run()
     assert result.ran == 2_000

@@ -28,15 +28,15 @@ ROOT = Path(__file__).resolve().parents[2]
 SECTIONS = ("What it checks:", "Why it matters:", "Example fix:")
 #: Codes no plan can trigger on purpose; their failing case lives in a unit test.
 TESTED_ELSEWHERE = {
-    "PF900": "tests/test_check.py::test_a_crashing_rule_becomes_pf900",
-    "PF007": "tests/test_bounds.py::test_a_fifo_is_a_diagnostic_not_a_hang",
-    "PF008": "tests/test_bounds.py::test_a_dangling_symlink_is_that_files_diagnostic",
-    "PF108": "tests/test_bounds.py::test_a_value_over_the_text_bound",
-    "PF009": "tests/test_bounds.py::test_loading_stops_past_the_value_bound",
-    "PF010": "tests/test_fix_safety.py::test_a_save_during_the_check_is_never_overwritten",
-    "PF801": "tests/test_render_limits.py::test_a_slow_plan_stops_at_the_time_limit",
-    "PF802": "tests/test_render_limits.py::test_a_plan_over_the_memory_limit_is_stopped",
-    "PF211": "tests/test_repository.py::test_validate_names_both_files_at_each_id",
+    "PF900": "tests/core/test_check.py::test_a_crashing_rule_becomes_pf900",
+    "PF007": "tests/core/test_bounds.py::test_a_fifo_is_a_diagnostic_not_a_hang",
+    "PF008": "tests/core/test_bounds.py::test_a_dangling_symlink_is_that_files_diagnostic",
+    "PF108": "tests/core/test_bounds.py::test_a_value_over_the_text_bound",
+    "PF009": "tests/core/test_bounds.py::test_loading_stops_past_the_value_bound",
+    "PF010": "tests/core/test_fix_safety.py::test_a_save_during_the_check_is_never_overwritten",
+    "PF801": "tests/render/test_render_limits.py::test_a_slow_plan_stops_at_the_time_limit",
+    "PF802": "tests/render/test_render_limits.py::test_a_plan_over_the_memory_limit_is_stopped",
+    "PF211": "tests/core/test_repository.py::test_validate_names_both_files_at_each_id",
 }
 
 

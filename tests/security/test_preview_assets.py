@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import EXAMPLE
-from tests.test_preview import Client
+from tests.render.test_preview import Client
 
 PHONE = "13812345678"
 SECRET = "SECRET_TOKEN=9f1c2e"

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import polars as pl
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -49,6 +50,7 @@ def expected(name: str, value: Any, explicit: bool) -> tuple[str | None, str, st
     return csv_field(shown), show_value(shown), shown if isinstance(shown, str) else None
 
 
+@pytest.mark.slow
 @settings(max_examples=400, deadline=None)
 @given(
     case=st.sampled_from(range(len(CASES))),

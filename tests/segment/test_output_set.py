@@ -16,8 +16,8 @@ from click.testing import CliRunner
 
 from planforge import atomic
 from planforge.cli import main
+from tests.core.test_faults import ENV, WAIT, gone
 from tests.segment.conftest import CSV, PLAN
-from tests.test_faults import ENV, WAIT, gone
 
 ID = "crm-tiers-2024q2"
 NAMES = (f"{ID}-tiers.csv", f"{ID}-tiers.xlsx")

@@ -110,6 +110,7 @@ def _env(**extra: str) -> dict[str, str]:
     return {**env, "LANG": "C.UTF-8", **extra}
 
 
+@pytest.mark.slow
 def test_a_terminal_sees_every_stage_of_a_large_run(big_plan: Path) -> None:
     seen = _run_on_terminal(big_plan, _env(), "xlsx,csv")
     assert f"reading and tiering `customers.csv`: {ROWS:,}" in seen
@@ -118,11 +119,13 @@ def test_a_terminal_sees_every_stage_of_a_large_run(big_plan: Path) -> None:
         assert f"writing `{name}` [{'#' * 24}] 100% {ROWS:,}/{ROWS:,}\x1b[K\r\n" in seen
 
 
+@pytest.mark.slow
 def test_progress_speaks_the_runs_language(big_plan: Path) -> None:
     seen = _run_on_terminal(big_plan, _env(PLANFORGE_LANG="zh-CN"))
     assert "读取并分层 `customers.csv`" in seen and "写入 `crm-tiers-2024q2-tiers.csv`" in seen
 
 
+@pytest.mark.slow
 def test_ci_logs_and_pipes_get_no_progress(big_plan: Path) -> None:
     seen = _run_on_terminal(big_plan, _env(CI="true"))
     assert "reading and tiering" not in seen and "writing" not in seen and "\r" not in seen

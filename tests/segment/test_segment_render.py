@@ -5,6 +5,8 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
+import pytest
+
 from planforge.render.document import RenderOptions, render_file
 from tests.segment.conftest import PLAN, render_with_tier_list
 
@@ -32,6 +34,7 @@ def test_with_tier_list_prints_the_masked_rows(workdir: Path) -> None:
     assert "139****5678" in html and "13912345678" not in html
 
 
+@pytest.mark.slow
 def test_render_option_from_the_command_line(workdir: Path) -> None:
     out = workdir / "cli"
     render_with_tier_list(workdir / PLAN.name, out, "pdf")

@@ -16,8 +16,8 @@ import pytest
 from click.testing import CliRunner
 
 from planforge.cli import main
+from tests.reporters.test_golden import GOLDEN
 from tests.segment.conftest import PLAN
-from tests.test_golden import GOLDEN
 
 CASES = Path(__file__).parent / "cases"
 ID = "crm-tiers-2024q2"

@@ -6,7 +6,7 @@ is in :mod:`~planforge.cli.options` (options, language, exit codes) and
 :mod:`~planforge.cli.output` (writing files and reports). A command opens plans
 only through :mod:`planforge.frontdoor` and hands the result to an output writer
 (reporters, export, render, diff, the tier list); it never calls the pipeline's
-stages itself (``tests/test_architecture.py`` keeps it so). Nothing here imports
+stages itself (``tests/project/test_architecture.py`` keeps it so). Nothing here imports
 the rendering stack or the data engine at start-up, so ``validate`` stays fast.
 """
 

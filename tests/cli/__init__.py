@@ -1,0 +1,1 @@
+"""Tests of the command line (planforge.cli), settings (planforge.config) and `planforge init` (planforge.scaffold)."""

@@ -1,0 +1,1 @@
+"""Tests of planforge diff (planforge.diff)."""

@@ -1,0 +1,1 @@
+"""Tests of planforge export (planforge.export)."""

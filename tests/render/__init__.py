@@ -1,0 +1,1 @@
+"""Tests of documents (planforge.render), their layout, and planforge preview."""

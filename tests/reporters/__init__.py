@@ -1,0 +1,1 @@
+"""Tests of diagnostic reports in every format (planforge.reporters)."""

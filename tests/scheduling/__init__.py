@@ -1,0 +1,1 @@
+"""Tests of the schedule stage (planforge.schedule): durations, dependencies, calendars."""
