@@ -9,9 +9,12 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+import jinja2.ext
+from jinja2.lexer import Token, TokenStream
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 from markupsafe import Markup
 
+from planforge.render.assets import inline_assets
 from planforge.resources import templates
 
 TEMPLATE = "plan.html.j2"
@@ -88,6 +91,22 @@ def _repeat_size(left: Any, right: Any) -> int:
     return 0
 
 
+class InlineAssets(jinja2.ext.Extension):
+    """The template's own markup refers to files in the template folders as data URLs.
+
+    Done on the template's text when it is compiled, never on the rendered document:
+    text that came from the plan (a note reading ``url(logo.png)``) stays text.
+    """
+
+    def filter_stream(self, stream: TokenStream) -> Any:
+        folders = getattr(self.environment, "asset_folders", ())
+        for token in stream:
+            if token.type == "data" and folders:
+                yield Token(token.lineno, "data", inline_assets(token.value, folders))
+            else:
+                yield token
+
+
 def css_string(text: str) -> Markup:
     """Quote-safe text for inside a CSS string (in a <style> element, which is not unescaped)."""
     escaped = "".join(
@@ -124,12 +143,14 @@ def environment(override: str | None = None) -> jinja2.Environment:
     loaders += [builtin, jinja2.PrefixLoader({"planforge": builtin})]
     env = PlanSandbox(
         loader=jinja2.ChoiceLoader(loaders),
+        extensions=[InlineAssets],
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+    env.extend(asset_folders=[f for f in (override, str(builtin_templates())) if f])
     env.filters["css_string"] = css_string
     env.filters["css_page_counter"] = css_page_counter
     return env
