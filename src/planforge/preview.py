@@ -18,6 +18,7 @@ import html
 import mimetypes
 import os
 import secrets
+import sys
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -32,6 +33,7 @@ from planforge.messages import Message, msg
 from planforge.render.assets import LOADABLE
 from planforge.render.document import RenderOptions, document_html
 from planforge.render.html import TemplateProblem, builtin_templates, environment
+from planforge.render.limits import Limits, call_limited, crash_message
 from planforge.reporters.text import format_diagnostic
 
 HOST = "127.0.0.1"
@@ -58,6 +60,7 @@ class Preview:
 
     plan: Path
     options: RenderOptions
+    limits: Limits = field(default_factory=Limits)  # as `render`: PF801 time, PF802 memory
     version: int = 0
     page: str = ""
     summary: Message = field(default_factory=lambda: msg("not rendered yet"))
@@ -92,9 +95,23 @@ class Preview:
                 return False
             self._stamp = stamp
             environment.cache_clear()  # a template added to the folder must be seen
-            self.page, self.summary = self._render()
+            self.page, self.summary = self._render_limited()
             self.version += 1
             return True
+
+    def _render_limited(self) -> tuple[str, Message]:
+        """:meth:`_render` in a worker process under the render limits: a template that
+        loops for ever or fills the memory stops with PF801/PF802 on the page."""
+        kind, payload = call_limited(self._render, self.limits)
+        if kind == "done":
+            return payload  # type: ignore[no-any-return]
+        lang = Session(lang_option=self.options.lang).lang_for(self.options.locale)
+        locale = lang if lang in _TEXTS else "en"
+        if kind == "crash":
+            problem = crash_message(payload)
+            return self._problem_page(problem.localize(locale), locale), msg("failed")
+        text = f"{_TEXTS[locale]['failed']} {kind}: {payload.localize(locale)}"
+        return self._problem_page(text, locale), msg("stopped at a limit ({code})", code=kind)
 
     def _render(self) -> tuple[str, Message]:
         door = Session(lang_option=self.options.lang)
@@ -245,9 +262,31 @@ def make_handler(preview: Preview, log: Callable[[Message], None]) -> type[BaseH
     return Handler
 
 
-def make_server(preview: Preview, port: int, log: Callable[[Message], None]) -> ThreadingHTTPServer:
-    """A server for ``preview`` on 127.0.0.1:``port`` (0: any free port)."""
+class PreviewServer(ThreadingHTTPServer):
+    """The preview's HTTP server: a client that goes away early is no error."""
+
+    daemon_threads = True
+    request_queue_size = 64  # a browser opens several connections at once
+
+    def __init__(
+        self,
+        address: tuple[str, int],
+        handler: type[BaseHTTPRequestHandler],
+        log: Callable[[Message], None],
+    ) -> None:
+        self.log = log
+        super().__init__(address, handler)
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        exc = sys.exc_info()[1]
+        if isinstance(exc, (ConnectionError, TimeoutError)):
+            return  # the browser closed the tab or reloaded: nothing to tell
+        self.log(msg("a request failed: {error}", error=f"{type(exc).__name__}: {exc}"))
+
+
+def make_server(preview: Preview, port: int, log: Callable[[Message], None]) -> PreviewServer:
+    """A server for ``preview`` on 127.0.0.1:``port`` (0: any free port), listening before
+    the first rendering (which the render limits bound)."""
+    server = PreviewServer((HOST, port), make_handler(preview, log), log)
     preview.refresh()
-    server = ThreadingHTTPServer((HOST, port), make_handler(preview, log))
-    server.daemon_threads = True
     return server

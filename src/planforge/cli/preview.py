@@ -8,7 +8,7 @@ import sys
 import click
 
 from planforge.cli import output as out
-from planforge.cli.options import document_options, lang_option, say, session
+from planforge.cli.options import document_options, lang_option, limit_options, say, session
 
 
 @click.command()
@@ -21,6 +21,7 @@ from planforge.cli.options import document_options, lang_option, say, session
     help="Port on 127.0.0.1 (0: any free port).",
 )
 @document_options
+@limit_options
 @click.option(
     "--open/--no-open",
     "open_browser",
@@ -29,13 +30,20 @@ from planforge.cli.options import document_options, lang_option, say, session
 )
 @lang_option
 def preview(
-    plan: str, port: int, locale: str | None, templates: str | None, open_browser: bool | None
+    plan: str,
+    port: int,
+    locale: str | None,
+    templates: str | None,
+    timeout: float,
+    memory_limit: int,
+    open_browser: bool | None,
 ) -> None:
     """Show PLAN's document in the browser, updated each time the file is saved.
 
     Serves the HTML document on 127.0.0.1 only. The page reloads by itself after
     each save of the plan or of a template; while the plan has errors it shows
-    them, each at its line. Stop with Ctrl-C.
+    them, each at its line. Each rendering runs in a worker process, stopped at
+    --timeout or --memory-limit as `render` is. Stop with Ctrl-C.
 
     \b
     Examples:
@@ -46,6 +54,7 @@ def preview(
 
     from planforge.preview import Preview, make_server
     from planforge.render.document import RenderOptions
+    from planforge.render.limits import Limits
 
     out.check_epoch()
     door = session()
@@ -55,7 +64,7 @@ def preview(
         templates=os.path.abspath(templates) if templates else None,
         lang=door.lang_option,
     )
-    state = Preview(Path(plan).resolve(), options)
+    state = Preview(Path(plan).resolve(), options, Limits(timeout, memory_limit))
     lang = door.lang
     try:
         server = make_server(state, port, lambda line: click.echo(line.localize(lang), err=True))
