@@ -5,6 +5,8 @@ from __future__ import annotations
 import http.client
 import socket
 import struct
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -83,3 +85,34 @@ def test_clients_that_leave_early_are_ignored_quietly(
         assert get(server)[0] == 200
     err = capfd.readouterr().err
     assert "Traceback" not in err and "BrokenPipe" not in err and "ConnectionReset" not in err
+
+
+def test_the_command_answers_while_a_long_first_rendering_runs(tmp_path: Path) -> None:
+    plan = tmp_path / "plan.yaml"
+    plan.write_text(EXAMPLE.read_text("utf-8"), "utf-8")
+    folder = tmp_path / "branding"
+    folder.mkdir()
+    (folder / "plan.html.j2").write_text(NESTED_LOOPS, "utf-8")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    command = [sys.executable, "-m", "planforge", "--lang", "en", "preview", str(plan)]
+    command += ["--templates", str(folder), "--port", str(port), "--no-open"]
+    server = subprocess.Popen(command, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+                conn.request("GET", "/", headers={"Host": f"127.0.0.1:{port}"})
+                resp = conn.getresponse()
+                break
+            except OSError:
+                assert time.monotonic() < deadline, "preview never answered"
+                time.sleep(0.05)
+        body = resp.read().decode("utf-8")
+        assert resp.status == 200 and "Rendering the plan" in body  # the default 600 s runs
+    finally:
+        server.terminate()
+        _, err = server.communicate(timeout=30)
+    assert "Traceback" not in err

@@ -46,10 +46,12 @@ _TEXTS = {
     "en": {
         "invalid": "The plan has errors. Fix them and save: this page updates by itself.",
         "failed": "The plan could not be rendered.",
+        "waiting": "Rendering the plan: this page updates by itself.",
     },
     "zh-CN": {
         "invalid": "计划有错误。改正后保存文件，本页会自动更新。",
         "failed": "计划无法生成文档。",
+        "waiting": "正在生成文档，本页会自动更新。",
     },
 }
 
@@ -87,9 +89,12 @@ class Preview:
                 stamp.append((str(p), None, None))
         return tuple(stamp)
 
-    def refresh(self) -> bool:
-        """Re-render when a file changed; True when the page changed."""
-        with self._lock:
+    def refresh(self, wait: bool = True) -> bool:
+        """Re-render when a file changed; True when the page changed. With ``wait`` False,
+        a rendering already under way is not waited for: the current page stands."""
+        if not self._lock.acquire(blocking=wait):
+            return False
+        try:
             stamp = self._files_stamp()
             if stamp == self._stamp:
                 return False
@@ -98,6 +103,16 @@ class Preview:
             self.page, self.summary = self._render_limited()
             self.version += 1
             return True
+        finally:
+            self._lock.release()
+
+    def current_page(self) -> str:
+        """The page to show now: the last rendering, or a page that waits for the first."""
+        if self.page:
+            return self.page
+        lang = Session(lang_option=self.options.lang).lang_for(self.options.locale)
+        locale = lang if lang in _TEXTS else "en"
+        return self._shell(locale, f"<p>{html.escape(_TEXTS[locale]['waiting'])}</p>")
 
     def _render_limited(self) -> tuple[str, Message]:
         """:meth:`_render` in a worker process under the render limits: a template that
@@ -231,7 +246,7 @@ def make_handler(preview: Preview, log: Callable[[Message], None]) -> type[BaseH
                 self.wfile.write(body)
 
         def _refresh(self) -> None:
-            if preview.refresh():
+            if preview.refresh(wait=False):  # a long rendering never holds up an answer
                 log(msg("re-rendered {plan} ({state})", plan=preview.plan, state=preview.summary))
 
         def do_HEAD(self) -> None:
@@ -247,7 +262,8 @@ def make_handler(preview: Preview, log: Callable[[Message], None]) -> type[BaseH
                 self._send(HTTPStatus.OK, str(preview.version).encode(), "text/plain")
             elif path in ("/", "/index.html"):
                 self._refresh()
-                self._send(HTTPStatus.OK, preview.page.encode("utf-8"), "text/html; charset=utf-8")
+                page = preview.current_page().encode("utf-8")
+                self._send(HTTPStatus.OK, page, "text/html; charset=utf-8")
             elif (asset := preview.asset(path)) is not None:
                 ctype = mimetypes.guess_type(asset.name)[0] or "application/octet-stream"
                 self._send(HTTPStatus.OK, asset.read_bytes(), ctype)
@@ -284,9 +300,12 @@ class PreviewServer(ThreadingHTTPServer):
         self.log(msg("a request failed: {error}", error=f"{type(exc).__name__}: {exc}"))
 
 
-def make_server(preview: Preview, port: int, log: Callable[[Message], None]) -> PreviewServer:
+def make_server(
+    preview: Preview, port: int, log: Callable[[Message], None], render: bool = True
+) -> PreviewServer:
     """A server for ``preview`` on 127.0.0.1:``port`` (0: any free port), listening before
-    the first rendering (which the render limits bound)."""
+    the first rendering (done here unless ``render`` is False; the render limits bound it)."""
     server = PreviewServer((HOST, port), make_handler(preview, log), log)
-    preview.refresh()
+    if render:
+        preview.refresh()
     return server

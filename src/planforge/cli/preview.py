@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+import threading
 
 import click
 
@@ -67,28 +68,36 @@ def preview(
     state = Preview(Path(plan).resolve(), options, Limits(timeout, memory_limit))
     lang = door.lang
     try:
-        server = make_server(state, port, lambda line: click.echo(line.localize(lang), err=True))
+        server = make_server(
+            state, port, lambda line: click.echo(line.localize(lang), err=True), render=False
+        )
     except OSError as exc:
         raise click.UsageError(
             say("cannot listen on 127.0.0.1:{port}: {error}", port=port, error=exc.strerror or exc)
         ) from None
+    # Served from the start: a page asked for during the first rendering waits for it.
+    serving = threading.Thread(target=server.serve_forever, args=(0.2,), daemon=True)
+    serving.start()
     url = f"http://127.0.0.1:{server.server_address[1]}/"
-    click.echo(
-        say(
-            "previewing {plan} at {url} ({state}); stop with Ctrl-C",
-            plan=plan,
-            url=url,
-            state=state.summary,
-        ),
-        err=True,
-    )
-    if open_browser if open_browser is not None else sys.stdout.isatty():
-        import webbrowser
-
-        webbrowser.open(url)
     try:
-        server.serve_forever(poll_interval=0.2)
+        state.refresh()
+        click.echo(
+            say(
+                "previewing {plan} at {url} ({state}); stop with Ctrl-C",
+                plan=plan,
+                url=url,
+                state=state.summary,
+            ),
+            err=True,
+        )
+        if open_browser if open_browser is not None else sys.stdout.isatty():
+            import webbrowser
+
+            webbrowser.open(url)
+        while serving.is_alive():
+            serving.join(0.5)
     except KeyboardInterrupt:
         click.echo(say("preview stopped"), err=True)
     finally:
+        server.shutdown()
         server.server_close()
