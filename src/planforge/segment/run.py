@@ -62,6 +62,11 @@ def prepare(plan: Plan, rules: Rules) -> Prepared:
         raise DataError(exc.args[0]) from None
     except FAILURES as exc:
         raise DataError(_polars_message(seg, exc)) from None
+    # NaN in a float column is an empty cell: for the rules (as in the SQL), the reasons
+    # and the tier list alike.
+    seg.float_columns = [name for name, dtype in schema.items() if dtype.is_float()]
+    if seg.float_columns:
+        frame = frame.with_columns(pl.col(seg.float_columns).fill_nan(None))
     compiler = Compiler(schema, seg.as_of or dt.date.today())
     compiled: dict[int, pl.Expr] = {}
     for path, rule in rule_paths(plan, rules):
