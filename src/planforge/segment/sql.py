@@ -27,12 +27,15 @@ def _not_a_number(column: exp.Expression, dialect: str) -> exp.Expression:
     return exp.IsNan(this=column)
 
 
-def _rewrite(
+def condition(
     tree: exp.Expression,
     as_of: dt.date,
     floats: frozenset[str] = frozenset(),
     dialect: str = "duckdb",
 ) -> exp.Expression:
+    """A checked rule's tree as portable SQL: ``days_since(c)`` counts from ``as_of``, and a
+    NaN in one of the ``floats`` columns is NULL."""
+
     def swap(node: exp.Expression) -> exp.Expression:
         if isinstance(node, exp.Anonymous) and str(node.this).lower() == DAYS_SINCE:
             column = exp.cast(node.expressions[0].copy(), exp.DataType.Type.DATE)
@@ -50,17 +53,6 @@ def _rewrite(
     return tree.copy().transform(swap)
 
 
-def condition(
-    tree: exp.Expression,
-    as_of: dt.date,
-    floats: frozenset[str] = frozenset(),
-    dialect: str = "duckdb",
-) -> exp.Expression:
-    """A checked rule's tree as portable SQL: ``days_since(c)`` counts from ``as_of``, and a
-    NaN in one of the ``floats`` columns is NULL."""
-    return _rewrite(tree, as_of, floats, dialect)
-
-
 def statement(plan: Plan, dialect: str, table: str = "customers") -> str:
     """``SELECT tier, COUNT(*) … GROUP BY tier`` over the in-scope customers, for ``dialect``
     (and by ``group``, treated or holdout, when the plan holds customers out)."""
@@ -70,14 +62,14 @@ def statement(plan: Plan, dialect: str, table: str = "customers") -> str:
     floats = frozenset(seg.float_columns)  # known when the data was read
     case = exp.Case()
     for tier_id, rule in seg.rules.tiers:
-        cond = _rewrite(rule.tree, as_of, floats, dialect) if rule else exp.true()
+        cond = condition(rule.tree, as_of, floats, dialect) if rule else exp.true()
         case = case.when(cond, exp.Literal.string(tier_id))
     case = case.else_(exp.null())
     group = group_column(plan, dialect)  # with a holdout: treated / holdout per tier
     columns = [exp.alias_(case, "tier"), *([group] if group is not None else [])]
     tiered = exp.select(*columns).from_(exp.to_table(table))
     if seg.rules.scope:
-        tiered = tiered.where(_rewrite(seg.rules.scope.tree, as_of, floats, dialect))
+        tiered = tiered.where(condition(seg.rules.scope.tree, as_of, floats, dialect))
     keys = ["tier", *(["group"] if group is not None else [])]
     query = (
         exp.select(*keys, exp.alias_(exp.Count(this=exp.Star()), "customers"))
