@@ -370,7 +370,7 @@ class Segmentation:
     unassigned: int | None = None
     #: The first repeated keys: key, its first 1-based data rows, how many rows hold it.
     duplicates: list[tuple[str, list[int], int]] = internal_factory(list)
-    duplicate_keys: int = 0  # how many keys repeat (duplicates names the first few)
+    duplicate_keys: int = internal(0)  # how many keys repeat (duplicates names the first few)
     float_columns: list[str] = internal_factory(list)  # the source's float columns (NaN)
     data_error: str | None = internal()
     data_error_path: Path = internal(())
