@@ -46,6 +46,9 @@ MAX_MAGNITUDE = Decimal(10) ** 15
 MAX_DECIMALS = 10
 #: Characters a number may be written with (digits, sign, point, exponent).
 MAX_NUMBER_TEXT = 100
+#: A number with an exponent beyond this (``1e-99999999999999999999``) is judged from its
+#: text, never converted: none is within the bounds, and Decimal cannot hold one of 10^18.
+MAX_EXPONENT = 400
 #: Values (numbers, texts, lists, blocks; keys not counted) in one plan: a 5,000-task plan
 #: holds about 54,000. Bounding the count bounds the time of every check after loading.
 MAX_VALUES = 60_000
@@ -94,15 +97,39 @@ def number_problem(value: Decimal) -> str | None:
     exponent = value.as_tuple().exponent
     assert isinstance(exponent, int)
     if value and value.adjusted() >= 15:
-        return msg("is too large: planforge works with numbers below 1,000,000,000,000,000")
+        return _too_large()
     if -exponent > MAX_DECIMALS:
-        return msg(
-            "has {places} decimal places; planforge keeps at most {limit}:"
-            " round it, or count in a smaller unit",
-            places=-exponent,
-            limit=MAX_DECIMALS,
-        )
+        return _too_precise(-exponent)
     return None
+
+
+def _too_large() -> str:
+    return msg("is too large: planforge works with numbers below 1,000,000,000,000,000")
+
+
+def _too_precise(places: int) -> str:
+    return msg(
+        "has {places} decimal places; planforge keeps at most {limit}:"
+        " round it, or count in a smaller unit",
+        places=places,
+        limit=MAX_DECIMALS,
+    )
+
+
+def exponent_problem(mantissa: str, exponent: int) -> str | None:
+    """Why ``<mantissa>e<exponent>`` is refused, judged from its text when the exponent is
+    beyond :data:`MAX_EXPONENT` (Decimal cannot convert ``1e9999999999999999999``);
+    None when the number can be converted and checked as usual."""
+    if abs(exponent) <= MAX_EXPONENT:
+        return None
+    value = Decimal(mantissa)
+    if exponent < 0:
+        written = value.as_tuple().exponent
+        assert isinstance(written, int)
+        return _too_precise(max(-exponent - written, 0))
+    if value:
+        return _too_large()
+    return msg("has the exponent {exponent}: write the number without one", exponent=exponent)
 
 
 def read_number(text: str) -> Decimal:

@@ -368,7 +368,10 @@ class Segmentation:
     rows: int | None = None  # rows in the source
     customers: int | None = None  # rows in scope
     unassigned: int | None = None
-    duplicates: list[tuple[str, list[int]]] = internal_factory(list)  # key, 1-based data rows
+    #: The first repeated keys: key, its first 1-based data rows, how many rows hold it.
+    duplicates: list[tuple[str, list[int], int]] = internal_factory(list)
+    duplicate_keys: int = internal(0)  # how many keys repeat (duplicates names the first few)
+    float_columns: list[str] = internal_factory(list)  # the source's float columns (NaN)
     data_error: str | None = internal()
     data_error_path: Path = internal(())
     data_error_offset: int = internal(0)

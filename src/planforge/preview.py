@@ -18,6 +18,7 @@ import html
 import mimetypes
 import os
 import secrets
+import sys
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -32,6 +33,7 @@ from planforge.messages import Message, msg
 from planforge.render.assets import LOADABLE
 from planforge.render.document import RenderOptions, document_html
 from planforge.render.html import TemplateProblem, builtin_templates, environment
+from planforge.render.limits import Limits, call_limited, crash_message
 from planforge.reporters.text import format_diagnostic
 
 HOST = "127.0.0.1"
@@ -44,10 +46,12 @@ _TEXTS = {
     "en": {
         "invalid": "The plan has errors. Fix them and save: this page updates by itself.",
         "failed": "The plan could not be rendered.",
+        "waiting": "Rendering the plan: this page updates by itself.",
     },
     "zh-CN": {
         "invalid": "计划有错误。改正后保存文件，本页会自动更新。",
         "failed": "计划无法生成文档。",
+        "waiting": "正在生成文档，本页会自动更新。",
     },
 }
 
@@ -58,6 +62,7 @@ class Preview:
 
     plan: Path
     options: RenderOptions
+    limits: Limits = field(default_factory=Limits)  # as `render`: PF801 time, PF802 memory
     version: int = 0
     page: str = ""
     summary: Message = field(default_factory=lambda: msg("not rendered yet"))
@@ -84,17 +89,44 @@ class Preview:
                 stamp.append((str(p), None, None))
         return tuple(stamp)
 
-    def refresh(self) -> bool:
-        """Re-render when a file changed; True when the page changed."""
-        with self._lock:
+    def refresh(self, wait: bool = True) -> bool:
+        """Re-render when a file changed; True when the page changed. With ``wait`` False,
+        a rendering already under way is not waited for: the current page stands."""
+        if not self._lock.acquire(blocking=wait):
+            return False
+        try:
             stamp = self._files_stamp()
             if stamp == self._stamp:
                 return False
             self._stamp = stamp
             environment.cache_clear()  # a template added to the folder must be seen
-            self.page, self.summary = self._render()
+            self.page, self.summary = self._render_limited()
             self.version += 1
             return True
+        finally:
+            self._lock.release()
+
+    def current_page(self) -> str:
+        """The page to show now: the last rendering, or a page that waits for the first."""
+        if self.page:
+            return self.page
+        lang = Session(lang_option=self.options.lang).lang_for(self.options.locale)
+        locale = lang if lang in _TEXTS else "en"
+        return self._shell(locale, f"<p>{html.escape(_TEXTS[locale]['waiting'])}</p>")
+
+    def _render_limited(self) -> tuple[str, Message]:
+        """:meth:`_render` in a worker process under the render limits: a template that
+        loops for ever or fills the memory stops with PF801/PF802 on the page."""
+        kind, payload = call_limited(self._render, self.limits)
+        if kind == "done":
+            return payload  # type: ignore[no-any-return]
+        lang = Session(lang_option=self.options.lang).lang_for(self.options.locale)
+        locale = lang if lang in _TEXTS else "en"
+        if kind == "crash":
+            problem = crash_message(payload)
+            return self._problem_page(problem.localize(locale), locale), msg("failed")
+        text = f"{_TEXTS[locale]['failed']} {kind}: {payload.localize(locale)}"
+        return self._problem_page(text, locale), msg("stopped at a limit ({code})", code=kind)
 
     def _render(self) -> tuple[str, Message]:
         door = Session(lang_option=self.options.lang)
@@ -214,7 +246,7 @@ def make_handler(preview: Preview, log: Callable[[Message], None]) -> type[BaseH
                 self.wfile.write(body)
 
         def _refresh(self) -> None:
-            if preview.refresh():
+            if preview.refresh(wait=False):  # a long rendering never holds up an answer
                 log(msg("re-rendered {plan} ({state})", plan=preview.plan, state=preview.summary))
 
         def do_HEAD(self) -> None:
@@ -230,7 +262,8 @@ def make_handler(preview: Preview, log: Callable[[Message], None]) -> type[BaseH
                 self._send(HTTPStatus.OK, str(preview.version).encode(), "text/plain")
             elif path in ("/", "/index.html"):
                 self._refresh()
-                self._send(HTTPStatus.OK, preview.page.encode("utf-8"), "text/html; charset=utf-8")
+                page = preview.current_page().encode("utf-8")
+                self._send(HTTPStatus.OK, page, "text/html; charset=utf-8")
             elif (asset := preview.asset(path)) is not None:
                 ctype = mimetypes.guess_type(asset.name)[0] or "application/octet-stream"
                 self._send(HTTPStatus.OK, asset.read_bytes(), ctype)
@@ -245,9 +278,34 @@ def make_handler(preview: Preview, log: Callable[[Message], None]) -> type[BaseH
     return Handler
 
 
-def make_server(preview: Preview, port: int, log: Callable[[Message], None]) -> ThreadingHTTPServer:
-    """A server for ``preview`` on 127.0.0.1:``port`` (0: any free port)."""
-    preview.refresh()
-    server = ThreadingHTTPServer((HOST, port), make_handler(preview, log))
-    server.daemon_threads = True
+class PreviewServer(ThreadingHTTPServer):
+    """The preview's HTTP server: a client that goes away early is no error."""
+
+    daemon_threads = True
+    request_queue_size = 64  # a browser opens several connections at once
+
+    def __init__(
+        self,
+        address: tuple[str, int],
+        handler: type[BaseHTTPRequestHandler],
+        log: Callable[[Message], None],
+    ) -> None:
+        self.log = log
+        super().__init__(address, handler)
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        exc = sys.exc_info()[1]
+        if isinstance(exc, (ConnectionError, TimeoutError)):
+            return  # the browser closed the tab or reloaded: nothing to tell
+        self.log(msg("a request failed: {error}", error=f"{type(exc).__name__}: {exc}"))
+
+
+def make_server(
+    preview: Preview, port: int, log: Callable[[Message], None], render: bool = True
+) -> PreviewServer:
+    """A server for ``preview`` on 127.0.0.1:``port`` (0: any free port), listening before
+    the first rendering (done here unless ``render`` is False; the render limits bound it)."""
+    server = PreviewServer((HOST, port), make_handler(preview, log), log)
+    if render:
+        preview.refresh()
     return server

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from planforge.diagnostics import Diagnostic, Fix, Severity
-from planforge.loader import Document
+from planforge.loader import MAX_BYTES, Document
 from planforge.messages import msg
 
 if TYPE_CHECKING:
@@ -106,10 +106,33 @@ def git(
         raise RevisionError(f"git is not installed, so {why} cannot be read") from None
 
 
+def blob_size(rev: str, path: str, cwd: str | None = None) -> int | None:
+    """The size in bytes of ``path`` at ``rev`` (``git cat-file -s``), or None."""
+    done = git(["cat-file", "-s", f"{rev}:{path}"], cwd, "`REV:path`")
+    text = done.stdout.decode("ascii", "replace").strip()
+    return int(text) if done.returncode == 0 and text.isdigit() else None
+
+
 def git_show(rev: str, path: str, cwd: str | None = None) -> bytes:
-    """The bytes of ``path`` at ``rev``; paths follow git (``./`` for the current folder)."""
+    """The bytes of ``path`` at ``rev``; paths follow git (``./`` for the current folder).
+
+    A file larger than a plan file may be (the loader's bound) is refused from its size
+    in git, before it is read.
+    """
     if rev.startswith("-"):
         raise RevisionError(f"`{rev}` is not a revision")
+    size = blob_size(rev, path, cwd)
+    if size is not None and size > MAX_BYTES:
+        raise RevisionError(
+            msg(
+                "{rev}:{path} is {size} MB; a plan file is at most {mb} MB (PF006):"
+                " check it is the right file",
+                rev=rev,
+                path=path,
+                size=f"{size / (1024 * 1024):,.1f}",
+                mb=MAX_BYTES // (1024 * 1024),
+            )
+        )
     done = git(["show", f"{rev}:{path}"], cwd, "`REV:path`")
     if done.returncode != 0:
         why = done.stderr.decode("utf-8", "replace").strip().splitlines()

@@ -13,7 +13,12 @@ import re
 from collections.abc import Callable
 from decimal import Decimal
 
-from planforge.bounds import MAX_NUMBER_TEXT, NumberOutOfBounds, number_problem
+from planforge.bounds import (
+    MAX_NUMBER_TEXT,
+    NumberOutOfBounds,
+    exponent_problem,
+    number_problem,
+)
 from planforge.messages import msg
 
 _NULL = {"", "~", "null", "Null", "NULL"}
@@ -25,7 +30,7 @@ _INT = re.compile(r"[-+]?[0-9]+")
 _PLAIN = re.compile(r"[-+]?0*[0-9]{1,15}(\.[0-9]{0,10})?")
 _OCT = re.compile(r"0o([0-7]+)")
 _HEX = re.compile(r"0x([0-9a-fA-F]+)")
-_FLOAT = re.compile(r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?")
+_FLOAT = re.compile(r"([-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?))(?:[eE]([-+]?[0-9]+))?")
 _INF = re.compile(r"([-+]?)\.(inf|Inf|INF)")
 _NAN = re.compile(r"\.(nan|NaN|NAN)")
 #: The characters every number form above starts with (a sign, a point or a digit).
@@ -60,8 +65,11 @@ def parse_number(text: str) -> Decimal | None:
         return None
     if len(text) <= MAX_NUMBER_TEXT and _PLAIN.fullmatch(text):  # common, bounded by shape
         return Decimal(text)
-    if _INT.fullmatch(text) or _FLOAT.fullmatch(text):
+    if _INT.fullmatch(text):
         return _bounded(text, lambda: Decimal(text))
+    m = _FLOAT.fullmatch(text)
+    if m:
+        return _bounded(text, lambda: Decimal(text), m.group(1), m.group(2) or "0")
     m = _OCT.fullmatch(text)
     if m:
         return _bounded(text, lambda: Decimal(int(m.group(1), 8)))
@@ -76,11 +84,16 @@ def parse_number(text: str) -> Decimal | None:
     return None
 
 
-def _bounded(text: str, convert: Callable[[], Decimal]) -> Decimal:
+def _bounded(
+    text: str, convert: Callable[[], Decimal], mantissa: str = "0", exponent: str = "0"
+) -> Decimal:
     if len(text) > MAX_NUMBER_TEXT:
         raise NumberOutOfBounds(
             msg("is {length} characters long, too long for a number", length=f"{len(text):,}")
         )
+    problem = exponent_problem(mantissa, int(exponent))  # both at most 100 characters
+    if problem:
+        raise NumberOutOfBounds(problem)
     value = convert()
     problem = number_problem(value)
     if problem:

@@ -20,18 +20,18 @@ def _collisions(keys: list[str]) -> int:
 
 def test_hash_collisions_are_not_reported_as_duplicates() -> None:
     assert _collisions(KEYS) > 0  # so the second pass really compares keys
-    assert _duplicates(pl.LazyFrame({"客户编号": KEYS}), "客户编号") == []
+    assert _duplicates(pl.LazyFrame({"客户编号": KEYS}), "客户编号") == ([], 0)
 
 
 def test_real_duplicates_name_their_rows_among_collisions() -> None:
     keys = [*KEYS, "K17", "K99", "K17"]
     found = _duplicates(pl.LazyFrame({"客户编号": keys}), "客户编号")
     n = len(KEYS)
-    assert found == [("K17", [19, n + 2, n + 4]), ("K99", [101, n + 3])]
+    assert found == ([("K17", [19, n + 2, n + 4], 3), ("K99", [101, n + 3], 2)], 2)
 
 
 def test_no_rows_no_duplicates() -> None:
-    assert _duplicates(pl.LazyFrame({"k": []}, schema={"k": pl.String}), "k") == []
+    assert _duplicates(pl.LazyFrame({"k": []}, schema={"k": pl.String}), "k") == ([], 0)
 
 
 def test_csv_scans_read_in_small_chunks() -> None:

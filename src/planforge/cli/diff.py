@@ -15,6 +15,7 @@ from planforge.cli.options import (
     choices,
     debug_option,
     lang_option,
+    localized,
     say,
     session,
 )
@@ -90,7 +91,7 @@ def diff(
         try:
             result = door.open_spec(spec)
         except RevisionError as exc:
-            raise click.UsageError(str(exc)) from None
+            raise click.UsageError(localized(exc.args[0])) from None
         if result.plan is None:
             raise click.UsageError(
                 say(

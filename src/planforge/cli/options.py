@@ -89,6 +89,25 @@ def document_options(func: F) -> F:
     )(func)
 
 
+def limit_options(func: F) -> F:
+    """``--timeout`` and ``--memory-limit``: the limits of one rendering (render, preview)."""
+    func = click.option(
+        "--memory-limit",
+        default=4096,
+        show_default=True,
+        type=click.IntRange(0, MAX_MEMORY_MB),
+        help="Stop rendering a plan that needs more memory than this, in MB (0: no limit).",
+    )(func)
+    return click.option(
+        "--timeout",
+        default=600.0,
+        show_default=True,
+        type=Seconds(),
+        help=f"Stop rendering a plan after this many seconds, at most {MAX_TIMEOUT:,}"
+        " (0: no limit).",
+    )(func)
+
+
 def lang_given() -> str | None:
     """``--lang`` as given on the command line (None: not given)."""
     ctx = click.get_current_context(silent=True)

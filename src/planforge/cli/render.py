@@ -13,16 +13,14 @@ from planforge.cli import output as out
 from planforge.cli.options import (
     EXIT_FINDINGS,
     EXIT_OK,
-    MAX_MEMORY_MB,
-    MAX_TIMEOUT,
     Fatal,
-    Seconds,
     choices,
     debug_option,
     document_options,
     follow_option,
     iso_date,
     lang_option,
+    limit_options,
     localized,
     session,
 )
@@ -91,20 +89,7 @@ def cpus() -> int:
     type=click.IntRange(1, 64),
     help=f"Render this many plans in parallel (default: one per CPU, at most {MAX_AUTO_JOBS}).",
 )
-@click.option(
-    "--timeout",
-    default=600.0,
-    show_default=True,
-    type=Seconds(),
-    help=f"Stop rendering a plan after this many seconds, at most {MAX_TIMEOUT:,} (0: no limit).",
-)
-@click.option(
-    "--memory-limit",
-    default=4096,
-    show_default=True,
-    type=click.IntRange(0, MAX_MEMORY_MB),
-    help="Stop rendering a plan that needs more memory than this, in MB (0: no limit).",
-)
+@limit_options
 @follow_option
 @click.option(
     "--changes-since",

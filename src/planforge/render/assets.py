@@ -4,6 +4,8 @@ A company template may show ``<img src="logo.svg">`` or use ``url(font.woff2)`` 
 CSS. The PDF loads those from the template folder; the HTML would be opened from the
 output folder, where they are missing. So every relative reference that names a file
 inside a template folder is inlined. Files outside the folders are never read.
+Only the templates' own markup is inlined, when a template is compiled
+(:class:`planforge.render.html.InlineAssets`): plan text never becomes an image.
 """
 
 from __future__ import annotations

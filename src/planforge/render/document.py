@@ -125,10 +125,7 @@ def render_checked(outcome: Outcome, options: RenderOptions) -> Outcome:
         return outcome
     files: dict[str, bytes] = {}
     if "html" in options.formats:
-        from planforge.render.assets import inline_assets
-
-        folders = [f for f in (options.templates, str(builtin_templates())) if f]
-        files["html"] = inline_assets(html, folders).encode("utf-8")
+        files["html"] = html.encode("utf-8")  # template markup's assets are inlined already
     if "pdf" in options.formats:
         from planforge.render.fonts import MissingFont
         from planforge.render.pdf import RenderError, html_to_pdf

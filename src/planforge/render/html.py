@@ -9,9 +9,13 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+import jinja2.ext
+from jinja2.lexer import Token, TokenStream
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 from markupsafe import Markup
 
+from planforge.render import growth
+from planforge.render.assets import inline_assets
 from planforge.resources import templates
 
 TEMPLATE = "plan.html.j2"
@@ -61,7 +65,7 @@ class PlanSandbox(ImmutableSandboxedEnvironment):
     the context, no unsafe callables. A company's template folder can restyle and
     restructure the document but cannot run code or read files."""
 
-    intercepted_binops = frozenset({"**", "*"})
+    intercepted_binops = frozenset({"**", "*", "%"})
 
     def unsafe_undefined(self, obj: Any, attribute: str) -> Any:
         """Refuse at once: Jinja would return an Undefined that only fails when printed,
@@ -71,21 +75,38 @@ class PlanSandbox(ImmutableSandboxedEnvironment):
     def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
         if operator == "**" and not (isinstance(right, int) and abs(right) <= 64):
             raise SecurityError("`**` is limited to small integer powers in templates")
-        if operator == "*" and _repeat_size(left, right) > MAX_REPEAT:
-            raise SecurityError(f"`*` may not build text or lists over {MAX_REPEAT:,} items")
+        if operator == "*":
+            growth.check(growth.repeat_size(left, right), "`*`")
+        if operator == "%" and isinstance(left, (str, bytes)):
+            growth.check(growth.printf_size(left, right), "a `%` format width")
         return super().call_binop(context, operator, left, right)
+
+    def wrap_str_format(self, value: Any) -> Any:
+        """Text methods that can build large text (``ljust``, ``format``...) measured first
+        (see :mod:`planforge.render.growth`); ``format`` then sandboxed as Jinja does."""
+        sandboxed = super().wrap_str_format(value)
+        measured = growth.bounded_method(self, value, sandboxed or value)
+        return sandboxed if measured is None else measured
 
 
 #: ``"x" * n`` in a template is refused past this size (it would exhaust memory).
-MAX_REPEAT = 1_000_000
+MAX_REPEAT = growth.MAX_BUILD
 
 
-def _repeat_size(left: Any, right: Any) -> int:
-    """The length ``left * right`` would have when it repeats a sequence, else 0."""
-    for seq, n in ((left, right), (right, left)):
-        if isinstance(seq, (str, list, tuple)) and isinstance(n, int):
-            return len(seq) * n
-    return 0
+class InlineAssets(jinja2.ext.Extension):
+    """The template's own markup refers to files in the template folders as data URLs.
+
+    Done on the template's text when it is compiled, never on the rendered document:
+    text that came from the plan (a note reading ``url(logo.png)``) stays text.
+    """
+
+    def filter_stream(self, stream: TokenStream) -> Any:
+        folders = getattr(self.environment, "asset_folders", ())
+        for token in stream:
+            if token.type == "data" and folders:
+                yield Token(token.lineno, "data", inline_assets(token.value, folders))
+            else:
+                yield token
 
 
 def css_string(text: str) -> Markup:
@@ -124,12 +145,16 @@ def environment(override: str | None = None) -> jinja2.Environment:
     loaders += [builtin, jinja2.PrefixLoader({"planforge": builtin})]
     env = PlanSandbox(
         loader=jinja2.ChoiceLoader(loaders),
+        extensions=[InlineAssets],
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+    env.extend(asset_folders=[f for f in (override, str(builtin_templates())) if f])
+    env.filters.update(growth.bounded_filters(env.filters))
+    env.globals["lipsum"] = growth.bounded_lipsum(env.globals["lipsum"])
     env.filters["css_string"] = css_string
     env.filters["css_page_counter"] = css_page_counter
     return env

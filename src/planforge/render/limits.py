@@ -14,6 +14,7 @@ any worker ends abnormally it sweeps the output folder (:func:`planforge.atomic.
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 import resource
@@ -21,9 +22,10 @@ import signal
 import sys
 import time
 import traceback
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
+from typing import Any
 
 from planforge import signals
 from planforge.atomic import sweep
@@ -49,24 +51,31 @@ class Limits:
 STOP_GRACE = 5.0
 
 
-def _work(conn: Connection, path: str, options: RenderOptions, memory_mb: int, parent: int) -> None:
+@contextlib.contextmanager
+def _worker(conn: Connection, memory_mb: int, parent: int, debug: bool = False) -> Iterator[None]:
+    """A worker's body: signals and the memory limit set, what stops it sent to the parent."""
     try:
         signals.install_once()
         signals.die_with_parent(parent)
         _limit_memory(memory_mb)  # the early printer, if any, prints within it too
-        outcome = check_for_render(path, options)
-        conn.send(("checked", outcome))
-        conn.send(("done", render_checked(outcome, options)))
+        yield
     except MemoryError:
         conn.send(("memory", None))
     except (KeyboardInterrupt, signals.Stopped) as exc:
         sys.exit(signals.exit_status(exc))  # the parent reports it, once
     except Exception as exc:  # a bug in planforge: report it, never a bare traceback
-        if options.debug:
+        if debug:
             traceback.print_exc()
         conn.send(("crash", f"{type(exc).__name__}: {exc}"))
     finally:
         conn.close()
+
+
+def _work(conn: Connection, path: str, options: RenderOptions, memory_mb: int, parent: int) -> None:
+    with _worker(conn, memory_mb, parent, options.debug):
+        outcome = check_for_render(path, options)
+        conn.send(("checked", outcome))
+        conn.send(("done", render_checked(outcome, options)))
 
 
 def _limit_memory(memory_mb: int) -> None:
@@ -76,6 +85,64 @@ def _limit_memory(memory_mb: int) -> None:
         if hard != resource.RLIM_INFINITY:
             limit = min(limit, hard)
         resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+
+
+def time_limit_message(seconds: float) -> str:
+    """PF801's message: the time limit was reached."""
+    return msg(
+        "rendering took longer than the {seconds} s limit (--timeout)", seconds=f"{seconds:g}"
+    )
+
+
+def crash_message(error: str) -> str:
+    """What the user reads when a worker failed with a bug in planforge."""
+    return msg(
+        "planforge failed while rendering ({error}); this is a bug: rerun with --debug and"
+        " report it",
+        error=error,
+    )
+
+
+def memory_limit_message(memory_mb: int) -> str:
+    """PF802's message: the memory limit was reached."""
+    return msg(
+        "rendering needed more than the {mb} MB memory limit (--memory-limit)",
+        mb=f"{memory_mb:,}",
+    )
+
+
+def _call(conn: Connection, func: Callable[[], Any], memory_mb: int, parent: int) -> None:
+    with _worker(conn, memory_mb, parent):
+        conn.send(("done", func()))
+
+
+def call_limited(func: Callable[[], Any], limits: Limits) -> tuple[str, Any]:
+    """``func()`` in a forked worker under ``limits``, as a render runs (``preview``).
+
+    Returns ``("done", result)``, ``("PF801", message)`` when the time limit stopped it,
+    ``("PF802", message)`` for the memory limit (or a worker that died), or
+    ``("crash", error)``. The worker never outlives the call.
+    """
+    ctx = multiprocessing.get_context("fork")
+    conn, child = ctx.Pipe(duplex=False)
+    proc = ctx.Process(target=_call, args=(child, func, limits.memory_mb, os.getpid()))
+    proc.start()
+    child.close()
+    try:
+        if not conn.poll(limits.seconds or None):
+            return "PF801", time_limit_message(limits.seconds)
+        try:
+            kind, payload = conn.recv()
+        except (EOFError, OSError):
+            kind, payload = "memory", None
+        if kind == "memory":
+            return "PF802", memory_limit_message(limits.memory_mb)
+        return kind, payload
+    finally:
+        conn.close()
+        if proc.is_alive():
+            proc.kill()
+        proc.join()
 
 
 def _limit(outcome: Outcome, code: str, message: str) -> Outcome:
@@ -193,14 +260,7 @@ def _loop(
                 conn.close()
                 sweep(options.output)
                 del running[conn]
-                done[index] = _limit(
-                    job.outcome,
-                    "PF801",
-                    msg(
-                        "rendering took longer than the {seconds} s limit (--timeout)",
-                        seconds=f"{limits.seconds:g}",
-                    ),
-                )
+                done[index] = _limit(job.outcome, "PF801", time_limit_message(limits.seconds))
         if refused is not None and not running:
             raise refused  # no PDF can be made quickly: the run stops, nothing reported
         while emitted in done:
@@ -248,20 +308,9 @@ def _receive(job: _Job, limits: Limits) -> bool:
     job.process.join()
     job.conn.close()
     if kind == "crash":
-        job.outcome.error = msg(
-            "planforge failed while rendering ({error}); this is a bug: rerun with --debug and"
-            " report it",
-            error=payload,
-        )
+        job.outcome.error = crash_message(payload)
     elif kind == "memory":
-        job.outcome = _limit(
-            job.outcome,
-            "PF802",
-            msg(
-                "rendering needed more than the {mb} MB memory limit (--memory-limit)",
-                mb=f"{limits.memory_mb:,}",
-            ),
-        )
+        job.outcome = _limit(job.outcome, "PF802", memory_limit_message(limits.memory_mb))
     else:
         job.outcome = payload
     return True

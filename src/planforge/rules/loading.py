@@ -155,7 +155,8 @@ Rendering the plan took longer than the time limit.
 
 What it checks: `planforge render` prints each plan in a worker process and stops it
 after `--timeout` seconds (600 by default); the plan is reported, not rendered, and
-the other plans of the batch go on.
+the other plans of the batch go on. `planforge preview` renders each save the same way
+and shows the error on the page.
 
 Why it matters: one enormous or hostile plan must not hold up every other plan's
 PDF, or CI, forever.
@@ -173,7 +174,8 @@ declare(
 Rendering the plan needed more memory than the limit.
 
 What it checks: each plan's worker may use at most `--memory-limit` MB (4096 by
-default); a worker that needs more is stopped and the plan reported.
+default); a worker that needs more is stopped and the plan reported (by `preview`,
+on the page).
 
 Why it matters: one huge plan must not exhaust the machine's memory and take the
 whole batch (or the CI runner) down with it.

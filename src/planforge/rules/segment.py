@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from planforge.confined import short_name
 from planforge.diagnostics import Severity, Suggestion
 from planforge.messages import join, msg
 from planforge.model import Plan, Segmentation
@@ -139,7 +140,8 @@ def duplicate_keys(plan: Plan) -> Iterator[Finding]:
 
     What it checks: (when the data is read: `segment`, `export`, `render`,
     `validate --data`) each value of the key column appears once. The message
-    names the rows (row 1 is the header).
+    names the rows (row 1 is the header): for the first 5 keys, their first 5
+    rows and how many rows hold each, then how many more keys repeat.
 
     Why it matters: a customer exported twice is counted twice and would get
     two vouchers.
@@ -151,13 +153,10 @@ def duplicate_keys(plan: Plan) -> Iterator[Finding]:
     seg = plan.segmentation
     if seg is None or not seg.duplicates:
         return
-    shown = join(
-        [
-            msg("`{key}` on rows {rows}", key=k, rows=", ".join(map(str, rows)))
-            for k, rows in seg.duplicates
-        ],
-        "; ",
-    )
+    shown = join([_repeated_key(k, rows, n) for k, rows, n in seg.duplicates], "; ")
+    more = seg.duplicate_keys - len(seg.duplicates)
+    if more > 0:
+        shown = join([shown, msg("{count} more keys", count=f"{more:,}")], "; ")
     yield Finding(
         (*SEG, "key"),
         msg(
@@ -167,6 +166,19 @@ def duplicate_keys(plan: Plan) -> Iterator[Finding]:
             shown=shown,
         ),
         fix=Suggestion(msg("remove the duplicate rows from the source")),
+    )
+
+
+def _repeated_key(key: str, rows: list[int], count: int) -> str:
+    """One repeated key in PF507: its first rows, and how many rows in all (bounded)."""
+    listed = ", ".join(map(str, rows))
+    if count <= len(rows):
+        return msg("`{key}` on rows {rows}", key=short_name(key), rows=listed)
+    return msg(
+        "`{key}` on {count} rows ({rows}, ...)",
+        key=short_name(key),
+        count=f"{count:,}",
+        rows=listed,
     )
 
 

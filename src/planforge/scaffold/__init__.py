@@ -55,9 +55,25 @@ def next_monday(today: dt.date) -> dt.date:
     return today + dt.timedelta(days=7 - today.weekday())
 
 
+def _starter_source(name: str) -> str:
+    return resources.files(__package__).joinpath("starters", f"{name}.yaml").read_text("utf-8")
+
+
+def starter_days(name: str) -> int:
+    """How many days after its start the starter ``name``'s last date lies."""
+    return max((int(n) for n in _DAY.findall(_starter_source(name))), default=0)
+
+
+def start_range(name: str) -> tuple[dt.date, dt.date]:
+    """The first and last start whose starter ``name`` keeps every date in the plan's range."""
+    from planforge.bounds import MAX_DATE, MIN_DATE
+
+    return MIN_DATE, MAX_DATE - dt.timedelta(days=starter_days(name))
+
+
 def starter_text(name: str, locale: str, plan_id: str, start: dt.date) -> str:
     """The starter ``name`` filled in for ``locale``, ``plan_id`` and ``start``."""
-    source = resources.files(__package__).joinpath("starters", f"{name}.yaml").read_text("utf-8")
+    source = _starter_source(name)
     pick = 1 if locale == "zh-CN" else 2
     text = _CHOICE.sub(lambda m: m.group(pick), source)
     text = _DAY.sub(lambda m: (start + dt.timedelta(days=int(m.group(1)))).isoformat(), text)
@@ -145,6 +161,21 @@ def create(path: str, *, template: str, locale: str, start: dt.date) -> Created:
     if not path.endswith((".yaml", ".yml")):
         raise InitError(
             msg("{path}: a plan file name ends in .yaml (e.g. {path}.plan.yaml)", path=path)
+        )
+    first, last = start_range(template)
+    if not first <= start <= last:
+        raise InitError(
+            msg(
+                "--start {start}: a {template} plan runs {days} days and must lie between"
+                " {min} and {max}; choose a start from {first} to {last}",
+                start=start.isoformat(),
+                template=template,
+                days=starter_days(template) + 1,
+                min=first.isoformat(),
+                max=(last + dt.timedelta(days=starter_days(template))).isoformat(),
+                first=first.isoformat(),
+                last=last.isoformat(),
+            )
         )
     if os.path.lexists(path):
         raise InitError(_exists(path))

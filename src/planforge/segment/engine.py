@@ -5,6 +5,9 @@ Every node of a rule (already checked against the allow-list in
 check on the way: comparing a text column with a number is a located error
 rather than a failure deep in polars. SQL's NULL logic carries over: a
 comparison with an empty cell is unknown, and an unknown condition does not match.
+A NaN in a float column is an empty cell; ``%`` and ``_`` in LIKE match line breaks;
+``BETWEEN SYMMETRIC`` takes its bounds in either order: the same answers as the SQL
+of :mod:`planforge.segment.sql` (tests/segment/test_engine_vs_sql.py).
 """
 
 from __future__ import annotations
@@ -105,7 +108,12 @@ class Compiler:
         if isinstance(node, exp.Between):
             low = self._compare(node, node.this, node.args["low"], "__ge__", text)
             high = self._compare(node, node.this, node.args["high"], "__le__", text)
-            return low & high, BOOL
+            if not node.args.get("symmetric"):
+                return low & high, BOOL
+            # BETWEEN SYMMETRIC: either bound may be the smaller one.
+            below = self._compare(node, node.this, node.args["low"], "__le__", text)
+            above = self._compare(node, node.this, node.args["high"], "__ge__", text)
+            return (low & high) | (above & below), BOOL
         if isinstance(node, exp.In):
             parts = [self._compare(node, node.this, v, "__eq__", text) for v in node.expressions]
             out = parts[0]
@@ -153,7 +161,10 @@ class Compiler:
         if isinstance(node, exp.Cast):
             return pl.lit(dt.date.fromisoformat(node.this.this)), DATE
         if isinstance(node, exp.Column):
-            return pl.col(node.name), kind_of(self.schema[node.name])
+            dtype = self.schema[node.name]
+            if dtype.is_float():  # NaN is an empty cell, as in the SQL (planforge.segment.sql)
+                return pl.col(node.name).fill_nan(None), NUM
+            return pl.col(node.name), kind_of(dtype)
         if isinstance(node, exp.Anonymous) and str(node.this).lower() == DAYS_SINCE:
             column = node.expressions[0]
             return (pl.lit(self.as_of) - self._date(column)).dt.total_days(), NUM
@@ -223,7 +234,7 @@ class Compiler:
         if not (isinstance(pattern, exp.Literal) and pattern.is_string):
             raise RuleError(msg("LIKE takes a text pattern such as '138%'"), _at(pattern))
         regex = (
-            "^"
+            "(?s)^"  # as in SQL, `%` and `_` match line breaks too
             + "".join(
                 ".*" if ch == "%" else "." if ch == "_" else re.escape(ch) for ch in pattern.this
             )

@@ -24,8 +24,9 @@ from planforge.source import Path
 
 SEG: Path = ("segmentation",)
 SHARE_PLACES = Decimal("0.1")
-#: At most this many duplicate keys are named in PF507.
+#: At most this many duplicate keys are named in PF507, each with at most this many rows.
 DUPLICATES_SHOWN = 5
+DUPLICATE_ROWS_SHOWN = 5
 
 
 @dataclass

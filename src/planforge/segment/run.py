@@ -14,7 +14,14 @@ import polars as pl
 from planforge.messages import msg
 from planforge.model import Plan, Segmentation
 from planforge.segment.engine import FAILURES, Compiler, assign
-from planforge.segment.plan import DUPLICATES_SHOWN, SEG, Rules, rule_paths, share
+from planforge.segment.plan import (
+    DUPLICATE_ROWS_SHOWN,
+    DUPLICATES_SHOWN,
+    SEG,
+    Rules,
+    rule_paths,
+    share,
+)
 from planforge.segment.progress import Stage, stage
 from planforge.segment.rules import RuleError
 from planforge.segment.source import SourceError, ragged_row, scan
@@ -55,6 +62,11 @@ def prepare(plan: Plan, rules: Rules) -> Prepared:
         raise DataError(exc.args[0]) from None
     except FAILURES as exc:
         raise DataError(_polars_message(seg, exc)) from None
+    # NaN in a float column is an empty cell: for the rules (as in the SQL), the reasons
+    # and the tier list alike.
+    seg.float_columns = [name for name, dtype in schema.items() if dtype.is_float()]
+    if seg.float_columns:
+        frame = frame.with_columns(pl.col(seg.float_columns).fill_nan(None))
     compiler = Compiler(schema, seg.as_of or dt.date.today())
     compiled: dict[int, pl.Expr] = {}
     for path, rule in rule_paths(plan, rules):
@@ -89,7 +101,7 @@ def count(plan: Plan, rules: Rules) -> None:
         )
         return
     except EmptySource:
-        counts, dups = [], []
+        counts, dups = [], ([], 0)
     seg.read = True
     seg.rows = sum(n for _, _, n in counts)
     by_tier: dict[str | None, int] = {}
@@ -98,7 +110,7 @@ def count(plan: Plan, rules: Rules) -> None:
             by_tier[tier] = by_tier.get(tier, 0) + n
     seg.customers = sum(by_tier.values())
     seg.unassigned = by_tier.get(None, 0)
-    seg.duplicates = dups
+    seg.duplicates, seg.duplicate_keys = dups
     plan.scope.declared_customers = plan.scope.customers
     plan.scope.customers = seg.customers
     for tier in plan.tiers:
@@ -106,7 +118,7 @@ def count(plan: Plan, rules: Rules) -> None:
         tier.actual_share = share(tier.customers, seg.customers)
 
 
-def _collect(frame: Any, seg: Segmentation) -> tuple[list[tuple[bool, str | None, int]], list]:
+def _collect(frame: Any, seg: Segmentation) -> tuple[list[tuple[bool, str | None, int]], Any]:
     """Counts per (in scope, tier), then the duplicate keys, one streaming pass each."""
     label = msg("reading and tiering `{source}`", source=os.path.basename(seg.source or ""))
     try:
@@ -117,7 +129,7 @@ def _collect(frame: Any, seg: Segmentation) -> tuple[list[tuple[bool, str | None
             result = grouped.collect(engine="streaming")
             rows = int(result["n"].sum()) if result.height else 0
             progress.finish(rows)
-        dups = []
+        dups: Duplicates = ([], 0)
         if seg.key:
             with stage(msg("checking `{key}` for duplicates", key=seg.key), rows) as progress:
                 dups = _duplicates(frame, seg.key, progress)
@@ -145,8 +157,13 @@ def _hashed(key: str) -> pl.Expr:
     return (pl.col(key).hash() // 2**32).cast(pl.UInt32)
 
 
-def _duplicates(frame: Any, key: str, progress: Stage | None = None) -> list[tuple[str, list[int]]]:
-    """Keys on more than one row, with their 1-based rows (the header is row 1).
+#: The first repeated keys (key, its first rows, how many rows), and how many keys repeat.
+Duplicates = tuple[list[tuple[str, list[int], int]], int]
+
+
+def _duplicates(frame: Any, key: str, progress: Stage | None = None) -> Duplicates:
+    """Keys on more than one row, with their first 1-based rows (the header is row 1) and
+    their count, and how many keys repeat: bounded, however often a key repeats.
 
     Memory stays at about 4 bytes a row whatever the key: a 32-bit hash of each key
     is collected (one streaming pass), sorted in place and compared with its
@@ -160,7 +177,7 @@ def _duplicates(frame: Any, key: str, progress: Stage | None = None) -> list[tup
     repeated = hashes.slice(1).filter(hashes.slice(1) == hashes.slice(0, max(n - 1, 0))).unique()
     del hashes
     if repeated.is_empty():
-        return []
+        return [], 0
     rows = (
         frame.select(pl.col(key))
         .with_row_index("row", offset=2)
@@ -169,12 +186,11 @@ def _duplicates(frame: Any, key: str, progress: Stage | None = None) -> list[tup
     )
     found = (
         rows.group_by(key)
-        .agg(pl.col("row"))
-        .filter(pl.col("row").list.len() > 1)
-        .sort(key)
-        .head(DUPLICATES_SHOWN)
+        .agg(pl.col("row").sort().head(DUPLICATE_ROWS_SHOWN), pl.len().alias("n"))
+        .filter(pl.col("n") > 1)
     )
-    return [(str(k), [int(r) for r in sorted(rs)]) for k, rs in found.iter_rows()]
+    shown = found.sort(key).head(DUPLICATES_SHOWN)
+    return [(str(k), [int(r) for r in rs], int(n)) for k, rs, n in shown.iter_rows()], found.height
 
 
 def _polars_message(seg: Segmentation, exc: BaseException) -> str:

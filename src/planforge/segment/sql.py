@@ -18,7 +18,24 @@ from planforge.segment.rules import DAYS_SINCE
 DIALECTS = ("spark", "trino", "duckdb", "postgres")
 
 
-def _rewrite(tree: exp.Expression, as_of: dt.date) -> exp.Expression:
+def _not_a_number(column: exp.Expression, dialect: str) -> exp.Expression:
+    """True when ``column`` holds NaN, in ``dialect`` (PostgreSQL has no ISNAN, but its NaN
+    equals NaN)."""
+    if dialect == "postgres":
+        nan = exp.cast(exp.Literal.string("NaN"), exp.DataType.Type.DOUBLE)
+        return exp.EQ(this=column, expression=nan)
+    return exp.IsNan(this=column)
+
+
+def condition(
+    tree: exp.Expression,
+    as_of: dt.date,
+    floats: frozenset[str] = frozenset(),
+    dialect: str = "duckdb",
+) -> exp.Expression:
+    """A checked rule's tree as portable SQL: ``days_since(c)`` counts from ``as_of``, and a
+    NaN in one of the ``floats`` columns is NULL."""
+
     def swap(node: exp.Expression) -> exp.Expression:
         if isinstance(node, exp.Anonymous) and str(node.this).lower() == DAYS_SINCE:
             column = exp.cast(node.expressions[0].copy(), exp.DataType.Type.DATE)
@@ -26,14 +43,14 @@ def _rewrite(tree: exp.Expression, as_of: dt.date) -> exp.Expression:
                 this=exp.cast(exp.Literal.string(as_of.isoformat()), exp.DataType.Type.DATE),
                 expression=column,
             )
+        if isinstance(node, exp.Column) and node.name in floats and not node.meta.get("nan"):
+            # NaN in a float column is an empty cell, as in the embedded engine.
+            bare = node.copy()
+            bare.meta["nan"] = True
+            return exp.Case().when(_not_a_number(bare, dialect), exp.null()).else_(bare.copy())
         return node
 
     return tree.copy().transform(swap)
-
-
-def condition(tree: exp.Expression, as_of: dt.date) -> exp.Expression:
-    """A checked rule's tree as portable SQL: ``days_since(c)`` counts from ``as_of``."""
-    return _rewrite(tree, as_of)
 
 
 def statement(plan: Plan, dialect: str, table: str = "customers") -> str:
@@ -42,16 +59,17 @@ def statement(plan: Plan, dialect: str, table: str = "customers") -> str:
     seg = plan.segmentation
     assert seg is not None and seg.rules is not None
     as_of = seg.as_of or dt.date.today()
+    floats = frozenset(seg.float_columns)  # known when the data was read
     case = exp.Case()
     for tier_id, rule in seg.rules.tiers:
-        cond = _rewrite(rule.tree, as_of) if rule else exp.true()
+        cond = condition(rule.tree, as_of, floats, dialect) if rule else exp.true()
         case = case.when(cond, exp.Literal.string(tier_id))
     case = case.else_(exp.null())
     group = group_column(plan, dialect)  # with a holdout: treated / holdout per tier
     columns = [exp.alias_(case, "tier"), *([group] if group is not None else [])]
     tiered = exp.select(*columns).from_(exp.to_table(table))
     if seg.rules.scope:
-        tiered = tiered.where(_rewrite(seg.rules.scope.tree, as_of))
+        tiered = tiered.where(condition(seg.rules.scope.tree, as_of, floats, dialect))
     keys = ["tier", *(["group"] if group is not None else [])]
     query = (
         exp.select(*keys, exp.alias_(exp.Count(this=exp.Star()), "customers"))
