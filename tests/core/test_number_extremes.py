@@ -14,7 +14,7 @@ import pytest
 from planforge.check import check_document
 from planforge.loader import load_bytes
 
-EXAMPLE = Path(__file__).resolve().parents[1] / "plans" / "reactivation-2024q2.yaml"
+EXAMPLE = Path(__file__).resolve().parents[2] / "plans" / "reactivation-2024q2.yaml"
 #: A value that is a number, a percentage or a quantity (``200``, ``10%``, ``>= 70%``).
 _NUMBER_VALUE = re.compile(r"^(\s*(?:- )?[\w-]+: |\s*- )([<>=≥≤ ]*[0-9][0-9.,]*%?)$", re.M)
 #: (value, the words the located diagnostic must show).
