@@ -98,6 +98,8 @@ def number_problem(value: Decimal) -> str | None:
     assert isinstance(exponent, int)
     if value and value.adjusted() >= 15:
         return _too_large()
+    if not value and exponent > MAX_EXPONENT:
+        return _zero_exponent(exponent)  # as :func:`exponent_problem` judges it from the text
     if -exponent > MAX_DECIMALS:
         return _too_precise(-exponent)
     return None
@@ -127,8 +129,10 @@ def exponent_problem(mantissa: str, exponent: int) -> str | None:
         written = value.as_tuple().exponent
         assert isinstance(written, int)
         return _too_precise(max(-exponent - written, 0))
-    if value:
-        return _too_large()
+    return _too_large() if value else _zero_exponent(exponent)
+
+
+def _zero_exponent(exponent: int) -> str:
     return msg("has the exponent {exponent}: write the number without one", exponent=exponent)
 
 
