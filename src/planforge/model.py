@@ -292,7 +292,7 @@ class Evaluation:
     treated: int = 0
     holdout: int = 0
     measures: dict[str, dict[str, Decimal | None]] = field(default_factory=dict)
-    #: Rows not counted, per outcome: unknown_key, out_of_scope, outside_window.
+    #: Rows not counted, per outcome: unknown_key, out_of_scope, outside_window, after_as_of.
     ignored: dict[str, dict[str, int]] = field(default_factory=dict)
     #: Per tier: customers (treated), held_out, and each customers-measure's treated count.
     tiers: dict[str, dict[str, int]] = field(default_factory=dict)

@@ -2,7 +2,9 @@
 
 ``python -m tests.evaluate.synthetic FOLDER [--customers N]`` writes ``plan.yaml``
 and ``data/`` (customers.csv, checkins.csv, orders.csv in GBK, survey.xlsx) into
-FOLDER. Everything comes from one seeded generator, so the same arguments give the
+FOLDER. ``python -m tests.evaluate.synthetic --example`` writes the example in
+``plans/`` that a new user tries ``evaluate`` on: :data:`EXAMPLE`, with its data in
+``plans/data/winback-2024q2/``. Everything comes from one seeded generator, so the same arguments give the
 same files. The planted effect: treated customers repurchase within 30 days after
 the period with probability :data:`TREATED_RATE`, held-out customers with
 :data:`HOLDOUT_RATE`. The files also hold rows that must be ignored: keys that are
@@ -15,10 +17,13 @@ import argparse
 import csv
 import datetime as dt
 import random
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
 from planforge.segment.holdout import held_out
+
+ROOT = Path(__file__).resolve().parents[2]
 
 SEED = 20240401
 SALT = "reactivation-2024q2"
@@ -129,16 +134,60 @@ monitoring:
 """
 
 
+@dataclass(frozen=True)
+class Campaign:
+    """What differs between the tests' plan and the example in ``plans/``."""
+
+    plan_id: str = SALT
+    title: str = "老客户唤醒月"
+    status: str = "review"
+    plan_file: str = "plan.yaml"
+    data: str = "data"
+    holdout: Decimal = HOLDOUT
+    approved_by: str = ""  # the approval line of an approved plan
+
+    def plan(self) -> str:
+        """The plan's text: :data:`PLAN` with this campaign's id, title, status, holdout
+        share and data folder, and its approval at the end."""
+        text = (
+            PLAN.replace(f"id: {SALT}\n", f"id: {self.plan_id}\n")
+            .replace(f"holdout_salt: {SALT}\n", f"holdout_salt: {self.plan_id}\n")
+            .replace("title: 老客户唤醒月\n", f"title: {self.title}\n")
+            .replace("status: review\n", f"status: {self.status}\n")
+            .replace("source: data/", f"source: {self.data}/")
+            .replace(f"holdout: {HOLDOUT}%\n", f"holdout: {self.holdout}%\n")
+        )
+        return text + (f"approvals:\n  - {self.approved_by}\n" if self.approved_by else "")
+
+
+#: The tests' campaign: ``plan.yaml`` and ``data/`` in a temporary folder.
+TESTS = Campaign()
+
+#: The example in ``plans/``: the seed's plan as a finished campaign, with outcome data.
+EXAMPLE = Campaign(
+    plan_id="winback-2024q2",
+    title="沉睡客户召回月",
+    status="approved",
+    plan_file="winback-2024q2.yaml",
+    data="data/winback-2024q2",
+    holdout=Decimal(20),
+    approved_by="{role: 市场部经理, person: mkt-mgr, date: 2024-03-28}",
+)
+EXAMPLE_CUSTOMERS = 2000
+
+
 def _day(rng: random.Random, start: dt.date, end: dt.date) -> dt.date:
     return start + dt.timedelta(days=rng.randrange((end - start).days + 1))
 
 
-def generate(folder: Path, customers: int = 4000, seed: int = SEED) -> None:
+def generate(
+    folder: Path, customers: int = 4000, seed: int = SEED, campaign: Campaign = TESTS
+) -> None:
     """Write the plan and its data into ``folder``."""
     rng = random.Random(seed)
-    data = folder / "data"
+    data = folder / campaign.data
     data.mkdir(parents=True, exist_ok=True)
-    (folder / "plan.yaml").write_text(PLAN, encoding="utf-8")
+    (folder / campaign.plan_file).write_text(campaign.plan(), encoding="utf-8")
     people, checkins, orders, survey = [], [], [], []
     after = (PERIOD[1] + dt.timedelta(days=1), PERIOD[1] + dt.timedelta(days=30))
     for i in range(1, customers + 1):
@@ -156,7 +205,7 @@ def generate(folder: Path, customers: int = 4000, seed: int = SEED) -> None:
             else _day(rng, dt.date(2023, 1, 1), dt.date(2023, 12, 31))
         )
         people.append([key, f"客户{i}", spend, complaints, last.isoformat()])
-        held = held_out(SALT, key, HOLDOUT)
+        held = held_out(campaign.plan_id, key, campaign.holdout)
         if not held and rng.random() < PARTICIPATION:
             for _ in range(rng.randrange(1, 4)):  # several check-ins count once
                 checkins.append(
@@ -222,11 +271,17 @@ def _xlsx(path: Path, header: list[str], rows: list[list]) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("folder", type=Path)
+    parser.add_argument("folder", type=Path, nargs="?")
     parser.add_argument("--customers", type=int, default=4000)
     parser.add_argument("--seed", type=int, default=SEED)
+    parser.add_argument("--example", action="store_true", help="rewrite the example in plans/")
     args = parser.parse_args()
-    generate(args.folder, args.customers, args.seed)
+    if args.example:
+        generate(ROOT / "plans", EXAMPLE_CUSTOMERS, SEED, EXAMPLE)
+    elif args.folder:
+        generate(args.folder, args.customers, args.seed)
+    else:
+        parser.error("give a FOLDER or --example")
 
 
 if __name__ == "__main__":

@@ -36,7 +36,12 @@ def test_filter_window_unknown_keys_and_customers_once(monkeypatch: pytest.Monke
     doc = load_bytes(PLAN.encode(), "case.yaml")
     plan = check_document(doc, read_data=True, as_of=dt.date(2024, 8, 31)).plan
     ev = plan.evaluation
-    assert ev.ignored["orders"] == {"unknown_key": 1, "out_of_scope": 0, "outside_window": 1}
+    assert ev.ignored["orders"] == {
+        "unknown_key": 1,
+        "out_of_scope": 0,
+        "outside_window": 1,
+        "after_as_of": 0,
+    }
     group = {
         k: "holdout" if held_out("counting", k, Decimal(50)) else "treated"
         for k in ("C1001", "C1002")
@@ -81,3 +86,18 @@ def test_every_export_format_counts_the_same(fmt: str, tmp_path, monkeypatch) ->
     want = check_document(load_bytes(PLAN.encode(), "case.yaml"), read_data=True, as_of=as_of)
     assert got.plan.evaluation.measures == want.plan.evaluation.measures
     assert got.plan.evaluation.ignored == want.plan.evaluation.ignored
+
+
+def test_rows_after_the_as_of_date_are_not_outside_the_window(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """On 2024-07-10, C1002's order of 07-12 is in the window but not yet counted."""
+    monkeypatch.chdir(ROOT)
+    doc = load_bytes(PLAN.encode(), "case.yaml")
+    plan = check_document(doc, read_data=True, as_of=dt.date(2024, 7, 10)).plan
+    assert plan.evaluation.ignored["orders"] == {
+        "unknown_key": 1,
+        "out_of_scope": 0,
+        "outside_window": 1,  # C1004 on 05-01
+        "after_as_of": 1,  # C1002 on 07-12
+    }

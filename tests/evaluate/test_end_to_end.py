@@ -33,9 +33,10 @@ def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root
 
 
-def _held(key: str) -> bool:
-    digest = hashlib.sha256(f"{synthetic.SALT}:{key}".encode()).digest()
-    return Fraction(int.from_bytes(digest[:8], "big"), 2**64) < Fraction(1, 10)
+def _held(key: str, campaign: synthetic.Campaign) -> bool:
+    digest = hashlib.sha256(f"{campaign.plan_id}:{key}".encode()).digest()
+    share = Fraction(campaign.holdout) / 100
+    return Fraction(int.from_bytes(digest[:8], "big"), 2**64) < share
 
 
 def _tier(spend: int, complaints: int) -> str:
@@ -53,8 +54,10 @@ def _tier(spend: int, complaints: int) -> str:
 class Truth:
     """The figures computed from the files directly."""
 
-    def __init__(self, folder: Path, as_of: dt.date) -> None:
-        data = folder / "data"
+    def __init__(
+        self, folder: Path, as_of: dt.date, campaign: synthetic.Campaign = synthetic.TESTS
+    ) -> None:
+        data = folder / campaign.data
         with open(data / "customers.csv", encoding="utf-8", newline="") as fh:
             rows = list(csv.DictReader(fh))
         self.scope = {
@@ -62,7 +65,9 @@ class Truth:
             for r in rows
         }
         self.tier = {r["客户编号"]: _tier(int(r["年消费"]), int(r["投诉次数"])) for r in rows}
-        self.group = {k: ("holdout" if _held(k) else "treated") for k, s in self.scope.items() if s}
+        self.group = {
+            k: ("holdout" if _held(k, campaign) else "treated") for k, s in self.scope.items() if s
+        }
         self.size = {
             g: sum(1 for v in self.group.values() if v == g) for g in ("treated", "holdout")
         }
@@ -107,14 +112,16 @@ class Truth:
         return {g: list(sums[g].values()) + [0.0] * (self.size[g] - len(sums[g])) for g in sums}
 
     def ignored_counts(self, rows, date, windows) -> dict[str, int]:
-        out = {"unknown_key": 0, "out_of_scope": 0, "outside_window": 0}
+        out = {"unknown_key": 0, "out_of_scope": 0, "outside_window": 0, "after_as_of": 0}
         for r in rows:
             k = r["客户编号"]
             if k not in self.scope:
                 out["unknown_key"] += 1
             elif not self.scope[k]:
                 out["out_of_scope"] += 1
-            elif not any(a <= r[date] <= min(b, self.as_of) for a, b in windows):
+            elif r[date] > self.as_of:
+                out["after_as_of"] += 1
+            elif not any(a <= r[date] <= b for a, b in windows):
                 out["outside_window"] += 1
         return out
 
@@ -148,10 +155,10 @@ def _welch(a: list[float], b: list[float]) -> tuple[float, float, float, float]:
     return m1 - m0, m1 - m0 - t * se, m1 - m0 + t * se, 2 * sp.t.sf(abs((m1 - m0) / se), df)
 
 
-def _run(folder: Path, as_of: dt.date, fmt: str = "json"):
+def _run(folder: Path, as_of: dt.date, fmt: str = "json", plan: str = "plan.yaml"):
     import json
 
-    got = evaluated(Session(as_of=as_of).open(str(folder / "plan.yaml")), fmt)
+    got = evaluated(Session(as_of=as_of).open(str(folder / plan)), fmt)
     errors = [d for d in got.result.diagnostics if d.severity.value == "error"]
     assert errors == [], errors
     return (json.loads(got.report) if fmt == "json" else got.report), got.code
@@ -245,9 +252,46 @@ def test_during_the_campaign_the_monitoring_rule_fires(folder: Path) -> None:
     assert data["measures"]["repurchasers"] == {"treated": None, "holdout": None}
     assert data["kpis"]["repurchase-rate"]["status"] == "pending"
     assert data["kpis"]["repurchase-rate"]["lift"] is None
+    # rows dated after --as-of are told apart from rows outside every window
+    for source, rows, date, windows in (
+        ("checkins", truth.checkins, "打卡日期", [PERIOD]),
+        ("orders", truth.orders, "下单日期", [AFTER]),
+    ):
+        assert data["ignored"][source] == truth.ignored_counts(rows, date, windows), source
+        assert data["ignored"][source]["after_as_of"] > 0
 
 
 def test_the_text_report_speaks_the_plans_language(folder: Path) -> None:
     text, _ = _run(folder, D(2024, 8, 31), "text")
     assert "对照组" in text and "95%" in text and "显著" in text
     assert "C000" not in text  # aggregates only: no customer key
+
+
+def test_the_example_in_plans_is_generated_and_its_figures_hold(tmp_path: Path) -> None:
+    """``plans/winback-2024q2.yaml`` is what a new user tries ``evaluate`` on: its files are
+    exactly what the generator writes, and its figures are the files' own."""
+    example = synthetic.EXAMPLE
+    synthetic.generate(tmp_path, synthetic.EXAMPLE_CUSTOMERS, synthetic.SEED, example)
+    plans = synthetic.ROOT / "plans"
+    written = sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*") if p.is_file())
+    assert [str(p) for p in written] == [
+        f"{example.data}/{name}"
+        for name in ("checkins.csv", "customers.csv", "orders.csv", "survey.xlsx")
+    ] + [example.plan_file]
+    for path in written:
+        assert (plans / path).read_bytes() == (tmp_path / path).read_bytes(), path
+    as_of = D(2024, 8, 31)
+    data, code = _run(plans, as_of, plan=example.plan_file)
+    truth = Truth(plans, as_of, example)
+    assert data["groups"] == truth.size and code == 0
+    assert 0.17 < truth.size["holdout"] / sum(truth.size.values()) < 0.23  # 20% held out
+    m = data["measures"]
+    assert m["repurchasers"] == truth.customers(truth.orders, "下单日期", AFTER)
+    c1, c0 = m["repurchasers"]["treated"], m["repurchasers"]["holdout"]
+    n1, n0 = truth.size["treated"], truth.size["holdout"]
+    low, high, p = _newcombe(c1, n1, c0, n0)
+    lift = data["kpis"]["repurchase-rate"]["lift"]
+    assert lift["ci_low"] == pytest.approx(low, abs=1e-6)
+    assert lift["ci_high"] == pytest.approx(high, abs=1e-6)
+    assert lift["p_value"] == pytest.approx(p, abs=1e-6)
+    assert lift["significant"] and low > 0  # the planted effect shows in the example too

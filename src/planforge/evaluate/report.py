@@ -136,12 +136,19 @@ def _pct(value: float | int | None, signed: bool = False) -> str:
     return text + "%"
 
 
+def figure(value: float | int | None, percent: bool) -> str:
+    """A figure as the report and the review print it: a percentage or a number, with two
+    decimals either way (172.70 beside its holdout's 81.07, not 172.7); "—" for none."""
+    if value is None or percent:
+        return _pct(value)
+    return f"{value:,.2f}"
+
+
 def _shown(kpi: KPI, value: float | int | None) -> str:
     if value is None:
         return msg("pending")
-    if kpi.value is not None and kpi.value.percent:
-        return _pct(value)
-    return f"{value:,.2f}".rstrip("0").rstrip(".") + (f" {kpi.unit}" if kpi.unit else "")
+    percent = bool(kpi.value is not None and kpi.value.percent)
+    return figure(value, percent) + ("" if percent or not kpi.unit else f" {kpi.unit}")
 
 
 def text(plan: Plan, lang: str | None = None) -> str:
@@ -240,6 +247,14 @@ def text(plan: Plan, lang: str | None = None) -> str:
                     outside=f"{counts['outside_window']:,}",
                 )
             )
+            if counts["after_as_of"]:
+                say(
+                    msg(
+                        "    and {late} dated after {as_of}, the evaluation's as-of date",
+                        late=f"{counts['after_as_of']:,}",
+                        as_of=ev.as_of.isoformat(),
+                    )
+                )
     return "\n".join(out) + "\n"
 
 

@@ -71,7 +71,7 @@ def review(
             {
                 "kpi": next((k.name for k in plan.kpis if k.id == row["kpi"]), None) or row["kpi"],
                 "when": row["when"] or "",
-                "value": _shown(row["value"], True),
+                "value": report.figure(row["value"], True),
                 "triggered": row["triggered"],
                 "respond_by": row["respond_by"] or "",
                 "action": mon.action or "",
@@ -107,7 +107,7 @@ def _history(plan: Plan, locale: str) -> list[dict[str, Any]]:
                 "rows": [
                     {
                         "date": r["date"],
-                        "value": _shown(r["value"], bool(mon.when and mon.when.percent)),
+                        "value": report.figure(r["value"], bool(mon.when and mon.when.percent)),
                         "triggered": r["triggered"],
                         "respond_by": (r["respond_by"] or "") if r["triggered"] else "",
                     }
@@ -144,17 +144,11 @@ def _summary(rows: list[dict[str, Any]]) -> Message:
     )
 
 
-def _shown(value: float | int | None, percent: bool) -> str:
-    if value is None:
-        return "—"
-    return f"{value * 100:.2f}%" if percent else f"{value:,.2f}"
-
-
 def _kpi(kpi: KPI, row: dict[str, Any], words: dict[str, str], locale: str) -> dict[str, Any]:
     percent = bool(kpi.value.percent) if kpi.value else bool(kpi.target and kpi.target.percent)
     return {
         "name": kpi.name or kpi.id or "",
-        "actual": _shown(row.get("actual"), percent) + (f" {kpi.unit}" if kpi.unit else ""),
+        "actual": report.figure(row.get("actual"), percent) + (f" {kpi.unit}" if kpi.unit else ""),
         "target": str(kpi.target) if kpi.target else "",
         "status_key": kpi.status or "pending",
         "status": words.get(f"kpi.{kpi.status or 'pending'}", ""),
@@ -200,7 +194,7 @@ def _tiers(plan: Plan, rows: list[dict[str, Any]]) -> dict[str, Any]:
                 "name": r["name"] or r["tier"],
                 "customers": f"{r['customers']:,}",
                 "cells": [
-                    f"{r[m]['customers']:,} ({_shown(r[m]['rate'], True)})" for m in measures
+                    f"{r[m]['customers']:,} ({report.figure(r[m]['rate'], True)})" for m in measures
                 ],
                 "lowest": bool(r.get("lowest")),
             }

@@ -4,7 +4,7 @@ The customers (key, in scope, tier, held out) come from the segmentation source;
 each outcome file is scanned lazily, joined on the key, and reduced to a few
 numbers per group, so no outcome file is ever loaded into Python objects. Rows
 whose key is not in the customer data, rows of out-of-scope customers and rows
-outside every window (or after ``as_of``) are counted, not used.
+outside every window, or dated after ``as_of``, are counted, not used.
 """
 
 from __future__ import annotations
@@ -228,12 +228,14 @@ def _outcome(
     columns = [
         undated.alias("__u"),
         pl.when(undated).then(pl.col(ROW)).alias("__urow"),
+        (pl.col(DAY) > pl.lit(ev.as_of)).fill_null(False).alias("__late"),
     ]
     aggs = [
         pl.len().alias("__n"),
         pl.col(ROW).min().alias("__first"),
         pl.col("__u").sum().alias("__undated"),
         pl.col("__urow").min().alias("__undated_row"),
+        pl.col("__late").sum().alias("__after"),
     ]
     for i, (m, window, where) in enumerate(live):
         inside = _inside(window, where)
@@ -266,14 +268,17 @@ def _outcome(
     if not _checked(plan, out, per_key):
         return
     scope = pl.col(SCOPE).fill_null(False)
+    in_scope = per_key.filter(scope)
+    after = int(in_scope["__after"].sum())  # not counted yet: no window reaches past as_of
     ev.ignored[out.name] = {
         "unknown_key": int(per_key.filter(pl.col(SCOPE).is_null())["__n"].sum()),
         "out_of_scope": int(per_key.filter(pl.col(SCOPE) == False)["__n"].sum()),  # noqa: E712
         "outside_window": int(
-            per_key.filter(scope).select((pl.col("__n") - pl.col("__counted")).sum()).item() or 0
-        ),
+            in_scope.select((pl.col("__n") - pl.col("__counted")).sum()).item() or 0
+        )
+        - after,
+        "after_as_of": after,
     }
-    in_scope = per_key.filter(scope)
     for i, (m, _, _) in enumerate(live):
         _measure(plan, ev, m, in_scope.filter(pl.col(f"__any{i}")), i)
 
