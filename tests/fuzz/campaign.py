@@ -302,7 +302,7 @@ class Finding:
 
 
 @contextlib.contextmanager
-def _time_limit(seconds: float) -> Iterator[None]:
+def cpu_time_limit(seconds: float) -> Iterator[None]:
     """Interrupt the block after ``seconds`` of CPU time (the process's own: a busy shared
     machine slows the wall clock, not the work an input costs)."""
 
@@ -318,7 +318,7 @@ def _time_limit(seconds: float) -> Iterator[None]:
         signal.signal(signal.SIGPROF, previous)
 
 
-def _where(exc: BaseException) -> str:
+def where_raised(exc: BaseException) -> str:
     frames = [f for f in traceback.extract_tb(exc.__traceback__) if "planforge" in f.filename]
     last = frames[-1] if frames else None
     place = f"{Path(last.filename).name}:{last.lineno}" if last else "?"
@@ -358,7 +358,7 @@ def run_one(data: bytes, time_limit: float = 2.0) -> list[Finding]:
 
     found: list[Finding] = []
     try:
-        with _time_limit(time_limit):
+        with cpu_time_limit(time_limit):
             result = check_document(load_bytes(data, "fuzz.yaml"), debug=True)
             for d in result.diagnostics:
                 if d.code == "PF900":
@@ -381,7 +381,7 @@ def run_one(data: bytes, time_limit: float = 2.0) -> list[Finding]:
         if isinstance(exc, KeyboardInterrupt):
             raise
         detail = "".join(traceback.format_exception(exc))
-        found.append(Finding("exception", _where(exc), detail[-4000:]))
+        found.append(Finding("exception", where_raised(exc), detail[-4000:]))
     return found
 
 
