@@ -89,7 +89,7 @@ __all__ = [
 
 
 #: The collector's thresholds while a batch of plans is opened (the default is 700, 10, 10).
-BATCH_THRESHOLDS = (10_000, 50, 50)
+BATCH_THRESHOLDS = (100_000, 50, 100)
 
 
 @dataclass
