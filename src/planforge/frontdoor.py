@@ -51,7 +51,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import os
-import tempfile
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TextIO
@@ -259,6 +258,8 @@ class Session:
     ) -> Result:
         """The plan at ``path`` in git revision ``rev``, with the data file it names read
         at ``rev`` as well (a data file outside the repository is read as it is now)."""
+        import tempfile
+
         name = label or f"{rev}:{path}"
         data = git_show(rev, path, cwd)
         with tempfile.TemporaryDirectory(prefix="planforge-rev-") as tmp:
