@@ -34,11 +34,11 @@ _FLOAT = re.compile(r"([-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?))(?:[eE]([-+]?[0-9]+
 _INF = re.compile(r"([-+]?)\.(inf|Inf|INF)")
 _NAN = re.compile(r"\.(nan|NaN|NAN)")
 #: The characters every number form above starts with (a sign, a point or a digit).
-_NUMBER_STARTS = frozenset("+-.0123456789")
+NUMBER_STARTS = frozenset("+-.0123456789")
 
 Scalar = str | Decimal | bool | None
 
-_WORDS: dict[str, Scalar] = {
+WORDS: dict[str, Scalar] = {
     **dict.fromkeys(_NULL),
     **dict.fromkeys(_TRUE, True),
     **dict.fromkeys(_FALSE, False),
@@ -47,9 +47,9 @@ _WORDS: dict[str, Scalar] = {
 
 def plain_scalar(text: str) -> Scalar:
     """The value of an untagged plain (unquoted) scalar under the YAML 1.2 core schema."""
-    if text in _WORDS:
-        return _WORDS[text]
-    if text[:1] not in _NUMBER_STARTS:  # most values: text
+    if text in WORDS:
+        return WORDS[text]
+    if text[:1] not in NUMBER_STARTS:  # most values: text
         return text
     number = parse_number(text)
     return text if number is None else number
@@ -61,7 +61,7 @@ def parse_number(text: str) -> Decimal | None:
     Raises :class:`NumberOutOfBounds` for a number beyond planforge's bounds, before
     converting it when its text alone is too long.
     """
-    if text[:1] not in _NUMBER_STARTS:  # most text: no number form starts this way
+    if text[:1] not in NUMBER_STARTS:  # most text: no number form starts this way
         return None
     if len(text) <= MAX_NUMBER_TEXT and _PLAIN.fullmatch(text):  # common, bounded by shape
         return Decimal(text)
