@@ -298,6 +298,9 @@ class Evaluation:
     tiers: dict[str, dict[str, int]] = field(default_factory=dict)
     #: Per sum-measure and group, one amount per customer with rows (for Welch's t).
     per_customer: dict[str, dict[str, Any]] = field(default_factory=dict)
+    #: The same plan evaluated on another day (``replay(as_of=day)``), exactly as
+    #: ``planforge evaluate --as-of day`` would: the monitoring history's source.
+    replay: Any = internal()
 
 
 @dataclass

@@ -16,6 +16,7 @@ Computed here, all in exact Decimal arithmetic:
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -166,6 +167,8 @@ def resolve(
     evaluation.resolve_outcomes(plan, raw.data, base)
     if read_data:
         _read_outcomes(plan, as_of)
+        if plan.evaluation is not None:  # the monitoring history replays the plan per day
+            plan.evaluation.replay = functools.partial(resolve, data, base=base, read_data=True)
     currency = plan.currency if plan.currency in CURRENCIES else "XXX"
     plan.budget = _budget(raw.child("budget"), currency, plan)
     measures = raw.data.get("measures")

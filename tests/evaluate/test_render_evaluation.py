@@ -56,6 +56,7 @@ def test_mid_campaign_the_later_kpis_are_pending(folder: Path) -> None:
     assert "置信区间" not in html  # no lift before its window has begun
 
 
+@pytest.mark.slow  # the monitoring history evaluates the plan at 14 checkpoints
 def test_the_review_report(folder: Path) -> None:
     as_of = dt.date(2024, 8, 31)
     options = RenderOptions(

@@ -494,6 +494,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seed", type=int, default=20261201)
     parser.add_argument("--inputs", type=int, default=100_000)
+    parser.add_argument("--rules", type=int, default=50_000, help="tier rules from the grammar")
+    parser.add_argument("--data-files", type=int, default=10_000, help="CSV/XLSX data files")
+    parser.add_argument(
+        "--differential", type=int, default=10_000, help="engine-against-SQL random cases"
+    )
     parser.add_argument("--time-limit", type=float, default=2.0, help="CPU seconds per input")
     parser.add_argument("--memory-limit", type=int, default=3072, help="MB for the process")
     parser.add_argument("--out", type=Path, default=ROOT / "build" / "fuzz")
@@ -511,10 +516,22 @@ def main(argv: list[str] | None = None) -> int:
 
     campaign.run(progress)
     summary = campaign.summary()
+    from tests.fuzz.segment_fuzz import campaign as segment_campaign
+
+    targets = (
+        ("rules", args.rules),
+        ("data", args.data_files),
+        ("differential", args.differential),
+    )
+    summary["segmentation"] = [
+        segment_campaign(kind, n, args.seed, args.out) for kind, n in targets if n > 0
+    ]
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "summary.json").write_text(json.dumps(summary, indent=2) + "\n", "utf-8")
     print(json.dumps(summary, indent=2))
-    return 1 if campaign.findings else 0
+    segmentation = summary["segmentation"]
+    assert isinstance(segmentation, list)
+    return 1 if campaign.findings or any(t["findings"] for t in segmentation) else 0
 
 
 if __name__ == "__main__":

@@ -22,8 +22,9 @@ def rows() -> list[list[str]]:
         return list(csv.reader(fh))
 
 
-def write_xlsx(path: Path) -> None:
-    """The export as a CRM saves it to Excel: numbers as numbers, dates as date cells."""
+def write_xlsx(path: Path, empty_columns: tuple[str, ...] = ()) -> None:
+    """The export as a CRM saves it to Excel: numbers as numbers, dates as date cells;
+    ``empty_columns`` are headings added at the end with no value under them."""
     import xlsxwriter
 
     header, *body = rows()
@@ -31,7 +32,7 @@ def write_xlsx(path: Path) -> None:
     wb.set_properties({"created": dt.datetime(2024, 4, 1)})
     sheet = wb.add_worksheet("客户")
     date_fmt = wb.add_format({"num_format": "yyyy-mm-dd"})
-    sheet.write_row(0, 0, header)
+    sheet.write_row(0, 0, [*header, *empty_columns])
     for r, row in enumerate(body, 1):
         for c, (name, value) in enumerate(zip(header, row, strict=True)):
             if name in ("年消费", "合作年限", "投诉次数", "咨询次数"):

@@ -112,3 +112,19 @@ def test_an_ordinary_export_passes(tmp_path: Path) -> None:
     xlsx_size.check(str(source), source.name)
     result = check_file(str(_plan(tmp_path, source)), read_data=True)
     assert not [d for d in result.diagnostics if d.code in ("PF502", "PF900")]
+
+
+def test_a_column_with_a_heading_and_no_values_prints_nothing_extra(tmp_path: Path) -> None:
+    """fastexcel logs "Could not determine dtype" for such a column; Python printed it on
+    stderr in the middle of the summary. The real command, in its own process."""
+    write_xlsx(tmp_path / "with-notes.xlsx", empty_columns=("备注",))
+    plan = _plan(tmp_path, tmp_path / "with-notes.xlsx")
+    done = subprocess.run(
+        [sys.executable, "-m", "planforge", "segment", str(plan), "-o", str(tmp_path / "out")],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "dtype" not in done.stdout + done.stderr
+    assert (tmp_path / "out").is_dir()

@@ -4,7 +4,8 @@
   as a bar, against zero);
 * participation and outcome rates per tier, lowest first and flagged;
 * spend against budget, cost per participant, incremental revenue per yuan spent;
-* the monitoring rules as of the evaluation's day.
+* the monitoring rules as of the evaluation's day, and their history: each rule at
+  every checkpoint of the campaign (:mod:`planforge.evaluate.history`).
 """
 
 from __future__ import annotations
@@ -13,8 +14,8 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
-from planforge.evaluate import report
-from planforge.messages import msg
+from planforge.evaluate import history, report
+from planforge.messages import Message, msg
 from planforge.model import KPI, Plan
 from planforge.money import CURRENCIES, round_money
 
@@ -77,7 +78,70 @@ def review(
             }
             for mon, row in zip(plan.monitoring, data["monitoring"], strict=True)
         ],
+        "h_history": say(msg("Monitoring history")),
+        "history_note": say(
+            msg(
+                "Each rule at the period's start and every week after it, up to the period's"
+                " end or {as_of}: the figure as planforge evaluate --as-of gives it for that day.",
+                as_of=ev.as_of,
+            )
+        ),
+        "col_date": say(msg("Checkpoint")),
+        "col_value": say(msg("Value")),
+        "col_respond_by": say(msg("Respond by")),
+        "history": _history(plan, locale),
     }
+
+
+def _history(plan: Plan, locale: str) -> list[dict[str, Any]]:
+    """Per monitoring rule: its heading, a one-line summary and one row per checkpoint."""
+    out = []
+    for mon, mine in zip(plan.monitoring, history.by_rule(plan), strict=False):
+        if not mine:
+            continue
+        name = next((k.name for k in plan.kpis if k.id == mon.kpi), None) or mon.kpi or ""
+        out.append(
+            {
+                "rule": f"{name} {_when(mon)}",
+                "summary": _summary(mine).localize(locale),
+                "rows": [
+                    {
+                        "date": r["date"],
+                        "value": _shown(r["value"], bool(mon.when and mon.when.percent)),
+                        "triggered": r["triggered"],
+                        "respond_by": (r["respond_by"] or "") if r["triggered"] else "",
+                    }
+                    for r in mine
+                ],
+            }
+        )
+    return out
+
+
+def _when(mon: Any) -> str:
+    return str(mon.when) if mon.when else ""
+
+
+def _summary(rows: list[dict[str, Any]]) -> Message:
+    """When the rule first triggered, and the first checkpoint after that it no longer was."""
+    first = next((r for r in rows if r["triggered"]), None)
+    if first is None:
+        return msg("Never triggered at a checkpoint.")
+    later = rows[rows.index(first) :]
+    cleared = next((r for r in later if not r["triggered"]), None)
+    if cleared is None:
+        return msg(
+            "First triggered on {date} (respond by {respond_by}); still triggered at the last"
+            " checkpoint.",
+            date=first["date"],
+            respond_by=first["respond_by"] or "—",
+        )
+    return msg(
+        "First triggered on {date} (respond by {respond_by}); no longer triggered from {cleared}.",
+        date=first["date"],
+        respond_by=first["respond_by"] or "—",
+        cleared=cleared["date"],
+    )
 
 
 def _shown(value: float | int | None, percent: bool) -> str:

@@ -6,6 +6,7 @@ import contextlib
 import csv
 import datetime as dt
 import os
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,6 +28,10 @@ from planforge.segment.rules import RuleError
 from planforge.segment.source import SourceError, ragged_row, scan
 
 IN_SCOPE, TIER = "__in_scope", "__tier"
+
+
+#: A quoted value in a polars error (`01/02/2024`, 'x'): possibly a customer's cell.
+_QUOTED_CELL = re.compile(r"`[^`]*`|'[^']*'")
 
 
 class DataError(Exception):
@@ -77,7 +82,11 @@ def prepare(plan: Plan, rules: Rules) -> Prepared:
                 "the rule is nested too deeply: write it with fewer parentheses", path
             ) from None
         except RuleError as exc:
-            if frame.head(1).collect().height == 0:
+            try:
+                empty = frame.head(1).collect().height == 0
+            except FAILURES as failure:  # a cell polars cannot read in the first rows
+                raise DataError(_polars_message(seg, failure)) from None
+            if empty:
                 raise EmptySource from None  # no rows: the column types mean nothing
             raise DataError(exc.args[0], path, exc.offset) from None
     scope = compiled[id(rules.scope)].fill_null(False) if rules.scope else pl.lit(True)
@@ -209,4 +218,6 @@ def _polars_message(seg: Segmentation, exc: BaseException) -> str:
             width=width,
         )
     first = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:200]
+    # polars quotes the cell it could not read: a customer's data never reaches a message.
+    first = _QUOTED_CELL.sub("`…`", first)
     return msg("cannot read the rows of `{source}`: {error}", source=seg.source, error=first)

@@ -13,6 +13,7 @@ import codecs
 import csv
 import datetime as dt
 import io
+import logging
 import os
 import shutil
 import tempfile
@@ -28,6 +29,11 @@ _CHUNK = 1 << 22
 # 600 MB file); 1 MiB chunks keep the scan's memory flat at the same speed. Read
 # once, at the first scan, so it is set here, before planforge scans anything.
 os.environ.setdefault("POLARS_CSV_CHUNK_SIZE", str(1 << 20))
+# fastexcel logs "Could not determine dtype for column N" through Python's logging for a
+# column with a heading and no values, which Python then prints on stderr in the middle of
+# planforge's output. Such a column is read as text, and planforge's checks say what
+# matters about it; only fastexcel's errors are let through.
+logging.getLogger("fastexcel").setLevel(logging.ERROR)
 
 
 class SourceError(Exception):
