@@ -33,6 +33,12 @@ _HEX = re.compile(r"0x([0-9a-fA-F]+)")
 _FLOAT = re.compile(r"([-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?))(?:[eE]([-+]?[0-9]+))?")
 _INF = re.compile(r"([-+]?)\.(inf|Inf|INF)")
 _NAN = re.compile(r"\.(nan|NaN|NAN)")
+#: Every number form above, in one expression: text it does not match is no number
+#: (dates, phone numbers and ids start with a digit too, and need only this one match).
+_ANY_NUMBER = re.compile(
+    r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
+    r"|0o[0-7]+|0x[0-9a-fA-F]+|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)"
+)
 #: The characters every number form above starts with (a sign, a point or a digit).
 NUMBER_STARTS = frozenset("+-.0123456789")
 
@@ -65,6 +71,8 @@ def parse_number(text: str) -> Decimal | None:
         return None
     if len(text) <= MAX_NUMBER_TEXT and _PLAIN.fullmatch(text):  # common, bounded by shape
         return Decimal(text)
+    if not _ANY_NUMBER.fullmatch(text):
+        return None
     if _INT.fullmatch(text):
         return _bounded(text, lambda: Decimal(text))
     m = _FLOAT.fullmatch(text)
