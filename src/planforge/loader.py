@@ -28,7 +28,7 @@ from planforge.bounds import MAX_TEXT, MAX_VALUES
 from planforge.diagnostics import Diagnostic, Edit, Fix, Location, Related, Severity
 from planforge.encoding import DecodeError, decode
 from planforge.messages import Message, msg
-from planforge.scalars import NumberOutOfBounds, parse_number, plain_scalar
+from planforge.scalars import NUMBER_STARTS, WORDS, NumberOutOfBounds, parse_number, plain_scalar
 from planforge.source import Path, SourceMap
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -306,16 +306,71 @@ class _Builder:
     # -- events -------------------------------------------------------------------------
 
     def events(self, next_event: Callable[[], yaml.Event | None]) -> None:
-        """Handle every event of the stream (scalars, most of them, without a lookup)."""
+        """Handle every event of the stream.
+
+        Most events are untagged scalars without an anchor inside a block: a new key, or
+        a plain or quoted value of ordinary length. Those are handled here, in one loop
+        (what :meth:`scalar`, :meth:`count` and :meth:`add` do for them, without the
+        calls); every other event goes to its method.
+        """
         dispatch, scalar, scalar_event = self._dispatch, self.scalar, yaml.ScalarEvent
+        stack, value_locs, key_locs = self.stack, self.value_locs, self.key_locs
+        location, words, starts = _location, WORDS, NUMBER_STARTS
         while (ev := next_event()) is not None:
             kind = type(ev)
-            if kind is scalar_event:
-                scalar(ev)
-            else:
+            if kind is not scalar_event:
                 handler = dispatch.get(kind)
                 if handler is not None:
                     handler(ev)
+                continue
+            text = ev.value
+            if not stack or ev.tag is not None or ev.anchor or len(text) > MAX_TEXT:
+                scalar(ev)
+                continue
+            top = stack[-1]
+            container = top.container
+            is_map = type(container) is dict
+            if is_map and not top.has_key:
+                if text == "<<" or text in container:
+                    scalar(ev)
+                    continue
+                start, end = ev.start_mark, ev.end_mark
+                top.key, top.has_key = text, True
+                top.key_loc = location(
+                    (start.line + 1, start.column + 1, end.line + 1, end.column + 1)
+                )
+                continue
+            start, end = ev.start_mark, ev.end_mark
+            loc = location((start.line + 1, start.column + 1, end.line + 1, end.column + 1))
+            self.values += 1
+            if self.values > MAX_VALUES:
+                raise _too_many(loc)
+            if ev.style not in ("", None):  # quoted text without a tag: itself
+                value: Any = text
+            elif text in words:
+                value = words[text]
+            elif text[:1] not in starts:
+                value = text
+            else:
+                try:
+                    value = plain_scalar(text)
+                except NumberOutOfBounds as exc:
+                    value = self.out_of_bounds(ev, loc, exc)
+            top.size += 1
+            if is_map:
+                key, top.has_key = top.key, False
+                if key is None:
+                    continue
+                if not top.discard:
+                    path = (*top.path, key)
+                    value_locs[path] = loc
+                    if top.key_loc is not None:
+                        key_locs[path] = top.key_loc
+                container[key] = value  # type: ignore[index]
+            else:
+                if not top.discard:
+                    value_locs[(*top.path, len(container))] = loc
+                container.append(value)  # type: ignore[union-attr]
 
     def document_start(self, ev: yaml.DocumentStartEvent) -> None:
         self.documents += 1
@@ -375,16 +430,7 @@ class _Builder:
         """One more value; past :data:`MAX_VALUES` loading stops, before any check runs."""
         self.values += 1
         if self.values > MAX_VALUES:
-            raise LoadError(
-                "PF009",
-                msg(
-                    "the plan holds more than {limit} values (this is the first one over); a"
-                    " campaign plan holds a few hundred to a few thousand",
-                    limit=f"{MAX_VALUES:,}",
-                ),
-                loc,
-                Fix(msg("split it into several plans, or check that it is the right file")),
-            )
+            raise _too_many(loc)
 
     def key(self, ev: yaml.ScalarEvent, loc: Location, plain: bool) -> None:
         top = self.stack[-1]
@@ -573,6 +619,19 @@ class _Builder:
             if top.key_loc is not None:
                 self.key_locs[path] = top.key_loc
         container[key] = value
+
+
+def _too_many(loc: Location) -> LoadError:
+    return LoadError(
+        "PF009",
+        msg(
+            "the plan holds more than {limit} values (this is the first one over); a"
+            " campaign plan holds a few hundred to a few thousand",
+            limit=f"{MAX_VALUES:,}",
+        ),
+        loc,
+        Fix(msg("split it into several plans, or check that it is the right file")),
+    )
 
 
 def _clip(text: str, limit: int = 24) -> str:

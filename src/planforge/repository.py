@@ -11,7 +11,6 @@ reports it at each file's ``id:``; ``render`` refuses to render the plans concer
 from __future__ import annotations
 
 import os
-import subprocess
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -20,6 +19,8 @@ from planforge.loader import MAX_BYTES, Document
 from planforge.messages import msg
 
 if TYPE_CHECKING:
+    import subprocess
+
     from planforge.check import Result
 
 CODE = "PF211"
@@ -93,6 +94,8 @@ def git(
     args: list[str], cwd: str | None, why: str, stdout: int | None = None
 ) -> subprocess.CompletedProcess[bytes]:
     """Run ``git ARGS`` (no shell); :class:`RevisionError` naming ``why`` if git is missing."""
+    import subprocess  # only for revisions: not on validate's way
+
     try:
         return subprocess.run(
             ["git", *args],

@@ -33,12 +33,18 @@ _HEX = re.compile(r"0x([0-9a-fA-F]+)")
 _FLOAT = re.compile(r"([-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?))(?:[eE]([-+]?[0-9]+))?")
 _INF = re.compile(r"([-+]?)\.(inf|Inf|INF)")
 _NAN = re.compile(r"\.(nan|NaN|NAN)")
+#: Every number form above, in one expression: text it does not match is no number
+#: (dates, phone numbers and ids start with a digit too, and need only this one match).
+_ANY_NUMBER = re.compile(
+    r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
+    r"|0o[0-7]+|0x[0-9a-fA-F]+|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)"
+)
 #: The characters every number form above starts with (a sign, a point or a digit).
-_NUMBER_STARTS = frozenset("+-.0123456789")
+NUMBER_STARTS = frozenset("+-.0123456789")
 
 Scalar = str | Decimal | bool | None
 
-_WORDS: dict[str, Scalar] = {
+WORDS: dict[str, Scalar] = {
     **dict.fromkeys(_NULL),
     **dict.fromkeys(_TRUE, True),
     **dict.fromkeys(_FALSE, False),
@@ -47,9 +53,9 @@ _WORDS: dict[str, Scalar] = {
 
 def plain_scalar(text: str) -> Scalar:
     """The value of an untagged plain (unquoted) scalar under the YAML 1.2 core schema."""
-    if text in _WORDS:
-        return _WORDS[text]
-    if text[:1] not in _NUMBER_STARTS:  # most values: text
+    if text in WORDS:
+        return WORDS[text]
+    if text[:1] not in NUMBER_STARTS:  # most values: text
         return text
     number = parse_number(text)
     return text if number is None else number
@@ -61,10 +67,12 @@ def parse_number(text: str) -> Decimal | None:
     Raises :class:`NumberOutOfBounds` for a number beyond planforge's bounds, before
     converting it when its text alone is too long.
     """
-    if text[:1] not in _NUMBER_STARTS:  # most text: no number form starts this way
+    if text[:1] not in NUMBER_STARTS:  # most text: no number form starts this way
         return None
     if len(text) <= MAX_NUMBER_TEXT and _PLAIN.fullmatch(text):  # common, bounded by shape
         return Decimal(text)
+    if not _ANY_NUMBER.fullmatch(text):
+        return None
     if _INT.fullmatch(text):
         return _bounded(text, lambda: Decimal(text))
     m = _FLOAT.fullmatch(text)

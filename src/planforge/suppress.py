@@ -22,7 +22,7 @@ _CODE = re.compile(r"PF[0-9]{3}")
 def suppressions(text: str) -> dict[int, tuple[int, list[str]]]:
     """Line -> (column of the comment, codes), for every ``# planforge: ignore[...]``."""
     out = {}
-    if "planforge" not in text:
+    if not _COMMENT.search(text):  # over the whole text: any line's comment is found too
         return out
     for number, line in enumerate(text.splitlines(), 1):
         m = _COMMENT.search(line)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -70,3 +72,38 @@ def test_the_lines_of_a_quoted_value_over_several_lines_are_left_alone() -> None
     text = 'tasks:\n  - name: "开始\\\n    %结束"\n    owner: x\ntitle：唤醒\n'
     assert [(s.code, s.line) for s in ime.scan(text)] == [("PF030", 5)]
     assert load_text(text).data["tasks"][0]["name"].endswith("%结束")
+
+
+#: The one regular expression that found the lines worth a closer look before
+#: :func:`ime.suspects` (kept here as the reference it must agree with).
+_REFERENCE = re.compile(
+    "["
+    + re.escape(
+        "".join(sorted({*ime.SPACES, *ime.NUMERIC, "，", "、", "：", "“", "‘", "”", "’", '"', "'"}))
+    )
+    + r"]|(?<![A-Za-z0-9_-])[A-Za-z_][A-Za-z0-9_-]*:\S|(?:^|[:-])[ \t]*[>|%@`]",
+    re.MULTILINE,
+)
+
+
+def _lines(text: str, positions: list[int]) -> list[int]:
+    return sorted({text.count("\n", 0, at) for at in positions})
+
+
+@given(
+    st.text(
+        alphabet=st.sampled_from(list(" \t-:：，、[]{}\"'“”#>|%@`\n\r２０x_Z9é\u3000\u00a0a1")),
+        max_size=120,
+    )
+)
+def test_suspect_lines_are_those_of_the_single_expression(text: str) -> None:
+    found = ime.suspects(text)
+    assert found == sorted(set(found))
+    expected = _lines(text, [m.start() for m in _REFERENCE.finditer(text)])
+    assert _lines(text, found) == expected
+
+
+def test_suspect_lines_of_each_kind() -> None:
+    text = "a: 1\ntitle：x\nb: 2\nurl:x\n-:y\nc: >- x\nd: 5%\n  - `e`\nf: g\n"
+    # title：x, url:x, c: >- x and - `e` (not -:y, whose word starts with -, nor 5%)
+    assert _lines(text, ime.suspects(text)) == [1, 3, 5, 7]

@@ -132,6 +132,7 @@ def validate(
     results = []
     if from_stdin:
         results.append(door.open_bytes(sys.stdin.buffer.read(), name))
+    ctx.with_resource(door.batch())  # until the report is written
     for path in files:
         try:
             result = door.open(path)

@@ -15,6 +15,9 @@ part by part, each holding a few hundred table rows or Gantt pages (*units*):
 4. the outline (bookmarks), named destinations and metadata are those of the whole
    document.
 
+Each part's PDF is written by a forked process (:mod:`planforge.render.aside`) while the
+next part is laid out, one at a time; the bytes are the same.
+
 The cut points (units) are the children of an element marked ``data-pf-parts`` by the
 template: the timetable's rows (a table of fixed layout, so a part's columns are as wide
 as the whole table's) and each chart's Gantt pages. A cut falls only between two such
@@ -30,6 +33,7 @@ from typing import Any
 from xml.etree import ElementTree as ET
 
 from planforge.render import collector
+from planforge.render.aside import Written, write_aside
 
 #: The weight of one part (table rows, a Gantt page counting :data:`PAGE_WEIGHT`): about
 #: 17 pages, 224 MiB at most for 1,000 tasks (2.1 MB of PDF; 500 gives 284 MiB, 1.6 MB).
@@ -186,10 +190,15 @@ class PageInfo:
 
 @dataclass
 class Printed:
-    """One part, printed: its PDF and what the whole document needs of its pages."""
+    """One part, printed: its PDF (being written aside) and what the whole document needs
+    of its pages."""
 
-    pdf: bytes
+    written: Written
     pages: list[PageInfo]
+
+    @property
+    def pdf(self) -> bytes:
+        return self.written.pdf()
 
 
 def print_in_parts(
@@ -207,12 +216,17 @@ def print_in_parts(
     tree = Tree.of(html.etree_element)
     if tree.weight <= ONE_PASS_WEIGHT or tree.body is None:
         return None
-    parts = list(_parts(tree, html, render, write, part_weight or PART_WEIGHT))
-    pages = [page for part in parts for page in part.pages]
-    stamp = render(with_tree(html, tree.margins_only(pages)), [])
-    if len(stamp.pages) != len(pages):
-        raise AssertionError(f"margins for {len(stamp.pages)} of {len(pages)} pages")
-    return _merge(parts, write(stamp), pages)
+    parts: list[Printed] = []
+    try:
+        parts.extend(_parts(tree, html, render, write, part_weight or PART_WEIGHT))
+        pages = [page for part in parts for page in part.pages]
+        stamp = render(with_tree(html, tree.margins_only(pages)), [])
+        if len(stamp.pages) != len(pages):
+            raise AssertionError(f"margins for {len(stamp.pages)} of {len(pages)} pages")
+        return _merge(parts, write(stamp), pages)
+    finally:
+        for part in parts:
+            part.written.abandon()  # only a writer still running: this document failed
 
 
 def _parts(
@@ -223,6 +237,7 @@ def _parts(
     part_weight: int,
 ) -> Iterator[Printed]:
     units, start, first, limit = tree.units, 0, True, part_weight
+    previous: Printed | None = None
     while True:
         end, weight = start, 0
         while end < len(units) and weight < limit:
@@ -241,7 +256,10 @@ def _parts(
                 continue
             keep, restart = cut
         kept = document.pages[:keep]
-        yield Printed(write(document.copy(kept)), [PageInfo.of(page) for page in kept])
+        if previous is not None:
+            previous.written.pdf()  # one writer at a time: each holds a copy of its part
+        previous = Printed(write_aside(write, document.copy(kept)), [PageInfo.of(p) for p in kept])
+        yield previous
         del document, kept  # before the next part is laid out
         collector.part_done()
         if restart is None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable
 from typing import Any, TypeVar
 
@@ -24,6 +23,14 @@ def by_id(items: Iterable[T]) -> dict[str, T]:
     return out
 
 
+def close_matches(word: str, options: Iterable[str], cutoff: float) -> list[str]:
+    """The option most like ``word``, if any is close enough (difflib's ratio at least
+    ``cutoff``); difflib is imported only when a finding asks."""
+    import difflib
+
+    return difflib.get_close_matches(word, list(options), n=1, cutoff=cutoff)
+
+
 #: What an id names, as the messages say it.
 KINDS = {
     "phase": msg("phase"),
@@ -42,7 +49,7 @@ def unknown(
     ``match`` is the id that is certainly meant (the person whose name was written).
     """
     known = sorted(known)
-    close = [match] if match else difflib.get_close_matches(name, known, n=1, cutoff=0.6)
+    close = [match] if match else close_matches(name, known, 0.6)
     what = KINDS.get(kind, kind)
     if match:
         message = msg(

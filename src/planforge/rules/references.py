@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterator
 
 from planforge.diagnostics import Suggestion
 from planforge.messages import msg
 from planforge.model import Plan
 from planforge.rules.base import Finding, rule
-from planforge.rules.common import KINDS, by_id, unknown
+from planforge.rules.common import KINDS, by_id, close_matches, unknown
 
 _KINDS = (
     ("phases", "phase"),
@@ -111,7 +110,7 @@ def unknown_person(plan: Plan) -> Iterator[Finding]:
         person = approval.person
         if person is None or person in team:
             continue
-        if person in names or difflib.get_close_matches(person, list(team), n=1, cutoff=0.6):
+        if person in names or close_matches(person, team, 0.6):
             yield unknown(
                 "team member", person, team, (*approval.path, "person"), names.get(person)
             )

@@ -9,7 +9,6 @@ taught that a finite Decimal is a number (and an integral one an integer).
 
 from __future__ import annotations
 
-import difflib
 import functools
 import re
 from collections.abc import Iterator
@@ -23,6 +22,7 @@ from planforge.diagnostics import Diagnostic, Severity, Suggestion
 from planforge.loader import Document
 from planforge.messages import msg
 from planforge.money import CURRENCY_ALIASES
+from planforge.rules.common import close_matches
 from planforge.scalars import is_number
 from planforge.schema import schema, schema_text
 from planforge.source import Path, format_path
@@ -194,7 +194,7 @@ def _explain(error: Any) -> Iterator[Explained]:
         for key in value:
             if key in allowed:
                 continue
-            close = difflib.get_close_matches(str(key), allowed, n=1, cutoff=0.6)
+            close = close_matches(str(key), allowed, 0.6)
             if close:
                 message = msg(
                     "unknown key `{key}` in {where}; did you mean `{close}`?",
@@ -334,7 +334,7 @@ def _value_message(
     got = _show(value)
     if kind == "enum":
         options = [str(o) for o in rule]
-        close = difflib.get_close_matches(str(value), options, n=1, cutoff=0.5)
+        close = close_matches(str(value), options, 0.5)
         alias = CURRENCY_ALIASES.get(str(value).strip().upper())
         if alias in options:
             close = [alias]
