@@ -7,7 +7,7 @@ from typing import Any
 from tools.i18n_build import is_structural
 
 from planforge.i18n import translated
-from planforge.messages import Message
+from planforge.messages import Bilingual, Message
 
 
 def untranslated(text: Any, lang: str) -> list[str]:
@@ -15,6 +15,8 @@ def untranslated(text: Any, lang: str) -> list[str]:
     messages at all, and message templates without a translation (recursively)."""
     if not isinstance(text, Message):
         return [f"not a message: {text!r}"] if isinstance(text, str) and text else []
+    if isinstance(text, Bilingual):  # carries its own translation, or lacks one
+        return [] if lang != "zh-CN" or text.zh else [str(text)]
     out = []
     if not is_structural(text.template) and not translated(text.template, lang):
         out.append(text.template)

@@ -20,9 +20,15 @@ _CHOSEN: ContextVar[frozenset[str]] = ContextVar("chosen", default=frozenset())
 
 
 def inside(path: str, root: str) -> bool:
-    """True when ``path``, with every symlink resolved, lies in ``root`` (or is it)."""
-    real = os.path.realpath(path)
-    top = os.path.realpath(root or ".")
+    """True when ``path``, with every symlink resolved, lies in ``root`` (or is it).
+
+    A path no file can have (one with a NUL character) is in no folder.
+    """
+    try:
+        real = os.path.realpath(path)
+        top = os.path.realpath(root or ".")
+    except ValueError:
+        return False
     return real == top or real.startswith(top.rstrip(os.sep) + os.sep)
 
 
@@ -38,7 +44,7 @@ def chosen(path: str) -> Iterator[None]:
 
 def allowed(path: str, root: str) -> bool:
     """:func:`inside` ``root``, or a file the user named on the command line."""
-    return inside(path, root) or os.path.realpath(path) in _CHOSEN.get()
+    return inside(path, root) or ("\0" not in path and os.path.realpath(path) in _CHOSEN.get())
 
 
 def short_name(text: str, limit: int = 40) -> str:

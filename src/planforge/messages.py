@@ -45,6 +45,21 @@ class Message(str):
         return spaced(text) if lang == "zh-CN" else text
 
 
+class Bilingual(Message):
+    """Text given in both languages where it is written (the schema's ``description`` and
+    ``x-description-zh``), not through the catalog."""
+
+    zh: str | None
+
+    def __new__(cls, en: str, zh: str | None = None) -> Bilingual:
+        self = super().__new__(cls, en)
+        self.zh = zh or None
+        return self
+
+    def localize(self, lang: str | None) -> str:
+        return spaced(self.zh) if lang == "zh-CN" and self.zh else str(self)
+
+
 def msg(template: str, /, **args: Any) -> Message:
     """A translatable message (``msg`` is the extraction keyword)."""
     return Message(template, **args)

@@ -282,6 +282,7 @@ class MeasureSpec:
     end: dt.date | None = None
     where: str | None = None
     where_rule: Any = internal()  # the parsed rule (planforge.segment.rules.Rule)
+    label: str | None = None  # the review's heading for it (default: name)
 
 
 @dataclass

@@ -175,6 +175,14 @@ CALENDAR = ("holidays",)  # only for a plan that names a calendar country
 DATA = ("polars", "sqlglot", "fastexcel", "xlsxwriter")
 
 
+#: Every plan in plans/ whose data are CSV files only.
+CSV_PLANS = [
+    "plans/crm-tiers-2024q2.yaml",
+    "plans/key-accounts-care-2024h2.yaml",
+    "plans/reactivation-2024q2.yaml",
+]
+
+
 @pytest.mark.parametrize(
     ("paths", "heavy"),
     [
@@ -184,15 +192,23 @@ DATA = ("polars", "sqlglot", "fastexcel", "xlsxwriter")
             RENDERING + DATA + CALENDAR,
         ),
         # A CSV source, --no-data: sqlglot parses the rules, the header is read without polars.
-        (["--no-data", "plans"], (*RENDERING, *CALENDAR, "polars", "fastexcel", "xlsxwriter")),
+        (
+            ["--no-data", *CSV_PLANS],
+            (*RENDERING, *CALENDAR, "polars", "fastexcel", "xlsxwriter"),
+        ),
         # Reading the data (the default) needs polars (which loads ctypes), but never the
         # rendering stack.
         (
-            ["plans"],
+            CSV_PLANS,
             (*(m for m in RENDERING if m != "ctypes"), *CALENDAR, "fastexcel", "xlsxwriter"),
         ),
+        # An XLSX outcome source is read by fastexcel; still no rendering stack.
+        (
+            ["plans/winback-2024q2.yaml"],
+            (*(m for m in RENDERING if m != "ctypes"), *CALENDAR, "xlsxwriter"),
+        ),
     ],
-    ids=["no-segmentation", "csv-segmentation-no-data", "csv-segmentation"],
+    ids=["no-segmentation", "csv-segmentation-no-data", "csv-segmentation", "xlsx-outcomes"],
 )
 def test_validate_never_imports_the_rendering_stack(paths: list[str], heavy: tuple) -> None:
     code = (

@@ -69,19 +69,35 @@ tiers:
     name: 高价值客户
     share: 10%
     rule: "年消费 >= 150000"
+    criteria: 年消费15万元以上
+    needs: [专属关怀, 优先服务]
+    strategy: 客户经理一对一邀约,赠专属礼品
   - id: mid
     name: 中价值客户
     share: 30%
     rule: "年消费 >= 50000"
+    criteria: 年消费5万至15万元
+    needs: [新品信息, 复购优惠]
+    strategy: 社群打卡挑战,完成送马克杯
   - id: risk
     name: 风险客户
     share: 20%
     rule: "投诉次数 >= 2"
+    criteria: 投诉2次及以上
+    needs: [问题解决, 被重视]
+    strategy: 客服先回访解决遗留问题,再邀请参加
   - id: potential
     name: 潜力客户
     share: 40%
+    criteria: 其余沉睡客户
+    needs: [重新认识品牌]
+    strategy: 短信与社群广告触达
 tasks:
-  - {id: challenge, phase: run, name: 30天挑战计划, owner: cs, start: 2024-04-16, end: 2024-04-30}
+  - {id: list, phase: prep, name: 客户分层与名单导出, owner: mkt-mgr, start: 2024-04-01, end: 2024-04-08}
+  - {id: invite, phase: prep, name: 社群邀约与短信触达, owner: cs, start: 2024-04-09, end: 2024-04-15}
+  - {id: challenge, phase: run, name: 30天挑战计划, owner: cs, start: 2024-04-16, end: 2024-05-15}
+  - {id: followup, phase: run, name: 打卡客户回访, owner: cs, start: 2024-05-16, end: 2024-06-14}
+  - {id: retro, phase: review, name: 活动复盘会, owner: mkt-mgr, start: 2024-06-17, end: 2024-06-28}
 budget:
   cap: 60000
   lines:
@@ -96,9 +112,13 @@ outcomes:
   orders: {source: data/orders.csv, key: 客户编号, date: 下单日期}
   survey: {source: data/survey.xlsx, key: 客户编号, date: 提交日期}
 measures:
-  participants: {customers: checkins, during: period}
-  repurchasers: {customers: orders, during: 30d after period}
-  community_buyers: {customers: orders, during: 30d after period, where: "渠道 = '社群'"}
+  participants: {customers: checkins, during: period, label: 参与客户}
+  repurchasers: {customers: orders, during: 30d after period, label: 复购客户}
+  community_buyers:
+    customers: orders
+    during: 30d after period
+    where: "渠道 = '社群'"
+    label: 社群下单客户
   revenue: {sum: orders.金额, during: 30d after period}
   score: {mean: survey.评分, during: period}
 kpis:

@@ -101,3 +101,16 @@ def test_rows_after_the_as_of_date_are_not_outside_the_window(
         "outside_window": 1,  # C1004 on 05-01
         "after_as_of": 1,  # C1002 on 07-12
     }
+
+
+def test_a_measure_is_headed_by_its_label_else_its_id(monkeypatch: pytest.MonkeyPatch) -> None:
+    from planforge.evaluate.report import measure_label
+
+    monkeypatch.chdir(ROOT)
+    text = PLAN.replace(
+        "where: \"渠道 = '社群'\"}", "where: \"渠道 = '社群'\", label: 社群买家}", 1
+    )
+    assert text != PLAN
+    plan = check_document(load_bytes(text.encode(), "case.yaml"), read_data=True).plan
+    assert measure_label(plan, "buyers") == "社群买家"
+    assert measure_label(plan, "spend") == "spend"

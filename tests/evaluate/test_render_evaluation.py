@@ -80,6 +80,17 @@ def test_the_review_report(folder: Path) -> None:
     spend = check(folder).budget.total
     assert f"¥{(spend / participants).quantize(Decimal('0.01'), ROUND_HALF_UP):,}" in html
     assert html.count("<circle") == 2  # a lift point for each compared KPI
+    # the per-tier table heads each measure by its label, never by its id
+    head = html.split("<thead><tr><th>层级</th>")[1].split("</tr>")[0]
+    assert [h for h in ("参与客户", "复购客户", "社群下单客户") if f"<th>{h}</th>" in head] == [
+        "参与客户",
+        "复购客户",
+        "社群下单客户",
+    ]
+    assert "community_buyers" not in html
+    # an amount's lift carries the KPI's unit, in the chart as in the form
+    revenue = figures["kpis"]["revenue-per-customer"]["lift"]["difference"]
+    assert f"{revenue:+,.1f} 元/人" in html
 
 
 def check(folder: Path):

@@ -9,6 +9,7 @@ format may carry what that file holds.
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -129,3 +130,19 @@ def test_segment_reads_a_source_given_with_source_wherever_it_lies(tmp_path: Pat
     result = CliRunner().invoke(main, [*args, "--source", str(export)])
     assert result.exit_code == 0, result.output
     assert (out / "crm-tiers-2024q2-tiers.csv").is_file()
+
+
+def test_a_nul_in_a_source_path_is_a_schema_error_not_a_crash(tmp_path: Path) -> None:
+    from planforge.check import check_file
+
+    text = (PLANS / "winback-2024q2.yaml").read_text("utf-8")
+    text = text.replace("source: data/winback-2024q2/orders.csv", 'source: "data/\\0orders.csv"')
+    text = text.replace("source: data/winback-2024q2/customers.csv", 'source: "data/\\0c.csv"')
+    assert text.count("\\0") == 2
+    (tmp_path / "plan.yaml").write_text(text, "utf-8")
+    shutil.copytree(PLANS / "data" / "winback-2024q2", tmp_path / "data" / "winback-2024q2")
+    found = check_file(tmp_path / "plan.yaml").diagnostics
+    at = sorted((d.code, d.line) for d in found if d.severity == "error")
+    lines = text.splitlines()
+    nul = [n + 1 for n, line in enumerate(lines) if "\\0" in line]
+    assert at == [("PF104", n) for n in nul]

@@ -92,7 +92,7 @@ def _outcome(plan: Plan, name: str, spec: dict[str, Any], base: str) -> Outcome:
     path: Path = ("outcomes", name)
     out = Outcome(path, name, _text(spec.get("source")), _text(spec.get("key")))
     out.date = _text(spec.get("date"))
-    if not out.source:
+    if not out.source or "\0" in out.source:  # no file has a NUL (the schema says so)
         return out
     full = os.path.normpath(os.path.join(base, out.source))
     if not allowed(full, base):
@@ -141,7 +141,7 @@ def _measure(plan: Plan, name: str, spec: dict[str, Any]) -> MeasureSpec:
     from planforge.evaluate.windows import WindowError, window
 
     path: Path = ("measures", name)
-    m = MeasureSpec(path, name)
+    m = MeasureSpec(path, name, label=_text(spec.get("label")))
     given = [k for k in KINDS if k in spec]
     if len(given) != 1:
         problem(

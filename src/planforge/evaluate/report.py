@@ -122,6 +122,12 @@ def tier_rows(plan: Plan) -> list[dict[str, Any]]:
     return rows
 
 
+def measure_label(plan: Plan, name: str) -> str:
+    """How a measure is headed for readers: its `label`, else its id."""
+    spec = plan.measure_specs.get(name)
+    return (spec.label if spec else None) or name
+
+
 def _rate(count: int, n: int) -> Decimal | None:
     return (Decimal(count) / n).quantize(Decimal("0.000001")) if n else None
 
@@ -226,10 +232,16 @@ def text(plan: Plan, lang: str | None = None) -> str:
     counted = [k for k in (data["tiers"] or [{}])[0] if isinstance(data["tiers"][0][k], dict)]
     if data["tiers"] and counted:
         out.append("")
-        say(msg("Per tier (treated customers), lowest {measure} rate first", measure=counted[0]))
+        say(
+            msg(
+                "Per tier (treated customers), lowest {measure} rate first",
+                measure=measure_label(plan, counted[0]),
+            )
+        )
         for row in data["tiers"]:
             rates = ", ".join(
-                f"{m} {row[m]['customers']:,} ({_pct(row[m]['rate'])})" for m in counted
+                f"{measure_label(plan, m)} {row[m]['customers']:,} ({_pct(row[m]['rate'])})"
+                for m in counted
             )
             flag = msg("  ← lowest").localize(lang) if row.get("lowest") else ""
             out.append(f"  {row['name']}: {row['customers']:,}; {rates}{flag}")
@@ -275,6 +287,7 @@ def _lift_line(kpi: KPI, lang: str) -> Message:
     else:
         fmt = lambda v: f"{float(v):,.2f}"  # noqa: E731
         diff = lambda v: f"{float(v):+,.2f}"  # noqa: E731
+    unit = f" {kpi.unit}" if kpi.unit and lift.kind != "proportion" else ""
     low = diff(lift.ci_low) if lift.ci_low is not None else "—"
     high = diff(lift.ci_high) if lift.ci_high is not None else "—"
     if lift.p_value is None:
@@ -288,8 +301,8 @@ def _lift_line(kpi: KPI, lang: str) -> Message:
     )
     return msg(
         "    holdout {holdout}, lift {difference} (95% CI {low} to {high}), p {p}: {verdict}",
-        holdout=fmt(lift.holdout),
-        difference=diff(lift.difference),
+        holdout=fmt(lift.holdout) + unit,
+        difference=diff(lift.difference) + unit,
         low=low,
         high=high,
         p=p,

@@ -175,7 +175,7 @@ def _bar(kpi: KPI, i: int) -> dict[str, Any]:
         "low": x(lift.ci_low),
         "high": x(lift.ci_high),
         "point": x(lift.difference),
-        "value": text(lift.difference),
+        "value": text(lift.difference) + (f" {kpi.unit}" if kpi.unit and not proportion else ""),
         "range": (
             f"[{text(lift.ci_low)}, {text(lift.ci_high)}]"
             if lift.ci_low is not None and lift.ci_high is not None
@@ -188,7 +188,7 @@ def _bar(kpi: KPI, i: int) -> dict[str, Any]:
 def _tiers(plan: Plan, rows: list[dict[str, Any]]) -> dict[str, Any]:
     measures = [k for k in (rows[0] if rows else {}) if isinstance(rows[0][k], dict)]
     return {
-        "measures": measures,
+        "measures": [report.measure_label(plan, m) for m in measures],
         "rows": [
             {
                 "name": r["name"] or r["tier"],

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from planforge.evaluate.plan import treated
 from planforge.model import Plan, Task
 from planforge.present.formatting import target_text
 from planforge.present.labels import LABELS
@@ -227,9 +228,12 @@ def tiers(plan: Plan) -> Table:
     locale = locale_of(plan)
     L = labels(locale)
     sep = "、" if locale == "zh-CN" else ", "
-    table = Table("tier-needs", L["tiers"], _columns(L, TIERS))
+    held = plan.segmentation is not None and plan.segmentation.holdout is not None
+    spec = TIERS.replace(" criteria", " treated=tier_treated:int criteria") if held else TIERS
+    table = Table("tier-needs", L["tiers"], _columns(L, spec))
     for t in plan.tiers:
-        table.rows.append(
-            [t.id, t.name or t.id, t.share, t.customers, t.criteria, sep.join(t.needs), t.strategy]
-        )
+        row = [t.id, t.name or t.id, t.share, t.customers]
+        if held:  # those who are touched: what per-customer budget lines count
+            row.append(treated(t, plan))
+        table.rows.append([*row, t.criteria, sep.join(t.needs), t.strategy])
     return table

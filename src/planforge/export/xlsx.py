@@ -239,7 +239,8 @@ def _per_customer_formula(line: BudgetLine, plan: Plan) -> str | None:
     if not line.per_customer_tiers or line.quantity is None:
         return None
     table = tiers(plan)
-    column = next(i for i, c in enumerate(table.columns) if c.key == "customers")
+    keys = [c.key for c in table.columns]  # with a holdout, only the treated are counted
+    column = keys.index("treated" if "treated" in keys else "customers")
     rows = {row[0]: n for n, row in enumerate(table.rows, 1)}
     if any(t not in rows for t in line.per_customer_tiers):
         return None

@@ -20,7 +20,7 @@ from planforge.bounds import computed, number_problem
 from planforge.dates import parse_date, real_date, why_not_a_date
 from planforge.diagnostics import Diagnostic, Severity, Suggestion
 from planforge.loader import Document
-from planforge.messages import msg
+from planforge.messages import Bilingual, msg
 from planforge.money import CURRENCY_ALIASES
 from planforge.rules.common import close_matches
 from planforge.scalars import is_number
@@ -379,11 +379,13 @@ def _value_message(
                 "{where}: {got} is not a valid {what}",
                 where=where,
                 got=got,
-                what=_title(schema_, "value").lower(),
+                what=Bilingual(_title(schema_, "value").lower(), "取值"),
             ),
             False,
             Suggestion(
-                msg("{about}", about=about) if about else msg("compare with the example plan")
+                msg("{about}", about=Bilingual(about, schema_.get("x-description-zh")))
+                if about
+                else msg("compare with the example plan")
             ),
         )
     if kind in ("minimum", "exclusiveMinimum", "maximum", "exclusiveMaximum"):

@@ -59,7 +59,7 @@ def resolve_segmentation(plan: Plan, raw: dict[str, Any], base: str, read_data: 
         except ValueError:
             pass
     rules = seg.rules = parse_rules(plan)
-    if seg.source:
+    if seg.source and "\0" not in seg.source:  # no file has a NUL (the schema says so)
         seg.source_file = os.path.normpath(os.path.join(base, seg.source))
         try:
             if not allowed(seg.source_file, base):
