@@ -93,3 +93,28 @@ def test_a_plan_without_outcomes_says_there_is_nothing_to_evaluate(
     code, out, err = _run(str(folder / "bare.yaml"))
     assert code == 1 and out == ""
     assert "nothing to evaluate" in err
+
+
+@pytest.mark.parametrize("day", ["2024-04-20", "2024-08-31"])
+def test_export_and_evaluate_agree_on_the_same_as_of_day(folder: Path, day: str) -> None:
+    from decimal import Decimal
+
+    code, out, err = _run(str(folder / "plan.yaml"), "--as-of", day, "--format", "json")
+    assert code in (0, 1), err
+    evaluated = json.loads(out)["kpis"]
+    env = {"PLANFORGE_LANG": "en", "LANG": "C.UTF-8"}
+    done = CliRunner().invoke(main, ["export", str(folder / "plan.yaml"), "--as-of", day], env=env)
+    assert done.exit_code == 0, done.stderr
+    exported = {k["id"]: k for k in json.loads(done.stdout)["kpis"]}
+    shown = 0
+    for kpi, figures in evaluated.items():
+        value = exported[kpi]["value"]
+        if figures["actual"] is None:
+            assert value is None, kpi
+            continue
+        scale = 100 if value["percent"] else 1
+        assert abs(Decimal(value["value"]) - Decimal(str(figures["actual"])) * scale) < Decimal(
+            "0.001"
+        ), kpi
+        shown += 1
+    assert shown >= 1

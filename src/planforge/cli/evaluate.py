@@ -16,8 +16,8 @@ from planforge.cli import output as out
 from planforge.cli.options import (
     EXIT_FINDINGS,
     EXIT_OK,
+    as_of_option,
     debug_option,
-    iso_date,
     lang_option,
     say,
     session,
@@ -29,13 +29,9 @@ if TYPE_CHECKING:
 
 @click.command()
 @click.argument("plan", type=click.Path())
-@click.option(
-    "--as-of",
-    "as_of",
-    callback=iso_date,
-    metavar="YYYY-MM-DD",
-    help="Count rows dated up to this day (default: today), so a run during the campaign"
-    " shows progress so far.",
+@as_of_option(
+    "Count rows dated up to this day (default: today), so a run during the campaign"
+    " shows progress so far."
 )
 @click.option(
     "-f",

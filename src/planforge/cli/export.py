@@ -11,6 +11,7 @@ from planforge.cli import output as out
 from planforge.cli.options import (
     EXIT_FINDINGS,
     N_,
+    as_of_option,
     debug_option,
     follow_option,
     lang_option,
@@ -49,6 +50,10 @@ NEEDS_OUTPUT = {
     help="FILE, or DIR for DIR/<plan id>.<format> (csv: DIR/<plan id>-<table>.csv). "
     "Required for xlsx and csv; json and ics go to stdout without it.",
 )
+@as_of_option(
+    "Count outcome rows dated up to this day for the evaluation sheet and figures"
+    " (plans with `outcomes`; default: today)."
+)
 @follow_option
 @click.option("--strict", is_flag=True, help="Refuse plans with warnings too.")
 @lang_option
@@ -59,6 +64,7 @@ def export(
     plan: str,
     fmt: str,
     output: str | None,
+    as_of: dt.date | None,
     follow_symlinks: bool,
     strict: bool,
     debug: bool,
@@ -79,9 +85,10 @@ def export(
       planforge export plans/reactivation-2024q2.yaml --format ics -o build/plan.ics
       planforge export plans/reactivation-2024q2.yaml --format xlsx -o build/
       planforge export plans/reactivation-2024q2.yaml --format csv -o build/csv/
+      planforge export plans/winback-2024q2.yaml --format xlsx -o build/ --as-of 2024-08-31
     """
     door = session(True, debug)
-    door.as_of = dt.date.today()  # a plan with `outcomes`: its evaluation sheet (xlsx)
+    door.as_of = as_of or dt.date.today()  # a plan with `outcomes`: its evaluation figures
     out.check_epoch()
     if output is None and fmt in NEEDS_OUTPUT:
         raise click.UsageError(say(NEEDS_OUTPUT[fmt], fmt=fmt))

@@ -191,6 +191,11 @@ def iso_date(_ctx: click.Context, _param: click.Parameter, value: str | None) ->
         ) from None
 
 
+def as_of_option(help_text: str) -> Callable[[F], F]:
+    """``--as-of YYYY-MM-DD``: the day outcome rows are counted up to (default: today)."""
+    return click.option("--as-of", "as_of", callback=iso_date, metavar="YYYY-MM-DD", help=help_text)
+
+
 #: Upper bounds of the render limits: a week, and a tebibyte.
 MAX_TIMEOUT, MAX_MEMORY_MB = 604_800, 1_048_576
 

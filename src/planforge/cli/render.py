@@ -14,11 +14,11 @@ from planforge.cli.options import (
     EXIT_FINDINGS,
     EXIT_OK,
     Fatal,
+    as_of_option,
     choices,
     debug_option,
     document_options,
     follow_option,
-    iso_date,
     lang_option,
     limit_options,
     localized,
@@ -70,13 +70,7 @@ def cpus() -> int:
     help="Print the campaign review (复盘) instead, from the outcome data: KPI results with"
     " their lift, rates per tier, spend and return, monitoring (DIR/<plan id>.review.pdf).",
 )
-@click.option(
-    "--as-of",
-    "as_of",
-    callback=iso_date,
-    metavar="YYYY-MM-DD",
-    help="Count outcome rows dated up to this day (plans with `outcomes`; default: today).",
-)
+@as_of_option("Count outcome rows dated up to this day (plans with `outcomes`; default: today).")
 @document_options
 @click.option(
     "--with-tier-list",
