@@ -247,3 +247,24 @@ def test_internal_error_has_no_traceback_without_debug(tmp_path: Path) -> None:
         check=False,
     )
     assert "Traceback" in debug.stderr
+
+
+@pytest.mark.parametrize("command", ["validate", "segment", "evaluate", "export"])
+def test_a_plan_that_cannot_be_read_is_a_usage_error(
+    command: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Every command opens its plan through one door and says the same when it cannot."""
+    from planforge.frontdoor import Session
+
+    def refused(self: Session, path: str, **_: object) -> None:
+        raise PermissionError(13, "Permission denied", path)
+
+    monkeypatch.setattr(Session, "open", refused)
+    args = [command, str(PLANS / "crm-tiers-2024q2.yaml")]
+    if command == "segment":
+        args += ["-o", str(tmp_path)]
+    env = {"PLANFORGE_LANG": "en", "LANG": "C.UTF-8"}
+    result = CliRunner().invoke(main, args, env=env)
+    assert result.exit_code == 2, result.output
+    assert "crm-tiers-2024q2.yaml: cannot read: Permission denied" in result.stderr
+    assert "Traceback" not in result.output

@@ -19,6 +19,7 @@ from planforge.cli.options import (
     as_of_option,
     debug_option,
     lang_option,
+    open_plan,
     say,
     session,
 )
@@ -87,12 +88,7 @@ def evaluate(
     day = as_of or dt.date.today()
     door = session(dialect is None, debug)
     door.as_of = day if dialect is None else None
-    try:
-        result = door.open(plan)
-    except OSError as exc:
-        raise click.UsageError(
-            say("{path}: cannot read: {error}", path=plan, error=exc.strerror or exc)
-        ) from None
+    result = open_plan(door, plan)
     if dialect is not None:
         ctx.exit(_sql(result, dialect, table, day, output))
     from planforge.evaluate.command import evaluated as report_for

@@ -15,6 +15,7 @@ from planforge.cli.options import (
     debug_option,
     follow_option,
     lang_option,
+    open_plan,
     say,
     session,
 )
@@ -106,12 +107,7 @@ def export(
     )
     if output is not None and not into_dir:
         out.target(output, [plan], follow_symlinks)  # refused before any work
-    try:
-        result = door.open(plan)
-    except OSError as exc:
-        raise click.UsageError(
-            say("{path}: cannot read: {error}", path=plan, error=exc.strerror or exc)
-        ) from None
+    result = open_plan(door, plan)
     if result.failed(strict) or result.plan is None:
         out.findings(result, strict)
         ctx.exit(EXIT_FINDINGS)

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 if TYPE_CHECKING:
+    from planforge.check import Result
     from planforge.frontdoor import Session
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -127,6 +128,21 @@ def session(read_data: bool = True, debug: bool = False) -> Session:
     from planforge.frontdoor import Session
 
     return Session(lang_option=lang_given(), read_data=read_data, debug=debug or debugging())
+
+
+def cannot_read(path: str, exc: OSError) -> click.UsageError:
+    """The usage error for a plan file that cannot be read at all."""
+    return click.UsageError(
+        say("{path}: cannot read: {error}", path=path, error=exc.strerror or exc)
+    )
+
+
+def open_plan(door: Session, path: str, *, source: str | None = None) -> Result:
+    """``door.open``, with a file that cannot be read a usage error (exit 2)."""
+    try:
+        return door.open(path, source=source)
+    except OSError as exc:
+        raise cannot_read(path, exc) from None
 
 
 def lang() -> str:

@@ -9,7 +9,15 @@ from typing import Any
 import click
 
 from planforge.cli import output as out
-from planforge.cli.options import EXIT_FINDINGS, choices, debug_option, lang_option, say, session
+from planforge.cli.options import (
+    EXIT_FINDINGS,
+    choices,
+    debug_option,
+    lang_option,
+    open_plan,
+    say,
+    session,
+)
 
 
 @click.command()
@@ -99,7 +107,7 @@ def segment(
         )
     # Progress on a terminal only (never in a CI log), over the whole run.
     with door.progress(sys.stderr):
-        result = door.open(plan, source=source)
+        result = open_plan(door, plan, source=source)
         _write(ctx, plan, result, output, formats, dialect, table, strict)
 
 

@@ -13,6 +13,7 @@ from planforge.cli import output as out
 from planforge.cli.options import (
     EXIT_FINDINGS,
     EXIT_OK,
+    cannot_read,
     codes,
     debug_option,
     follow_option,
@@ -140,9 +141,7 @@ def validate(
                 result = _fix(door, path, result)
             results.append(result)
         except OSError as exc:
-            raise click.UsageError(
-                say("{path}: cannot read: {error}", path=path, error=exc.strerror or exc)
-            ) from None
+            raise cannot_read(path, exc) from None
     door.finish_batch(
         results,
         [start],
