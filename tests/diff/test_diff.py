@@ -360,3 +360,19 @@ def test_diff_output_file_and_never_over_a_plan(repo: Path, tmp_path: Path) -> N
     before = (repo / "plans" / "x.yaml").read_bytes()
     refused = diff(repo, "HEAD~1:plans/x.yaml", "plans/x.yaml", "-o", "plans/x.yaml")
     assert refused.exit_code == 2 and (repo / "plans" / "x.yaml").read_bytes() == before
+
+
+@pytest.mark.parametrize(
+    ("old_cap", "new_cap", "tripped"),
+    [("800", "900", True), ("900", "800", False), ("800", "800", False), ("800", None, True)],
+)
+def test_raising_or_removing_the_cap_is_a_budget_increase(
+    old_cap: str, new_cap: str | None, tripped: bool
+) -> None:
+    """The total stays the same; what may be spent is what the manager approved."""
+    from planforge.diff.compare import BudgetSummary, Diff
+
+    total = Decimal("570.79")
+    budget = BudgetSummary(total, total, Decimal(old_cap), new_cap and Decimal(new_cap))
+    gates = Diff(None, None, [], budget).gates  # type: ignore[arg-type]
+    assert ("budget-increase" in gates) is tripped

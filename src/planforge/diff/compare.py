@@ -52,6 +52,11 @@ class BudgetSummary:
         return self.new_total - self.old_total
 
     @property
+    def cap_raised(self) -> bool:
+        """The cap grew or was removed: more may be spent than was approved."""
+        return self.old_cap is not None and (self.new_cap is None or self.new_cap > self.old_cap)
+
+    @property
     def remaining(self) -> Decimal | None:
         if self.new_cap is None or self.new_total is None:
             return None
@@ -76,6 +81,8 @@ class Diff:
         """The ``--fail-on`` gates this diff trips, in :data:`GATES` order."""
         tripped = {g for c in self.changes for g in c.gates}
         if self.budget.delta is not None and self.budget.delta > 0:
+            tripped.add("budget-increase")
+        if self.budget.cap_raised:  # more may be spent than was approved
             tripped.add("budget-increase")
         if self.budget.over_cap:
             tripped.add("over-cap")
