@@ -238,13 +238,25 @@ def text(plan: Plan, lang: str | None = None) -> str:
                 measure=measure_label(plan, counted[0]),
             )
         )
+        sep = "，" if lang == "zh-CN" else ", "
         for row in data["tiers"]:
-            rates = ", ".join(
-                f"{measure_label(plan, m)} {row[m]['customers']:,} ({_pct(row[m]['rate'])})"
+            rates = sep.join(
+                msg(
+                    "{measure} {count} ({rate})",
+                    measure=measure_label(plan, m),
+                    count=f"{row[m]['customers']:,}",
+                    rate=_pct(row[m]["rate"]),
+                ).localize(lang)
                 for m in counted
             )
             flag = msg("  ← lowest").localize(lang) if row.get("lowest") else ""
-            out.append(f"  {row['name']}: {row['customers']:,}; {rates}{flag}")
+            line = msg(
+                "  {tier}: {customers}; {rates}",
+                tier=row["name"],
+                customers=f"{row['customers']:,}",
+                rates=rates,
+            )
+            out.append(line.localize(lang) + flag)
     if ev.ignored:
         out.append("")
         say(msg("Rows not counted"))
