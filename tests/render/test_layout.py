@@ -29,6 +29,7 @@ YEAR = LAYOUT / "vip-care-2025.yaml"
 TRIAL = Path(__file__).parents[1] / "trial-plans"  # as a first-time user wrote them
 
 
+CHINA = Path(__file__).parents[1] / "scheduling" / "china-2024q2.yaml"  # SS/FF with lags
 PLANS_UNDER_TEST = [
     PLANS / "reactivation-2024q2.yaml",
     PLANS / "key-accounts-care-2024h2.yaml",
@@ -36,7 +37,8 @@ PLANS_UNDER_TEST = [
     TRIAL / "winback-email-2025-03.yaml",
     YEAR,
     PLANS / "crm-tiers-2024q2.yaml",
-    Path(__file__).parents[1] / "scheduling" / "china-2024q2.yaml",
+    PLANS / "winback-2024q2.yaml",
+    CHINA,
     LAYOUT / "spring-festival-care-2027.yaml",
     LAYOUT / "renewal-risk-2026.yaml",
 ]
@@ -170,7 +172,7 @@ def test_dates_fit_their_columns_across_a_year(plan: Path, headers, layout_dir: 
     assert "2026" in text and "2027" in text
 
 
-@pytest.mark.parametrize("plan", [RENEWAL, PLANS_UNDER_TEST[6]], ids=lambda p: p.stem)
+@pytest.mark.parametrize("plan", [RENEWAL, CHINA], ids=lambda p: p.stem)
 def test_depends_on_shows_type_and_lag_as_the_exports_write_them(
     plan: Path, layout_dir: Path
 ) -> None:
@@ -230,3 +232,24 @@ def test_a_gantt_starts_under_the_end_of_the_task_table(layout_dir: Path) -> Non
         label = rf"Follow-upcallwave{n}withthe\w*…"
         assert sum(len(re.findall(label, page)) for page in pages) == 1, label
     assert pdf_layout.sparse_pages(pdf) == [] and pdf_layout.overlaps(pdf) == []
+
+
+@pytest.mark.slow  # the monitoring history evaluates the plan at 14 checkpoints
+def test_the_review_keeps_the_page_rules(tmp_path: Path) -> None:
+    """The 复盘 report of the shipped example, in both languages, by the same page rules."""
+    import datetime as dt
+
+    for locale in ("zh-CN", "en"):
+        options = RenderOptions(
+            output=str(tmp_path / locale),
+            sections=("review",),
+            as_of=dt.date(2024, 8, 31),
+            locale=locale,
+        )
+        outcome = render_file(str(PLANS / "winback-2024q2.yaml"), options)
+        assert outcome.ok, outcome.error
+        pdf = tmp_path / locale / "winback-2024q2.review.pdf"
+        html = (tmp_path / locale / "winback-2024q2.review.html").read_text("utf-8")
+        assert pdf_layout.stranded(str(pdf), html) == []
+        assert pdf_layout.short_pages(str(pdf)) == []
+        assert [(a.text, b.text) for a, b in pdf_layout.overlaps(str(pdf))] == []
