@@ -39,11 +39,9 @@ def test_the_form_shows_the_datas_actuals_and_the_lift(folder: Path) -> None:
         "显著：活动带来了真实的差异" if lift["significant"] else "不显著：差异可能只是偶然波动"
     )
     assert verdict in html
-    actual = figures["kpis"]["participation-rate"]["actual"]
-    shown = f"{actual * 100:.4f}".rstrip("0").rstrip(".")
-    assert (
-        f">{shown}%<" in html
-    )  # the data's figure (to 4 places, as formulas are), not a typed one
+    actual = Decimal(str(figures["kpis"]["participation-rate"]["actual"])) * 100
+    shown = f"{actual.quantize(Decimal('0.01'), ROUND_HALF_UP).normalize():f}"
+    assert f">{shown}%<" in html  # the data's figure, to 2 places, not a typed one
 
 
 def test_mid_campaign_the_later_kpis_are_pending(folder: Path) -> None:

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import unicodedata
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import TYPE_CHECKING
 
 from planforge.money import fits_currency, quantum
 from planforge.quantities import Target, split_duration
+
+if TYPE_CHECKING:
+    from planforge.model import KPI
 
 _SYMBOLS = {
     "zh-CN": {
@@ -121,6 +125,21 @@ def quantity_text(value: Decimal, unit: str | tuple[str, str] | None, locale: st
     else:
         word = unit
     return f"{body} {word}" if locale == "en" else f"{body}{word}"
+
+
+def kpi_value_text(kpi: KPI) -> str:
+    """A KPI's value as the printed form shows it: as typed, or a value computed by its
+    formula to at most 2 decimal places (``72.2%`` for 72.197%, ``97.5%``, ``50``)."""
+    q = kpi.value
+    if q is None:
+        return ""
+    if q is kpi.actual:
+        return str(q)
+    try:
+        shown = f"{q.value.quantize(Decimal('0.01'), ROUND_HALF_UP).normalize():f}"
+    except InvalidOperation:  # too many digits to round: as computed
+        return str(q)
+    return f"{shown}%" if q.percent else shown
 
 
 def target_text(target: Target | None) -> str:

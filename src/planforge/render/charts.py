@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from planforge.model import KPI, Budget
-from planforge.present.formatting import target_text
+from planforge.present.formatting import kpi_value_text, target_text
 
 
 @dataclass
@@ -112,7 +112,7 @@ def kpi_bars(kpis: list[KPI]) -> list[KpiBar]:
                 pct(value) if value is not None else None,
                 pct(kpi.target.value.value),
                 pct(kpi.target.high.value) if kpi.target.high else None,
-                str(kpi.value) if value is not None else "",
+                kpi_value_text(kpi) if value is not None else "",
                 target_text(kpi.target),
             )
         )
