@@ -314,6 +314,7 @@ class _Builder:
         calls); every other event goes to its method.
         """
         dispatch, scalar, scalar_event = self._dispatch, self.scalar, yaml.ScalarEvent
+        plain = self.plain_value
         stack, value_locs, key_locs = self.stack, self.value_locs, self.key_locs
         location, words, starts = _location, WORDS, NUMBER_STARTS
         while (ev := next_event()) is not None:
@@ -352,10 +353,7 @@ class _Builder:
             elif text[:1] not in starts:
                 value = text
             else:
-                try:
-                    value = plain_scalar(text)
-                except NumberOutOfBounds as exc:
-                    value = self.out_of_bounds(ev, loc, exc)
+                value = plain(ev, loc, text)
             top.size += 1
             if is_map:
                 key, top.has_key = top.key, False
@@ -371,6 +369,13 @@ class _Builder:
                 if not top.discard:
                     value_locs[(*top.path, len(container))] = loc
                 container.append(value)  # type: ignore[union-attr]
+
+    def plain_value(self, ev: yaml.ScalarEvent, loc: Location, text: str) -> Any:
+        """An untagged plain scalar's value: a number, a date, a word or the text itself."""
+        try:
+            return plain_scalar(text)
+        except NumberOutOfBounds as exc:
+            return self.out_of_bounds(ev, loc, exc)
 
     def document_start(self, ev: yaml.DocumentStartEvent) -> None:
         self.documents += 1
@@ -418,10 +423,7 @@ class _Builder:
         elif not plain:  # quoted text without a tag: itself
             value = text
         else:
-            try:
-                value = plain_scalar(text)
-            except NumberOutOfBounds as exc:
-                value = self.out_of_bounds(ev, loc, exc)
+            value = self.plain_value(ev, loc, text)
         if ev.anchor:
             self.anchors[ev.anchor] = (value, 1)
         self.add(value, loc, 1)
