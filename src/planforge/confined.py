@@ -14,6 +14,8 @@ import unicodedata
 from collections.abc import Iterator
 from contextvars import ContextVar
 
+from planforge.messages import Message, msg
+
 #: Files the person running planforge named on the command line (``segment --source``):
 #: theirs to choose, so read wherever they are.
 _CHOSEN: ContextVar[frozenset[str]] = ContextVar("chosen", default=frozenset())
@@ -24,12 +26,18 @@ def inside(path: str, root: str) -> bool:
 
     A path no file can have (one with a NUL character) is in no folder.
     """
-    try:
-        real = os.path.realpath(path)
-        top = os.path.realpath(root or ".")
-    except ValueError:
+    real, top = _real(path), _real(root or ".")
+    if real is None or top is None:
         return False
     return real == top or real.startswith(top.rstrip(os.sep) + os.sep)
+
+
+def _real(path: str) -> str | None:
+    """``path`` with every symlink resolved; None for a name no file can have (a NUL)."""
+    try:
+        return os.path.realpath(path)
+    except ValueError:
+        return None
 
 
 @contextlib.contextmanager
@@ -44,7 +52,16 @@ def chosen(path: str) -> Iterator[None]:
 
 def allowed(path: str, root: str) -> bool:
     """:func:`inside` ``root``, or a file the user named on the command line."""
-    return inside(path, root) or ("\0" not in path and os.path.realpath(path) in _CHOSEN.get())
+    return inside(path, root) or _real(path) in _CHOSEN.get()
+
+
+def outside_message(source: str) -> Message:
+    """Why a data source outside the plan's folder is not read (``source`` as written)."""
+    return msg(
+        "`{file}` is outside the plan's folder: planforge reads customer data"
+        " only from the plan's folder or a folder below it; move the export there",
+        file=short_name(source, 80),
+    )
 
 
 def short_name(text: str, limit: int = 40) -> str:

@@ -80,9 +80,8 @@ class Diff:
     def gates(self) -> tuple[str, ...]:
         """The ``--fail-on`` gates this diff trips, in :data:`GATES` order."""
         tripped = {g for c in self.changes for g in c.gates}
-        if self.budget.delta is not None and self.budget.delta > 0:
-            tripped.add("budget-increase")
-        if self.budget.cap_raised:  # more may be spent than was approved
+        grew = self.budget.delta is not None and self.budget.delta > 0
+        if grew or self.budget.cap_raised:  # more is spent, or may be, than was approved
             tripped.add("budget-increase")
         if self.budget.over_cap:
             tripped.add("over-cap")

@@ -12,7 +12,7 @@ import os
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from planforge.confined import allowed, short_name
+from planforge.confined import allowed, outside_message
 from planforge.messages import msg
 from planforge.model import MeasureSpec, Outcome, Plan, RuleProblem, Tier
 from planforge.quantities import parse_quantity
@@ -100,11 +100,7 @@ def _outcome(plan: Plan, name: str, spec: dict[str, Any], base: str) -> Outcome:
             plan,
             "PF610",
             (*path, "source"),
-            msg(
-                "`{file}` is outside the plan's folder: planforge reads customer data"
-                " only from the plan's folder or a folder below it; move the export there",
-                file=short_name(out.source, 80),
-            ),
+            outside_message(out.source),
         )
         return out
     out.source_file = full

@@ -290,6 +290,12 @@ def lift_sentence(kpi: KPI, lang: str | None) -> str:
     return _lift_line(kpi, lang or "en").localize(lang).strip()
 
 
+def lift_unit(kpi: KPI) -> str:
+    """The unit an amount's lift is in (`` 元/人``); a rate's lift is in points, none."""
+    lift = kpi.lift
+    return f" {kpi.unit}" if kpi.unit and lift is not None and lift.kind != "proportion" else ""
+
+
 def _lift_line(kpi: KPI, lang: str) -> Message:
     lift = kpi.lift
     assert lift is not None
@@ -299,7 +305,7 @@ def _lift_line(kpi: KPI, lang: str) -> Message:
     else:
         fmt = lambda v: f"{float(v):,.2f}"  # noqa: E731
         diff = lambda v: f"{float(v):+,.2f}"  # noqa: E731
-    unit = f" {kpi.unit}" if kpi.unit and lift.kind != "proportion" else ""
+    unit = lift_unit(kpi)
     low = diff(lift.ci_low) if lift.ci_low is not None else "—"
     high = diff(lift.ci_high) if lift.ci_high is not None else "—"
     if lift.p_value is None:

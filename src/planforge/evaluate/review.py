@@ -175,7 +175,7 @@ def _bar(kpi: KPI, i: int) -> dict[str, Any]:
         "low": x(lift.ci_low),
         "high": x(lift.ci_high),
         "point": x(lift.difference),
-        "value": text(lift.difference) + (f" {kpi.unit}" if kpi.unit and not proportion else ""),
+        "value": text(lift.difference) + report.lift_unit(kpi),
         "range": (
             f"[{text(lift.ci_low)}, {text(lift.ci_high)}]"
             if lift.ci_low is not None and lift.ci_high is not None

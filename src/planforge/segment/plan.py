@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from planforge.confined import allowed, short_name
+from planforge.confined import allowed, outside_message, short_name
 from planforge.dates import parse_date
 from planforge.messages import msg
 from planforge.model import Plan, RuleProblem, Segmentation
@@ -63,13 +63,7 @@ def resolve_segmentation(plan: Plan, raw: dict[str, Any], base: str, read_data: 
         seg.source_file = os.path.normpath(os.path.join(base, seg.source))
         try:
             if not allowed(seg.source_file, base):
-                raise SourceError(
-                    msg(
-                        "`{file}` is outside the plan's folder: planforge reads customer data"
-                        " only from the plan's folder or a folder below it; move the export there",
-                        file=short_name(seg.source, 80),
-                    )
-                )
+                raise SourceError(outside_message(seg.source))
             seg.columns = header(seg.source_file)
             seg.modified = modified(seg.source_file)
         except SourceError as exc:
