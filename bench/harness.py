@@ -1,7 +1,9 @@
-"""A small timing harness: run commands as subprocesses, measure wall time and peak memory.
+"""A small timing harness: run commands as subprocesses, measure wall time, CPU time and
+peak memory.
 
-Peak memory comes from ``os.wait4``'s rusage for that one child (``ru_maxrss``, KiB
-on Linux), so nothing outside Python is needed. Peers are measured interleaved in
+Peak memory and CPU time come from ``os.wait4``'s rusage for that one child
+(``ru_maxrss``, KiB on Linux; the CPU time includes the child's own workers), so
+nothing outside Python is needed. Peers are measured interleaved in
 the same run and compared as ratios, because absolute times on a shared machine
 are noisy.
 """
@@ -25,6 +27,8 @@ class Sample:
     seconds: float
     peak_kib: int
     returncode: int
+    #: User and system CPU time of the process and its children (every worker).
+    cpu: float = 0.0
 
 
 @dataclass
@@ -37,6 +41,10 @@ class Measure:
     @property
     def median(self) -> float:
         return statistics.median(s.seconds for s in self.samples)
+
+    @property
+    def cpu_median(self) -> float:
+        return statistics.median(s.cpu for s in self.samples)
 
     @property
     def peak_mib(self) -> float:
@@ -65,7 +73,7 @@ def run_once(cmd: list[str], cwd: Path, env: dict[str, str] | None = None) -> Sa
     _, status, usage = os.wait4(proc.pid, 0)
     elapsed = time.perf_counter() - start
     proc.returncode = os.waitstatus_to_exitcode(status)
-    return Sample(elapsed, int(usage.ru_maxrss), proc.returncode)
+    return Sample(elapsed, int(usage.ru_maxrss), proc.returncode, usage.ru_utime + usage.ru_stime)
 
 
 def compare(

@@ -21,6 +21,7 @@ from planforge.model import Plan
 from planforge.resolve import resolve
 from planforge.rules import Finding, Rule, all_rules
 from planforge.rules.schema_check import check_schema
+from planforge.source import SourceMap
 
 if TYPE_CHECKING:
     from planforge.schedule.calendar import WorkCalendar
@@ -62,6 +63,24 @@ class Result:
     def calendar(self) -> WorkCalendar | None:
         """The plan's working-day calendar (None when the plan could not be resolved)."""
         return self.plan.calendar if self.plan is not None else None
+
+    def reported(self) -> Result:
+        """What a report reads of this result, without the resolved plan: the findings,
+        the language, the text (to quote lines), and of the data only its ``id`` (PF211
+        across files), ``locale`` and ``segmentation.source``, with where they are
+        written. Small to send between processes (``validate -j``)."""
+        doc, data = self.document, self.document.data
+        kept = None
+        source = SourceMap()
+        if isinstance(data, dict):
+            kept = {key: data[key] for key in ("id", "locale") if key in data}
+            seg = data.get("segmentation")
+            if isinstance(seg, dict) and "source" in seg:
+                kept["segmentation"] = {"source": seg["source"]}
+            for key in kept:
+                source.values[(key,)] = doc.source.value((key,))
+        slim = Document(doc.path, doc.text, kept, doc.sha256, source)
+        return Result(self.path, slim, None, list(self.diagnostics), self.lang)
 
     def errors(self) -> int:
         return sum(1 for d in self.diagnostics if d.severity is Severity.ERROR)

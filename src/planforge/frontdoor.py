@@ -26,6 +26,7 @@ the result to an output writer (reporters, export, render, diff, the tier list).
     Session(as_of=day).open(path)               # outcomes evaluated up to `day` (evaluate)
     Session(read_data=False)                    # only the data's header (--no-data, --sql)
     session.open_document(doc)                  # a plan already loaded (session.load(path))
+    session.open_many(paths, jobs=2)            # many, for a report: in 2 processes
     session.fix(path, result)                   # --fix: the safe fixes, then checked again
     session.commit("v1.0", folder)              # the commit a revision names
     with session.progress(sys.stderr): ...      # progress of reading data, on a terminal
@@ -81,6 +82,7 @@ __all__ = [
     "DiscoveryError",
     "RevisionError",
     "Session",
+    "Unreadable",
     "all_rules",
     "get_rule",
     "names_data",
@@ -89,6 +91,14 @@ __all__ = [
 
 #: The collector's thresholds while a batch of plans is opened (the default is 700, 10, 10).
 BATCH_THRESHOLDS = (100_000, 50, 100)
+
+
+class Unreadable(Exception):
+    """A plan file that cannot be read at all (:meth:`Session.open_many`): ``path``, ``error``."""
+
+    def __init__(self, path: str, error: OSError) -> None:
+        super().__init__(path, error)
+        self.path, self.error = path, error
 
 
 @dataclass
@@ -200,6 +210,24 @@ class Session:
             doc, debug=self.debug, read_data=self.read_data, base=base, as_of=self.as_of
         )
         return self._finish(result)
+
+    def open_many(self, paths: Sequence[str], jobs: int = 1) -> list[Result]:
+        """:meth:`open` for each of ``paths``, in order, spread over up to ``jobs``
+        processes (:mod:`planforge.fanout`; one with ``--debug``). Each result is
+        :meth:`~planforge.check.Result.reported`: what a report reads, not the plan."""
+        from planforge.fanout import fan_out
+
+        results = fan_out(self._reported, paths, 1 if self.debug else jobs)
+        for result in results:
+            if isinstance(result, Unreadable):
+                raise result  # the first in the order of ``paths``, as one by one
+        return results  # type: ignore[return-value]
+
+    def _reported(self, path: str) -> Result | Unreadable:
+        try:
+            return self.open(path).reported()
+        except OSError as exc:
+            return Unreadable(path, exc)
 
     def open_all(
         self,
@@ -352,10 +380,12 @@ class Session:
 
 def names_data(results: Sequence[Any]) -> bool:
     """True when one of ``results`` names customer data (what ``--no-data`` skipped)."""
-    return any(
-        r.plan is not None and r.plan.segmentation is not None and r.plan.segmentation.source
-        for r in results
-    )
+    for r in results:
+        data = r.document.data if isinstance(r.document.data, dict) else {}
+        seg = data.get("segmentation")
+        if isinstance(seg, dict) and isinstance(seg.get("source"), str) and seg["source"]:
+            return True
+    return False
 
 
 def all_rules() -> list[Rule]:

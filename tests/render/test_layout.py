@@ -18,6 +18,7 @@ import pytest
 
 from planforge.render import view
 from planforge.render.document import RenderOptions, render_file
+from planforge.render.geometry import PAGE_ROWS
 from tests import pdf_layout
 from tests.conftest import PLANS, ROOT
 
@@ -124,7 +125,7 @@ def test_response_times_print_as_written(layout_dir: Path) -> None:
 def test_no_gantt_page_of_a_few_rows(plan: Path, layout_dir: Path) -> None:
     """Rows are balanced over a chart's pages: never 33 and 1, never under 5 on a page."""
     for pages in pdf_layout.gantt_pages(_rendered(layout_dir, plan)[1]):
-        assert max(pages) <= view.PAGE_ROWS
+        assert max(pages) <= PAGE_ROWS
         assert len(pages) == 1 or min(pages) >= 5, pages
 
 
@@ -136,11 +137,11 @@ def test_a_long_gantt_is_split_evenly(layout_dir: Path) -> None:
 
 def test_balanced_runs() -> None:
     for n in range(1, 200):
-        runs = view.balanced(list(range(n)), view.PAGE_ROWS)
+        runs = view.balanced(list(range(n)), PAGE_ROWS)
         assert [x for run in runs for x in run] == list(range(n))
         sizes = [len(run) for run in runs]
-        assert max(sizes) <= view.PAGE_ROWS and max(sizes) - min(sizes) <= 1
-        assert len(runs) == -(-n // view.PAGE_ROWS)
+        assert max(sizes) <= PAGE_ROWS and max(sizes) - min(sizes) <= 1
+        assert len(runs) == -(-n // PAGE_ROWS)
 
 
 @pytest.mark.parametrize("plan", PLANS_UNDER_TEST, ids=lambda p: p.stem)

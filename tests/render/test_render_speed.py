@@ -224,3 +224,22 @@ def test_the_early_printer_prints_within_the_plans_memory_limit(tmp_path: Path) 
     assert done.returncode == 0, done.stderr
     printed = (tmp_path / "out" / "reactivation-2024q2.pdf").read_text()
     assert printed == str(3000 * 1024 * 1024)  # what the printer process was limited to
+
+
+def test_a_run_stopped_before_printing_ends_its_early_printer(tmp_path: Path) -> None:
+    """The printer starts before the options are checked; a usage error still ends it."""
+    import multiprocessing
+
+    from click.testing import CliRunner
+
+    from planforge.cli import main
+    from planforge.render import printer
+
+    result = CliRunner().invoke(
+        main,
+        ["render", str(EXAMPLE), "-o", str(tmp_path), "--format", "pdf"],
+        env={"SOURCE_DATE_EPOCH": "not-a-time", "PLANFORGE_LANG": "en"},
+    )
+    assert result.exit_code == 2 and "SOURCE_DATE_EPOCH" in result.output
+    assert printer.current() is None and multiprocessing.active_children() == []
+    assert not list(tmp_path.iterdir())

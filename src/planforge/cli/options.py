@@ -11,6 +11,7 @@ about it speak the plan's language instead (``result.lang``, see
 from __future__ import annotations
 
 import math
+import os
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -107,6 +108,31 @@ def limit_options(func: F) -> F:
         help=f"Stop rendering a plan after this many seconds, at most {MAX_TIMEOUT:,}"
         " (0: no limit).",
     )(func)
+
+
+#: ``-j`` by default: one process per CPU, no more than this (memory).
+MAX_AUTO_JOBS = 4
+
+
+def cpus() -> int:
+    """The CPUs this process may run on (its affinity, not the machine's count), at most
+    :data:`MAX_AUTO_JOBS`: what ``-j`` is by default."""
+    try:
+        count = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        count = os.cpu_count() or 1
+    return max(1, min(count, MAX_AUTO_JOBS))
+
+
+def jobs_option(what: str) -> Callable[[F], F]:
+    """``-j/--jobs N``: ``what`` (a sentence's start, e.g. "Render this many plans in
+    parallel"), by default one process per CPU (:func:`cpus`)."""
+    return click.option(
+        "-j",
+        "--jobs",
+        type=click.IntRange(1, 64),
+        help=f"{what} (default: one per CPU, at most {MAX_AUTO_JOBS}).",
+    )
 
 
 def lang_given() -> str | None:

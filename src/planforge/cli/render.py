@@ -16,27 +16,18 @@ from planforge.cli.options import (
     Fatal,
     as_of_option,
     choices,
+    cpus,
     debug_option,
     document_options,
     follow_option,
+    jobs_option,
     lang_option,
     limit_options,
     localized,
     session,
 )
 
-#: ``render -j`` by default: one worker per CPU, no more than this (memory).
-MAX_AUTO_JOBS = 4
 SECTIONS = ("cover", "tiers", "timetable", "budget", "evaluation")
-
-
-def cpus() -> int:
-    """The CPUs this process may run on (its affinity, not the machine's count)."""
-    try:
-        count = len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        count = os.cpu_count() or 1
-    return max(1, min(count, MAX_AUTO_JOBS))
 
 
 @click.command()
@@ -77,12 +68,7 @@ def cpus() -> int:
     is_flag=True,
     help="Print each customer's row of the tier list on the tiers page (default: counts only).",
 )
-@click.option(
-    "-j",
-    "--jobs",
-    type=click.IntRange(1, 64),
-    help=f"Render this many plans in parallel (default: one per CPU, at most {MAX_AUTO_JOBS}).",
-)
+@jobs_option("Render this many plans in parallel")
 @limit_options
 @follow_option
 @click.option(
@@ -129,22 +115,27 @@ def render(
       planforge render plans/x.yaml --changes-since v1.0
       planforge render plans/x.yaml --review --as-of 2024-08-31
     """
-    from planforge.frontdoor import ConfigError, DiscoveryError
     from planforge.render import printer
 
-    out.check_epoch()
-    door = session(True, debug)
-    start = paths[0] if paths else "."
+    # One plan: a printer imports WeasyPrint while the rest starts and the plan is checked.
+    # A named file is known at once, so the printer starts before anything else is imported.
+    if "pdf" in formats and len(paths) == 1 and os.path.isfile(paths[0]):
+        printer.start()
     try:
-        config = door.config(start)
-        files = door.find_plans(paths, start)
-    except ConfigError as exc:
-        raise click.UsageError(str(exc)) from None
-    except DiscoveryError as exc:
-        raise click.UsageError(localized(exc.args[0])) from None
-    if "pdf" in formats and len(files) == 1:
-        printer.start()  # imports WeasyPrint while the rest starts and the plan is checked
-    try:
+        from planforge.frontdoor import ConfigError, DiscoveryError
+
+        out.check_epoch()
+        door = session(True, debug)
+        start = paths[0] if paths else "."
+        try:
+            config = door.config(start)
+            files = door.find_plans(paths, start)
+        except ConfigError as exc:
+            raise click.UsageError(str(exc)) from None
+        except DiscoveryError as exc:
+            raise click.UsageError(localized(exc.args[0])) from None
+        if "pdf" in formats and len(files) == 1:
+            printer.start()  # (a folder holding one plan)
         from planforge.render.batch import render_all
         from planforge.render.document import RenderOptions
         from planforge.render.limits import Limits

@@ -15,8 +15,10 @@ from planforge.cli.options import (
     EXIT_OK,
     cannot_read,
     codes,
+    cpus,
     debug_option,
     follow_option,
+    jobs_option,
     lang_option,
     localized,
     say,
@@ -72,6 +74,7 @@ from planforge.cli.options import (
     help="Apply the exact, safe fixes in place (full-width punctuation, curly quotes, "
     "currency case, quoting), then report what is left.",
 )
+@jobs_option("Check this many plans at once, each share in its own process; 1: one by one")
 @lang_option
 @debug_option
 @click.pass_context
@@ -89,6 +92,7 @@ def validate(
     from_stdin: bool,
     stdin_filename: str | None,
     fix: bool,
+    jobs: int | None,
     debug: bool,
 ) -> None:
     """Check plan files: schema, references, dates, budget, tiers, KPIs.
@@ -111,7 +115,7 @@ def validate(
       planforge validate --stdin --stdin-filename plans/x.yaml < plans/x.yaml
       planforge validate --fix --lang zh-CN plans/x.yaml
     """
-    from planforge.frontdoor import ConfigError, DiscoveryError, names_data
+    from planforge.frontdoor import ConfigError, DiscoveryError, Unreadable, names_data
     from planforge.reporters import get
 
     door = session(read_data, debug)
@@ -134,14 +138,17 @@ def validate(
     if from_stdin:
         results.append(door.open_bytes(sys.stdin.buffer.read(), name))
     ctx.with_resource(door.batch())  # until the report is written
-    for path in files:
+    if fix:
+        for path in files:
+            try:
+                results.append(_fix(door, path, door.open(path)))
+            except OSError as exc:
+                raise cannot_read(path, exc) from None
+    else:
         try:
-            result = door.open(path)
-            if fix:
-                result = _fix(door, path, result)
-            results.append(result)
-        except OSError as exc:
-            raise cannot_read(path, exc) from None
+            results += door.open_many(files, jobs or cpus())
+        except Unreadable as exc:
+            raise cannot_read(exc.path, exc.error) from None
     door.finish_batch(
         results,
         [start],

@@ -11,8 +11,12 @@ import re
 from collections.abc import Sequence
 from urllib.parse import unquote, urlparse
 
+from planforge.render import collector
 from planforge.render.assets import LOADABLE
+from planforge.render.flow import improve, pages_of
 from planforge.render.fonts import require_cjk_font, require_subsetter
+from planforge.render.geometry import HEAD_MM, ROW_MM
+from planforge.render.parts import print_in_parts, with_tree
 
 
 class RenderError(RuntimeError):
@@ -127,11 +131,6 @@ def html_to_pdf(
     from weasyprint import CSS, HTML
     from weasyprint.text.fonts import FontConfiguration
     from weasyprint.urls import FatalURLFetchingError
-
-    from planforge.render import collector
-    from planforge.render.flow import improve, pages_of
-    from planforge.render.parts import print_in_parts, with_tree
-    from planforge.render.view import HEAD_MM, ROW_MM
 
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
     logging.getLogger("fontTools").setLevel(logging.ERROR)

@@ -69,7 +69,9 @@ class Printer:
         """End the printer: its work is done, or no longer wanted (a timeout, Ctrl-C)."""
         for conn in (self.status, self.jobs):
             conn.close()  # an idle printer sees the end of its pipe and exits
-        self.process.join(1)
+        if self._ready:
+            self.process.join(1)
+        # else it is still starting (the run stopped before printing): nothing to wait for
         if self.process.is_alive():  # still printing for a plan stopped by a limit
             self.process.terminate()
         self.process.join(5)

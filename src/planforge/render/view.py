@@ -27,6 +27,7 @@ from planforge.present.formatting import (
 )
 from planforge.present.labels import labels
 from planforge.render import charts, gantt
+from planforge.render.geometry import HEAD_MM, PAGE_ROWS, ROW_MM
 
 SECTIONS = ("cover", "tiers", "timetable", "budget", "evaluation")
 #: SVG text does not inherit the HTML font list (nor its language), so name it.
@@ -282,11 +283,6 @@ LEGEND = (
 )
 #: Background shades of the days without (customer-facing) work.
 SHADES = {"weekend": "#eceff3", "holiday": "#f7dfc3", "blackout": "#e9d9ef"}
-#: Row and header heights (mm). The chart prints as one SVG per page of
-#: :data:`PAGE_ROWS` rows (what fits a landscape page under the heading and legend),
-#: each with the header repeated: about 2.5 times faster to print than a table whose
-#: every row is its own SVG (300 tasks: 1.3 s against 3.3 s for the chart alone).
-ROW_MM, HEAD_MM, PAGE_ROWS = 4.4, 7.0, 33
 #: Task names are cut to one line of the task column (a CJK character is two columns).
 GANTT_NAME_COLUMNS = 38
 
@@ -371,7 +367,7 @@ def _gantt(plan: Plan, colors, locale: str, today: dt.date) -> dict[str, Any]:
 
 
 def _pages(rows: list[dict]) -> list[dict]:
-    """The chart's rows in as few pages of at most :data:`PAGE_ROWS` as hold them, balanced
+    """The chart's rows in as few pages of at most ``PAGE_ROWS`` as hold them, balanced
     (34 rows: 17 and 17, never 33 and 1), each row with its top (mm)."""
     pages = []
     for part in balanced(rows, PAGE_ROWS):
