@@ -240,15 +240,6 @@ class _Builder:
         self.root: Any = None
         self.root_set = False
         self.documents = 0
-        self._dispatch = {
-            yaml.ScalarEvent: self.scalar,
-            yaml.MappingStartEvent: self.start,
-            yaml.SequenceStartEvent: self.start,
-            yaml.MappingEndEvent: self.end,
-            yaml.SequenceEndEvent: self.end,
-            yaml.AliasEvent: self.alias,
-            yaml.DocumentStartEvent: self.document_start,
-        }
 
     def error(
         self,
@@ -313,7 +304,16 @@ class _Builder:
         (what :meth:`scalar`, :meth:`count` and :meth:`add` do for them, without the
         calls); every other event goes to its method.
         """
-        dispatch, scalar, scalar_event = self._dispatch, self.scalar, yaml.ScalarEvent
+        dispatch = {  # a local: kept on self, its bound methods would make a reference cycle
+            yaml.ScalarEvent: self.scalar,
+            yaml.MappingStartEvent: self.start,
+            yaml.SequenceStartEvent: self.start,
+            yaml.MappingEndEvent: self.end,
+            yaml.SequenceEndEvent: self.end,
+            yaml.AliasEvent: self.alias,
+            yaml.DocumentStartEvent: self.document_start,
+        }
+        scalar, scalar_event = self.scalar, yaml.ScalarEvent
         plain = self.plain_value
         stack, value_locs, key_locs = self.stack, self.value_locs, self.key_locs
         location, words, starts = _location, WORDS, NUMBER_STARTS

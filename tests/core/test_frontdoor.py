@@ -280,3 +280,33 @@ def test_help_describes_the_language_order_and_the_data_default() -> None:
     assert "then the plan's own locale" in validate  # --lang
     diff = " ".join(_planforge("diff", "--help").stdout.split())
     assert "REV:path reads the plan's data file at REV too" in diff
+
+
+@pytest.mark.parametrize(
+    "plan",
+    [
+        PLANS / "reactivation-2024q2.yaml",
+        PLANS / "key-accounts-care-2024h2.yaml",
+        ROOT / "tests" / "golden" / "broken-plan.yaml",
+        ROOT / "tests" / "trial-plans" / "winback-email-2025-03.yaml",
+    ],
+)
+def test_an_opened_plan_is_freed_without_the_cycle_collector(plan: Path) -> None:
+    """Nothing of an opened plan is left in a reference cycle: once its result is dropped,
+    all of it is freed at once. (The loader's dispatch table of bound methods once made
+    each document a cycle: for 300 plans, a seventh of validate's time went to the
+    collector finding them.)"""
+    import gc
+
+    session = Session()
+    session.open(str(plan)).reported()  # anything made once per process, made now
+    gc.collect()
+    gc.set_debug(gc.DEBUG_SAVEALL)
+    try:
+        session.open(str(plan)).reported()
+        gc.collect()
+        left = [type(o).__qualname__ for o in gc.garbage]
+    finally:
+        gc.set_debug(0)
+        gc.garbage.clear()
+    assert left == []
