@@ -16,6 +16,7 @@ everything runs here, one item after another.
 
 from __future__ import annotations
 
+import gc
 import os
 import pickle
 import signal
@@ -68,6 +69,7 @@ def fan_out(func: Callable[[T], R], items: Sequence[T], jobs: int) -> list[R]:
         stream.flush()
     reads: list[int] = []
     running: list[tuple[int, int, int]] = []  # (share, pid, read end of its pipe)
+    gc.freeze()  # the workers' collector never walks (so never copies) what they inherit
     try:
         for share in range(1, n):
             read, write = os.pipe()
@@ -79,6 +81,7 @@ def fan_out(func: Callable[[T], R], items: Sequence[T], jobs: int) -> list[R]:
                 _work(func, items[share::n], write, parent)
             os.close(write)
             running.append((share, pid, read))
+        gc.unfreeze()
         out: list[R | None] = [None] * len(items)
         out[0::n] = [func(x) for x in items[0::n]]
         while running:
@@ -90,6 +93,7 @@ def fan_out(func: Callable[[T], R], items: Sequence[T], jobs: int) -> list[R]:
             out[share::n] = got if got is not None else [func(x) for x in items[share::n]]
         return out  # type: ignore[return-value]
     finally:
+        gc.unfreeze()
         for _, pid, _ in running:  # this process failed or was stopped: so do they
             _end(pid)
         for read in reads:
