@@ -8,8 +8,8 @@ not: every process does its share, plus the cost of sending its results back.
 Item ``i`` goes to process ``i % n`` (this one takes its share too), so files of every
 size are spread evenly. Each forked worker sends its results back pickled through a
 pipe. Should a worker fail in any way (an exception, a memory limit, a signal, results
-that do not arrive whole), this process does that worker's items itself, so an error is
-raised here exactly as it would be without the workers. Without ``fork`` (Windows), or
+that do not arrive whole), this process does that worker's items itself, so whatever
+goes wrong is raised here, as it would be without the workers. Without ``fork`` (Windows), or
 with too few items to be worth a process, or once this process runs other threads,
 everything runs here, one item after another.
 """
@@ -18,13 +18,9 @@ from __future__ import annotations
 
 import gc
 import os
-import pickle
-import signal
 import sys
 from collections.abc import Callable, Sequence
 from typing import TypeVar
-
-from planforge import signals
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -40,9 +36,10 @@ def processes(count: int, jobs: int) -> int:
     forked copy holds only the thread that forked, so a lock another thread held (say,
     in the thread pool that reads customer data) would never be released in it.
     """
-    if not hasattr(os, "fork") or not single_threaded():
+    most = min(jobs, count // MIN_EACH)
+    if most < 2 or not hasattr(os, "fork") or not single_threaded():
         return 1
-    return max(1, min(jobs, count // MIN_EACH))
+    return most
 
 
 def single_threaded() -> bool:
@@ -65,6 +62,11 @@ def fan_out(func: Callable[[T], R], items: Sequence[T], jobs: int) -> list[R]:
     n = processes(len(items), jobs)
     if n < 2:
         return [func(x) for x in items]
+    return _spread(func, items, n)
+
+
+def _spread(func: Callable[[T], R], items: Sequence[T], n: int) -> list[R]:
+    """:func:`fan_out` over ``n`` processes, this one included."""
     for stream in (sys.stdout, sys.stderr):  # nothing buffered is written twice
         stream.flush()
     reads: list[int] = []
@@ -102,6 +104,10 @@ def fan_out(func: Callable[[T], R], items: Sequence[T], jobs: int) -> list[R]:
 
 def _work(func: Callable[[T], R], share: Sequence[T], write: int, parent: int) -> None:
     """In the worker: do ``share``, send the pickled results, exit (never return)."""
+    import pickle
+
+    from planforge import signals
+
     status = 1
     try:
         signals.die_with_parent(parent)
@@ -125,6 +131,8 @@ def _drain(read: int) -> bytes:
 
 def _results(data: bytes, status: int, count: int) -> list | None:
     """A worker's results, or None when it did not send them all."""
+    import pickle
+
     if os.waitstatus_to_exitcode(status) != 0:
         return None
     try:
@@ -136,6 +144,8 @@ def _results(data: bytes, status: int, count: int) -> list | None:
 
 def _end(pid: int) -> None:
     """Stop a worker at once: it holds nothing but its share and its end of a pipe."""
+    import signal
+
     try:
         os.kill(pid, signal.SIGKILL)
         os.waitpid(pid, 0)
