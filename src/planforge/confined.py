@@ -32,12 +32,14 @@ def inside(path: str, root: str) -> bool:
     return real == top or real.startswith(top.rstrip(os.sep) + os.sep)
 
 
+def nameable(path: str) -> bool:
+    """Whether a file can have the name ``path`` (none has a NUL character in it)."""
+    return "\0" not in path
+
+
 def _real(path: str) -> str | None:
-    """``path`` with every symlink resolved; None for a name no file can have (a NUL)."""
-    try:
-        return os.path.realpath(path)
-    except ValueError:
-        return None
+    """``path`` with every symlink resolved; None for a name no file can have."""
+    return os.path.realpath(path) if nameable(path) else None
 
 
 @contextlib.contextmanager

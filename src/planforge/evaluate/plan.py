@@ -12,7 +12,7 @@ import os
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from planforge.confined import allowed, outside_message
+from planforge.confined import allowed, nameable, outside_message
 from planforge.messages import msg
 from planforge.model import MeasureSpec, Outcome, Plan, RuleProblem, Tier
 from planforge.quantities import parse_quantity
@@ -92,7 +92,7 @@ def _outcome(plan: Plan, name: str, spec: dict[str, Any], base: str) -> Outcome:
     path: Path = ("outcomes", name)
     out = Outcome(path, name, _text(spec.get("source")), _text(spec.get("key")))
     out.date = _text(spec.get("date"))
-    if not out.source or "\0" in out.source:  # no file has a NUL (the schema says so)
+    if not out.source or not nameable(out.source):  # else the schema's PF104 says why
         return out
     full = os.path.normpath(os.path.join(base, out.source))
     if not allowed(full, base):

@@ -20,7 +20,8 @@ THRESHOLDS = (100_000, 50, 100)
 
 
 def printing() -> AbstractContextManager[None]:
-    """Freeze what is alive now and collect rarely, until the document is printed."""
+    """Freeze what is alive now and collect rarely, until the document is printed (or
+    WeasyPrint imported: :func:`planforge.render.libs.import_weasyprint`)."""
     return rarely(THRESHOLDS, freeze=True)
 
 

@@ -136,12 +136,11 @@ def import_weasyprint() -> None:
     """Import WeasyPrint (once), answering cffi's library lookups from the cache."""
     if "weasyprint" in sys.modules:
         return
-    from planforge.collecting import rarely
-    from planforge.render.collector import THRESHOLDS
+    from planforge.render import collector
 
     # The import keeps nearly all it allocates, so the collector's walks over what is
     # alive (in the printer, all of the parent's modules too) would free nothing.
-    with rarely(THRESHOLDS, freeze=True), _deferred():
+    with collector.printing(), _deferred():
         if usable():
             try:
                 # WeasyPrint prints advice before it gives up; the usual lookup may still work.

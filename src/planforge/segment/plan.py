@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from planforge.confined import allowed, outside_message, short_name
+from planforge.confined import allowed, nameable, outside_message, short_name
 from planforge.dates import parse_date
 from planforge.messages import msg
 from planforge.model import Plan, RuleProblem, Segmentation
@@ -59,7 +59,7 @@ def resolve_segmentation(plan: Plan, raw: dict[str, Any], base: str, read_data: 
         except ValueError:
             pass
     rules = seg.rules = parse_rules(plan)
-    if seg.source and "\0" not in seg.source:  # no file has a NUL (the schema says so)
+    if seg.source and nameable(seg.source):  # else the schema's PF104 says why
         seg.source_file = os.path.normpath(os.path.join(base, seg.source))
         try:
             if not allowed(seg.source_file, base):
